@@ -1,0 +1,5 @@
+/**
+ * The web module: the console (Faces/PrimeFaces), the phone client page and the REST resources the console calls.
+ * It holds no business rules; every decision is a call into the services of {@code persona-ejb}.
+ */
+package dev.persona.web;

@@ -1,0 +1,121 @@
+package dev.persona.server;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.persona.server.tls.SubjectNames;
+import dev.persona.server.tls.TlsMaterial;
+
+/**
+ * Runs before WildFly starts (the launcher calls it): checks every setting, the data directory and the ports,
+ * makes or refreshes the TLS files, then writes {@code run/wildfly.properties} (system properties the server reads
+ * with {@code -P}, owner-only since it holds the key store password) and {@code run/launch.env} (the addresses
+ * the launcher prints). A problem ends it with exit status 2 and one message that says what to do.
+ */
+public final class HostBootstrap {
+
+    private final HostSettings settings;
+
+    public HostBootstrap(HostSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        try {
+            new HostBootstrap(HostSettings.from(SettingSource.ofProcess())).run(Instant.now());
+        } catch (ConfigurationException e) {
+            System.err.println("persona: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    public void run(Instant now) {
+        DataDirectory data = settings.dataDirectory();
+        data.prepare();
+        requirePortsFree();
+        SubjectNames names = SubjectNames.ofThisMachine();
+        String machineName = names.dnsNames().stream().filter(n -> !n.equals("localhost")).findFirst()
+                .orElse("localhost");
+        TlsMaterial.Outcome tls = new TlsMaterial(data).ensure(machineName, names, now);
+        if (tls.caCreated()) {
+            System.out.println("persona: created a new local certificate authority in " + data.caCertificate());
+        }
+        System.out.println("persona: server certificate " + tls.serverCertificateAction() + ", valid until "
+                + tls.serverCertificate().getNotAfter().toInstant());
+        try {
+            writeServerProperties(tls.serverKeyStorePassword());
+            writeLaunchEnvironment();
+        } catch (IOException e) {
+            throw new ConfigurationException("Cannot write the run files in " + data.run() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void requirePortsFree() {
+        Map<String, InetSocketAddress> ports = new LinkedHashMap<>();
+        ports.put(HostSettings.HTTP_PORT, new InetSocketAddress(settings.bindAddress(), settings.httpPort()));
+        ports.put(HostSettings.HTTPS_PORT, new InetSocketAddress(settings.bindAddress(), settings.httpsPort()));
+        ports.put(HostSettings.MANAGEMENT_HTTP_PORT, new InetSocketAddress("127.0.0.1", settings.managementHttpPort()));
+        ports.put(HostSettings.MANAGEMENT_HTTPS_PORT,
+                new InetSocketAddress("127.0.0.1", settings.managementHttpsPort()));
+        ports.forEach((name, address) -> {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(address);
+            } catch (IOException e) {
+                throw new ConfigurationException("Port " + address.getPort() + " (" + name + ") on "
+                        + address.getHostString() + " is already in use (" + e.getMessage() + "). Stop the program "
+                        + "that uses it (is Persona already running? './persona stop'), or choose another port: "
+                        + SettingSource.environmentName(name) + "=<port> ./persona start");
+            }
+        });
+    }
+
+    private void writeServerProperties(String keyStorePassword) throws IOException {
+        DataDirectory data = settings.dataDirectory();
+        Properties properties = new Properties();
+        properties.setProperty(HostSettings.DATA_DIR, data.root().toString());
+        properties.setProperty("persona.tls.keystore", data.serverKeyStore().toString());
+        properties.setProperty("persona.tls.password", keyStorePassword);
+        properties.setProperty("jboss.bind.address", settings.bindAddress());
+        properties.setProperty("jboss.bind.address.management", "127.0.0.1");
+        properties.setProperty("jboss.http.port", Integer.toString(settings.httpPort()));
+        properties.setProperty("jboss.https.port", Integer.toString(settings.httpsPort()));
+        properties.setProperty(HostSettings.HTTPS_PORT, Integer.toString(settings.httpsPort()));
+        properties.setProperty("jboss.management.http.port", Integer.toString(settings.managementHttpPort()));
+        properties.setProperty("jboss.management.https.port", Integer.toString(settings.managementHttpsPort()));
+        properties.setProperty("jboss.server.log.dir", data.logs().toString());
+        StringWriter text = new StringWriter();
+        properties.store(text, "Written by the Persona bootstrap at every start; edit the settings, not this file.");
+        DataDirectory.writeSecretFile(data.run().resolve("wildfly.properties"),
+                text.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private void writeLaunchEnvironment() throws IOException {
+        String lan = lanAddress();
+        String https = "https://" + lan + ":" + settings.httpsPort();
+        String env = "PERSONA_CONSOLE_URL=" + "https://localhost:" + settings.httpsPort() + "/\n"
+                + "PERSONA_PHONE_URL=" + https + "/client\n"
+                + "PERSONA_TRUST_URL=http://" + lan + ":" + settings.httpPort() + "/trust\n"
+                + "PERSONA_HEALTH_URL=https://127.0.0.1:" + settings.managementHttpsPort() + "/health/ready\n";
+        Files.writeString(settings.dataDirectory().run().resolve("launch.env"), env, StandardCharsets.UTF_8);
+    }
+
+    /** The address a phone on the LAN uses: the bind address if one was chosen, else the machine's first IPv4. */
+    private String lanAddress() {
+        if (!settings.bindAddress().equals("0.0.0.0") && !settings.bindAddress().equals("::")) {
+            return settings.bindAddress();
+        }
+        return SubjectNames.machineAddresses().stream().filter(a -> a instanceof Inet4Address)
+                .map(InetAddress::getHostAddress).findFirst().orElse("127.0.0.1");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.persona.server.tls;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The host's own certificate authority: an ECDSA P-256 key and a self-signed CA certificate that a phone installs
+ * once, and the server certificates it issues. Validity periods follow what phones accept: the CA lasts ten
+ * years; a server certificate 397 days (Apple refuses longer ones) and carries serverAuth and the SANs.
+ */
+public final class LocalCertificateAuthority {
+
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration SERVER_VALIDITY = Duration.ofDays(397);
+    private static final String SIGNATURE = "SHA256withECDSA";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    public LocalCertificateAuthority(KeyPair keyPair, X509Certificate certificate) {
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public PrivateKey privateKey() {
+        return keyPair.getPrivate();
+    }
+
+    /** Creates a new CA named after the machine, valid from now. */
+    public static LocalCertificateAuthority create(String machineName, Instant now) {
+        KeyPair keys = newKeyPair();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Persona")
+                .addRDN(BCStyle.CN, "Persona local CA (" + machineName + ") " + now.getEpochSecond())
+                .build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(CA_VALIDITY)), subject,
+                    keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            return new LocalCertificateAuthority(keys, sign(builder, keys.getPrivate()));
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("Could not create the local certificate authority", e);
+        }
+    }
+
+    /** Issues a server certificate for the given names with a new key pair. */
+    public IssuedCertificate issueServerCertificate(SubjectNames names, Instant now) {
+        KeyPair keys = newKeyPair();
+        List<GeneralName> sans = new ArrayList<>();
+        names.dnsNames().forEach(dns -> sans.add(new GeneralName(GeneralName.dNSName, dns)));
+        names.ipAddresses().forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Persona")
+                .addRDN(BCStyle.CN, names.dnsNames().stream().filter(n -> !n.equals("localhost")).findFirst()
+                        .orElse("localhost"))
+                .build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            Instant notAfter = now.plus(SERVER_VALIDITY);
+            if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+                notAfter = certificate.getNotAfter().toInstant();
+            }
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter), subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(sans.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            extensions.createAuthorityKeyIdentifier(certificate));
+            return new IssuedCertificate(keys.getPrivate(), sign(builder, keyPair.getPrivate()));
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("Could not issue the server certificate", e);
+        }
+    }
+
+    /** A private key and the certificate issued for it. */
+    public record IssuedCertificate(PrivateKey privateKey, X509Certificate certificate) {
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+            throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM cannot make EC P-256 keys", e);
+        }
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+}
