@@ -1,0 +1,156 @@
+package dev.persona.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The running host as a phone and its owner first meet it: HTTPS by default, the CA over plain HTTP, health. */
+class HostFoundationIT {
+
+    private static PersonaHost host;
+    private static HttpClient https;
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startHost() throws Exception {
+        host = new PersonaHost(Path.of("target/it-data/foundation").toAbsolutePath());
+        deleteRecursively(host.dataDirectory);
+        host.start();
+        https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stopHost() throws Exception {
+        if (host != null) {
+            host.stop();
+        }
+    }
+
+    @Test
+    void readinessIsUpOverHttpsVerifiedAgainstTheGeneratedCa() throws Exception {
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + host.managementHttpsPort + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response.body());
+        String body = response.body();
+        assertTrue(body.startsWith("{\"status\":\"UP\""), body);
+        assertTrue(body.contains("\"name\":\"persona-host\",\"status\":\"UP\""), body);
+        assertTrue(body.contains("\"database\":\"ok\""), body);
+        assertTrue(body.contains("\"persona.ear\":\"OK\""), body);
+    }
+
+    @Test
+    void livenessReportsTheApplication() throws Exception {
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + host.managementHttpsPort + "/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"name\":\"persona-host\",\"status\":\"UP\""), response.body());
+    }
+
+    @Test
+    void applicationAnswersOverHttpsWithACertificateForEveryLocalName() throws Exception {
+        for (String name : List.of("localhost", "127.0.0.1")) {
+            HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+                    URI.create("https://" + name + ":" + host.httpsPort + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), name);
+            assertTrue(response.body().contains("<h1>Persona</h1>"), response.body());
+            SSLSession tls = response.sslSession().orElseThrow();
+            X509Certificate server = (X509Certificate) tls.getPeerCertificates()[0];
+            server.verify(host.caCertificate().getPublicKey());
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCaIsRefused() {
+        HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThrows(SSLHandshakeException.class, () -> defaultTrust.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + host.httpsPort + "/")).build(),
+                HttpResponse.BodyHandlers.discarding()));
+    }
+
+    @Test
+    void caCertificateIsServedOverPlainHttpAsDer() throws Exception {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + host.httpPort + "/ca.crt")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertEquals(200, response.statusCode());
+        assertEquals("application/x-x509-ca-cert", response.headers().firstValue("Content-Type").orElseThrow());
+        assertArrayEquals(Files.readAllBytes(host.caCertificateFile()), response.body());
+        X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(response.body()));
+        assertTrue(ca.getBasicConstraints() >= 0, "it is a CA certificate");
+    }
+
+    @Test
+    void trustPageIsServedOverPlainHttpWithInstructionsAndFingerprint() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + host.httpPort + "/trust")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode());
+        String page = response.body();
+        assertTrue(page.contains("Android") && page.contains("iPhone"), page);
+        assertTrue(page.contains("href=\"/ca.crt\""), page);
+        String fingerprint = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(host.caCertificateFile())));
+        assertTrue(page.contains(fingerprint), "the page shows the CA's SHA-256 fingerprint");
+        assertTrue(page.contains("https://127.0.0.1:" + host.httpsPort + "/"), "it links to HTTPS on the same host");
+    }
+
+    @Test
+    void everythingElseOverPlainHttpRedirectsToHttpsKeepingHostPathAndQuery() throws Exception {
+        HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + host.httpPort + "/client?id=abc&invite=xyz")).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        assertEquals(301, response.statusCode());
+        assertEquals("https://127.0.0.1:" + host.httpsPort + "/client?id=abc&invite=xyz",
+                response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void launcherWroteThePhoneAndTrustAddresses() throws Exception {
+        var env = host.launchEnvironment();
+        assertTrue(env.getProperty("PERSONA_PHONE_URL").matches("https://[0-9.]+:" + host.httpsPort + "/client"),
+                env.toString());
+        assertTrue(env.getProperty("PERSONA_TRUST_URL").matches("http://[0-9.]+:" + host.httpPort + "/trust"),
+                env.toString());
+    }
+
+    static void deleteRecursively(Path path) throws java.io.IOException {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

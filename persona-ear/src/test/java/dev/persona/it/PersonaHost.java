@@ -1,0 +1,130 @@
+package dev.persona.it;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One host under test, driven through {@code ./persona} exactly as a user runs it: a data directory of its own,
+ * test ports (so a host the developer runs on the default ports is left alone), no build (Maven has just built
+ * {@code target/server}).
+ */
+final class PersonaHost implements AutoCloseable {
+
+    static final Path REPOSITORY = Path.of(System.getProperty("persona.repository", "..")).toAbsolutePath().normalize();
+
+    final Path dataDirectory;
+    final int httpPort = Integer.getInteger("persona.it.http.port", 28080);
+    final int httpsPort = Integer.getInteger("persona.it.https.port", 28443);
+    final int managementHttpPort = Integer.getInteger("persona.it.management.http.port", 29990);
+    final int managementHttpsPort = Integer.getInteger("persona.it.management.https.port", 29993);
+
+    PersonaHost(Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    /** The outcome of one launcher command. */
+    record Run(int exitCode, String output) {
+    }
+
+    Run launcher(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(REPOSITORY.resolve("persona").toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.putAll(environment());
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("./persona " + String.join(" ", arguments) + " did not finish");
+        }
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PERSONA_DATA_DIR", dataDirectory.toString());
+        env.put("PERSONA_HTTP_PORT", Integer.toString(httpPort));
+        env.put("PERSONA_HTTPS_PORT", Integer.toString(httpsPort));
+        env.put("PERSONA_MANAGEMENT_HTTP_PORT", Integer.toString(managementHttpPort));
+        env.put("PERSONA_MANAGEMENT_HTTPS_PORT", Integer.toString(managementHttpsPort));
+        env.put("PERSONA_SKIP_BUILD", "1");
+        return env;
+    }
+
+    /** Starts the host in the background and waits until the EAR is deployed; fails with the launcher's output. */
+    Run start() throws IOException, InterruptedException {
+        Run run = launcher("start", "--background");
+        if (run.exitCode() != 0) {
+            throw new AssertionError("./persona start failed (" + run.exitCode() + "):\n" + run.output()
+                    + "\n--- server.log tail ---\n" + serverLogTail());
+        }
+        return run;
+    }
+
+    void stop() throws IOException, InterruptedException {
+        Run run = launcher("stop");
+        if (run.exitCode() != 0) {
+            throw new AssertionError("./persona stop failed:\n" + run.output());
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        stop();
+    }
+
+    Path caCertificateFile() {
+        return dataDirectory.resolve("tls/ca.crt");
+    }
+
+    X509Certificate caCertificate() throws IOException, GeneralSecurityException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(caCertificateFile())));
+    }
+
+    /** TLS that trusts the host's own CA and nothing else, with normal host name checks. */
+    SSLContext trustingOnlyTheHostCa() throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("persona-ca", caCertificate());
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    Properties launchEnvironment() throws IOException {
+        Properties env = new Properties();
+        try (InputStream in = Files.newInputStream(dataDirectory.resolve("run/launch.env"))) {
+            env.load(in);
+        }
+        return env;
+    }
+
+    String serverLogTail() {
+        try {
+            List<String> lines = Files.readAllLines(dataDirectory.resolve("logs/server.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no server.log: " + e.getMessage() + ")";
+        }
+    }
+}

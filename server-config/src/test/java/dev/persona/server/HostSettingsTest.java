@@ -1,0 +1,81 @@
+package dev.persona.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostSettingsTest {
+
+    private static HostSettings settings(Map<String, String> environment, String... properties) {
+        Properties system = new Properties();
+        for (int i = 0; i < properties.length; i += 2) {
+            system.setProperty(properties[i], properties[i + 1]);
+        }
+        return HostSettings.from(new SettingSource(system, environment));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        HostSettings defaults = settings(Map.of());
+        assertEquals(8080, defaults.httpPort());
+        assertEquals(8443, defaults.httpsPort());
+        assertEquals("0.0.0.0", defaults.bindAddress());
+        assertTrue(defaults.dataDirectory().root().endsWith(".persona"));
+    }
+
+    @Test
+    void systemPropertyWinsOverEnvironment() {
+        HostSettings chosen = settings(Map.of("PERSONA_HTTPS_PORT", "9443", "PERSONA_HTTP_PORT", "9080"),
+                "persona.https.port", "10443");
+        assertEquals(10443, chosen.httpsPort());
+        assertEquals(9080, chosen.httpPort());
+    }
+
+    @Test
+    void portOutOfRangeNamesTheSettingAndTheRange() {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> settings(Map.of("PERSONA_HTTPS_PORT", "70000")));
+        assertEquals("Invalid value '70000' for persona.https.port (PERSONA_HTTPS_PORT): expected an integer from 1 "
+                + "to 65535.", error.getMessage());
+    }
+
+    @Test
+    void portThatIsNotANumberIsRefused() {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> settings(Map.of(), "persona.http.port", "eighty"));
+        assertTrue(error.getMessage().contains("persona.http.port"), error.getMessage());
+    }
+
+    @Test
+    void repeatedPortIsRefused() {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> settings(Map.of("PERSONA_HTTP_PORT", "8443")));
+        assertTrue(error.getMessage().contains("must all differ"), error.getMessage());
+    }
+
+    @Test
+    void unknownBindAddressIsRefused() {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> settings(Map.of("PERSONA_BIND_ADDRESS", "no such host.invalid")));
+        assertTrue(error.getMessage().contains("persona.bind.address"), error.getMessage());
+    }
+
+    @Test
+    void dataDirectoryThatIsAFileIsRefusedWithoutTouchingIt(@TempDir Path temp) throws Exception {
+        Path file = Files.writeString(temp.resolve("not-a-folder"), "keep me");
+        DataDirectory data = new DataDirectory(file);
+
+        ConfigurationException error = assertThrows(ConfigurationException.class, data::prepare);
+
+        assertTrue(error.getMessage().contains("is a file, not a folder"), error.getMessage());
+        assertEquals("keep me", Files.readString(file));
+    }
+}
