@@ -101,9 +101,4 @@ public class PersonaIdentities {
                 + now.plus(grace) + ".");
         return keys.publicKey();
     }
-
-    /** Whether {@code signature} over {@code message} was made by {@code publicKey}. */
-    public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        return Ed25519KeyPair.verify(publicKey, message, signature);
-    }
 }
