@@ -1,0 +1,135 @@
+package dev.persona.host.devices;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The service the console and the chat call for devices and invites: mint invites, admit a phone that proved its
+ * key (consuming its invite), list, approve, revoke and rename devices.
+ */
+@Stateless
+public class DeviceTrust {
+
+    /** Invites last this long unless the owner chooses otherwise. */
+    public static final Duration DEFAULT_INVITE_VALIDITY = Duration.ofMinutes(10);
+    private static final char[] CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+    private static final int CODE_LENGTH = 26;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @PersistenceContext(unitName = "persona")
+    private EntityManager entityManager;
+
+    @Inject
+    private Event<DeviceRevoked> revocations;
+
+    @Inject
+    @ConfigProperty(name = "persona.devices.approval", defaultValue = "invite")
+    private String approval;
+
+    /** A new one-time invite code for the persona (shown once: only its hash is kept). */
+    public String mintInvite(UUID personaId, Duration validity) {
+        if (validity.isNegative() || validity.isZero() || validity.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("An invite must be valid for more than 0 and at most 7 days, not "
+                    + validity);
+        }
+        char[] code = new char[CODE_LENGTH];
+        for (int i = 0; i < code.length; i++) {
+            code[i] = CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)];
+        }
+        String text = new String(code);
+        Instant now = Instant.now();
+        entityManager.persist(new Invite(hash(text), personaId, now, now.plus(validity)));
+        return text;
+    }
+
+    /**
+     * Decides for a phone that proved its key: known devices by their status, new ones by the invite they
+     * present (consumed when it pairs or registers them). Records the device and when it was last seen.
+     */
+    public Admission.Decision admit(UUID personaId, byte[] devicePublicKey, String inviteCode, String userAgent) {
+        Instant now = Instant.now();
+        Device device = findDevice(personaId, devicePublicKey);
+        boolean presented = inviteCode != null && !inviteCode.isBlank();
+        Invite invite = presented
+                ? entityManager.find(Invite.class, hash(inviteCode.strip().toLowerCase(Locale.ROOT)),
+                        LockModeType.PESSIMISTIC_WRITE)
+                : null;
+        Admission.InviteState inviteState = invite == null ? Admission.InviteState.NONE : invite.state(personaId);
+        Admission.Decision decision = Admission.decide(device == null ? null : device.status(), presented,
+                inviteState, ApprovalPolicy.parse(approval), now);
+        boolean inviteAccepted = invite != null && Admission.inviteUsable(inviteState, now)
+                && (device == null || device.status() != DeviceStatus.APPROVED);
+        if (inviteAccepted) {
+            DeviceStatus status = decision.admitted() ? DeviceStatus.APPROVED : DeviceStatus.PENDING;
+            if (device == null) {
+                device = new Device(personaId, devicePublicKey, userAgent, status, now);
+                entityManager.persist(device);
+            } else {
+                device.status(status);
+            }
+            invite.markUsed(device.id(), now);
+        }
+        if (device != null) {
+            device.seen(now);
+        }
+        return decision;
+    }
+
+    public List<Device> devices(UUID personaId) {
+        return entityManager.createQuery("select d from Device d where d.personaId = :persona order by d.firstSeen",
+                Device.class).setParameter("persona", personaId).getResultList();
+    }
+
+    public void approve(UUID deviceId) {
+        device(deviceId).status(DeviceStatus.APPROVED);
+    }
+
+    /** Revokes the device and tells live sessions to end now. */
+    public void revoke(UUID deviceId) {
+        Device device = device(deviceId);
+        device.status(DeviceStatus.REVOKED);
+        revocations.fire(new DeviceRevoked(device.personaId(), device.id(), device.publicKey()));
+    }
+
+    public void rename(UUID deviceId, String name) {
+        device(deviceId).rename(name);
+    }
+
+    private Device device(UUID deviceId) {
+        Device device = entityManager.find(Device.class, deviceId);
+        if (device == null) {
+            throw new IllegalArgumentException("No device " + deviceId);
+        }
+        return device;
+    }
+
+    private Device findDevice(UUID personaId, byte[] publicKey) {
+        return entityManager.createQuery("select d from Device d where d.personaId = :persona and d.publicKey = :key",
+                        Device.class)
+                .setParameter("persona", personaId).setParameter("key", publicKey)
+                .getResultStream().findFirst().orElse(null);
+    }
+
+    private static byte[] hash(String code) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
