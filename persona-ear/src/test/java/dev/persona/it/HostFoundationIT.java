@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class HostFoundationIT {
 
     private static PersonaHost host;
+    private static PersonaHost.Run started;
     private static HttpClient https;
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -36,7 +37,7 @@ class HostFoundationIT {
     static void startHost() throws Exception {
         host = new PersonaHost(Path.of("target/it-data/foundation").toAbsolutePath());
         deleteRecursively(host.dataDirectory);
-        host.start();
+        started = host.start();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -142,6 +143,15 @@ class HostFoundationIT {
                 env.toString());
         assertTrue(env.getProperty("PERSONA_TRUST_URL").matches("http://[0-9.]+:" + host.httpPort + "/trust"),
                 env.toString());
+    }
+
+    @Test
+    void startPrintsAOneTimePairingUrlWithTheHostKeyIdAndItsQrCode() {
+        var url = java.util.regex.Pattern.compile("open (https://[0-9.]+:" + host.httpsPort
+                + "/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]{26})\n").matcher(started.output());
+        assertTrue(url.find(), started.output());
+        assertTrue(started.output().contains("█▀▀▀▀▀█") || started.output().contains("██ ▄▄▄▄▄ █"),
+                "the QR code is printed");
     }
 
     static void deleteRecursively(Path path) throws java.io.IOException {

@@ -25,14 +25,17 @@ import dev.persona.server.tls.TlsMaterial;
 public final class HostBootstrap {
 
     private final HostSettings settings;
+    private final SettingSource source;
 
-    public HostBootstrap(HostSettings settings) {
+    public HostBootstrap(HostSettings settings, SettingSource source) {
         this.settings = settings;
+        this.source = source;
     }
 
     public static void main(String[] args) {
         try {
-            new HostBootstrap(HostSettings.from(SettingSource.ofProcess())).run(Instant.now());
+            SettingSource source = SettingSource.ofProcess();
+            new HostBootstrap(HostSettings.from(source), source).run(Instant.now());
         } catch (ConfigurationException e) {
             System.err.println("persona: " + e.getMessage());
             System.exit(2);
@@ -53,7 +56,7 @@ public final class HostBootstrap {
         System.out.println("persona: server certificate " + tls.serverCertificateAction() + ", valid until "
                 + tls.serverCertificate().getNotAfter().toInstant());
         try {
-            writeServerProperties(tls.serverKeyStorePassword());
+            writeServerProperties(tls.serverKeyStorePassword(), names);
             writeLaunchEnvironment();
         } catch (IOException e) {
             throw new ConfigurationException("Cannot write the run files in " + data.run() + ": " + e.getMessage(), e);
@@ -80,7 +83,7 @@ public final class HostBootstrap {
         });
     }
 
-    private void writeServerProperties(String keyStorePassword) throws IOException {
+    private void writeServerProperties(String keyStorePassword, SubjectNames names) throws IOException {
         DataDirectory data = settings.dataDirectory();
         Properties properties = new Properties();
         properties.setProperty(HostSettings.DATA_DIR, data.root().toString());
@@ -94,6 +97,9 @@ public final class HostBootstrap {
         properties.setProperty("jboss.management.http.port", Integer.toString(settings.managementHttpPort()));
         properties.setProperty("jboss.management.https.port", Integer.toString(settings.managementHttpsPort()));
         properties.setProperty("jboss.server.log.dir", data.logs().toString());
+        properties.setProperty(HostSettings.PUBLIC_URL, "https://" + lanAddress() + ":" + settings.httpsPort());
+        properties.setProperty(HostSettings.SIGNALING_ORIGINS, source.get(HostSettings.SIGNALING_ORIGINS)
+                .orElseGet(() -> String.join(",", names.webOrigins("https", settings.httpsPort()))));
         StringWriter text = new StringWriter();
         properties.store(text, "Written by the Persona bootstrap at every start; edit the settings, not this file.");
         DataDirectory.writeSecretFile(data.run().resolve("wildfly.properties"),

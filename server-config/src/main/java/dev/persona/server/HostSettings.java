@@ -20,6 +20,10 @@ public record HostSettings(DataDirectory dataDirectory, String bindAddress, int 
     public static final String HTTPS_PORT = "persona.https.port";
     public static final String MANAGEMENT_HTTP_PORT = "persona.management.http.port";
     public static final String MANAGEMENT_HTTPS_PORT = "persona.management.https.port";
+    /** Written by the bootstrap for the application: the HTTPS address phones use. */
+    public static final String PUBLIC_URL = "persona.public.url";
+    /** The web origins whose signaling proofs are accepted; by default every name and address of the host. */
+    public static final String SIGNALING_ORIGINS = "persona.signaling.origins";
 
     public static HostSettings from(SettingSource source) {
         Path dataDir = source.get(DATA_DIR).map(Path::of)

@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
@@ -38,6 +41,43 @@ public record SubjectNames(Set<String> dnsNames, Set<String> ipAddresses) {
             ips.add(address.getHostAddress());
         }
         return new SubjectNames(dns, ips);
+    }
+
+    /**
+     * The origins a browser shows for these names and addresses ({@code location.origin}): IPv6 bracketed and
+     * compressed (RFC 5952), the port left out when it is the scheme's default.
+     */
+    public List<String> webOrigins(String scheme, int port) {
+        String suffix = port == ("https".equals(scheme) ? 443 : 80) ? "" : ":" + port;
+        List<String> origins = new ArrayList<>();
+        dnsNames.forEach(name -> origins.add(scheme + "://" + name + suffix));
+        ipAddresses.forEach(ip -> origins.add(scheme + "://" + (ip.contains(":") ? "[" + compressIpv6(ip) + "]" : ip)
+                + suffix));
+        return origins;
+    }
+
+    /** RFC 5952 text of an IPv6 address: lowercase, no leading zeros, the longest run of zero groups as "::". */
+    static String compressIpv6(String address) {
+        String[] groups = address.toLowerCase(Locale.ROOT).split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = groups[i].replaceFirst("^0+(?=.)", "");
+            int run = 0;
+            while (i + run < groups.length && groups[i + run].replaceFirst("^0+(?=.)", "").equals("0")) {
+                run++;
+            }
+            if (run > bestLength) {
+                bestStart = i;
+                bestLength = run;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     /** The machine's non-loopback, non-link-local addresses, IPv4 first. */

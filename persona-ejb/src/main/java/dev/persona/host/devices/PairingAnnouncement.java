@@ -1,0 +1,61 @@
+package dev.persona.host.devices;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+import dev.persona.host.config.HostConfiguration;
+import dev.persona.host.identity.Persona;
+import dev.persona.host.identity.PersonaIdentities;
+import dev.persona.server.DataDirectory;
+import dev.persona.signaling.identity.KeyId;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+
+/**
+ * At every start, mints a one-time invite for the first persona and shows how to pair a phone: the URL and its
+ * QR code in the server log, and the same in {@code run/pairing.txt} (owner-only) for the launcher to print.
+ */
+@Singleton
+@Startup
+@DependsOn("PersonaIdentities")
+public class PairingAnnouncement {
+
+    private static final Logger LOG = Logger.getLogger(PairingAnnouncement.class.getName());
+
+    @EJB
+    private PersonaIdentities identities;
+
+    @EJB
+    private DeviceTrust devices;
+
+    @Inject
+    private HostConfiguration configuration;
+
+    @PostConstruct
+    void announce() {
+        Persona persona = identities.personas().get(0);
+        String code = devices.mintInvite(persona.id(), DeviceTrust.DEFAULT_INVITE_VALIDITY);
+        String url = pairingUrl(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(), code);
+        String text = "Pair a phone with " + persona.name() + ": scan this code, or open " + url + "\n"
+                + "(one phone, valid for " + DeviceTrust.DEFAULT_INVITE_VALIDITY.toMinutes()
+                + " minutes; the console makes new ones)\n" + PairingQr.of(url).toUnicode();
+        LOG.info(() -> "\n" + text);
+        Path file = configuration.dataDirectory().run().resolve("pairing.txt");
+        try {
+            DataDirectory.writeSecretFile(file, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.warning(() -> "Could not write " + file + " (" + e.getMessage() + "); the pairing code is in this log.");
+        }
+    }
+
+    /** The phone URL of the QR code: the host id is the persona's key, the invite pairs one phone once. */
+    private String pairingUrl(String publicUrl, String hostId, String inviteCode) {
+        return publicUrl.replaceAll("/+$", "") + "/client?id=" + hostId + "&invite=" + inviteCode;
+    }
+}

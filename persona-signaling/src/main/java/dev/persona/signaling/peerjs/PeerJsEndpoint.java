@@ -1,0 +1,165 @@
+package dev.persona.signaling.peerjs;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.persona.signaling.SignalingServer;
+import dev.persona.signaling.registry.MessageType;
+import dev.persona.signaling.registry.PeerConnection;
+import dev.persona.signaling.registry.QueueLimitExceededException;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+/**
+ * The PeerJS server socket at {@value #PATH}, one instance per connection: admits the peer (see
+ * {@link PeerJsAdmission}), then reads its JSON frames, enforcing the size and rate limits, and relays them through
+ * the registry with {@code src} set to the peer's id. A peer that breaks a rule gets ERROR and is closed; the others
+ * are not affected. Register it with {@code serverContainer.addEndpoint(PeerJsEndpoint.config(server))}.
+ */
+public final class PeerJsEndpoint extends Endpoint {
+
+    /** The socket path under the application root; the peerjs client's {@code path} option is then {@code "/"}. */
+    public static final String PATH = "/peerjs";
+    private static final Logger LOG = Logger.getLogger(PeerJsEndpoint.class.getName());
+
+    private final SignalingServer server;
+    private WebSocketSink sink;
+    private PeerConnection connection;
+    private MessageRate rate;
+    private StringBuilder partialText;
+    private long partialBytes;
+    private boolean closing;
+
+    PeerJsEndpoint(SignalingServer server) {
+        this.server = server;
+    }
+
+    /** The endpoint's configuration for {@code ServerContainer.addEndpoint}, each connection bound to {@code server}. */
+    public static ServerEndpointConfig config(SignalingServer server) {
+        return ServerEndpointConfig.Builder.create(PeerJsEndpoint.class, PATH)
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(new PeerJsEndpoint(server));
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        sink = new WebSocketSink(session);
+        try {
+            connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), sink);
+        } catch (PeerJsRefusal refusal) {
+            LOG.info(() -> "Refused a peer connection: " + refusal.getMessage());
+            closing = true;
+            sink.sendAndClose(PeerJsJson.withText(refusal.type(), refusal.getMessage()), refusal.closeCode());
+            return;
+        }
+        rate = new MessageRate(server.settings().messagesPerSecond(), System.nanoTime());
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        if (connection != null) {
+            connection.leave();
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        LOG.log(Level.FINE, "Peer socket error" + (connection == null ? "" : " for " + connection.id()), error);
+    }
+
+    private void onText(String part, boolean last) {
+        if (closing) {
+            return;
+        }
+        partialBytes += utf8Length(part);
+        if (partialBytes > server.settings().maxMessageBytes()) {
+            violation("Message too large: more than " + server.settings().maxMessageBytes() + " bytes.",
+                    CloseCodes.TOO_BIG);
+            return;
+        }
+        if (!last) {
+            if (partialText == null) {
+                partialText = new StringBuilder();
+            }
+            partialText.append(part);
+            return;
+        }
+        String text = partialText == null ? part : partialText.append(part).toString();
+        partialText = null;
+        partialBytes = 0;
+        if (!rate.tryTake(System.nanoTime())) {
+            violation("Too many messages: more than " + server.settings().messagesPerSecond() + " per second.",
+                    CloseCodes.VIOLATED_POLICY);
+            return;
+        }
+        PeerJsJson.ClientMessage message;
+        try {
+            message = PeerJsJson.read(text);
+        } catch (PeerJsJson.MalformedMessageException malformed) {
+            violation(malformed.getMessage(), CloseCodes.VIOLATED_POLICY);
+            return;
+        }
+        handle(message);
+    }
+
+    private void handle(PeerJsJson.ClientMessage message) {
+        Optional<MessageType> type = MessageType.fromWireName(message.type()).filter(MessageType::isRelayed);
+        if (type.isEmpty() || message.dst() == null) {
+            if (type.isPresent() && type.get() == MessageType.LEAVE) {
+                // LEAVE without a destination: the peer leaves the server (peerjs removes it).
+                closing = true;
+                connection.leave();
+                sink.close(new CloseReason(CloseCodes.NORMAL_CLOSURE, "Left"));
+                return;
+            }
+            // HEARTBEAT, types this server does not know, and relayed types without dst: peerjs ignores them too.
+            connection.heartbeat();
+            return;
+        }
+        try {
+            connection.send(type.get(), message.dst(), message.payload());
+        } catch (QueueLimitExceededException full) {
+            violation(full.getMessage(), CloseCodes.VIOLATED_POLICY);
+        }
+    }
+
+    private void onBinary(ByteBuffer part, boolean last) {
+        if (!closing) {
+            violation("Binary messages are not part of the PeerJS protocol; send JSON text.",
+                    CloseCodes.CANNOT_ACCEPT);
+        }
+    }
+
+    private void violation(String message, CloseCode code) {
+        LOG.info(() -> "Closed peer " + connection.id() + ": " + message);
+        closing = true;
+        partialText = null;
+        connection.leave();
+        sink.sendAndClose(PeerJsJson.withText(MessageType.ERROR, message), code);
+    }
+
+    /** UTF-8 length of a text fragment; each half of a surrogate pair counts 2 of its 4 bytes. */
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+}

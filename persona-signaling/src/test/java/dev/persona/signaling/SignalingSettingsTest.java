@@ -1,0 +1,100 @@
+package dev.persona.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class SignalingSettingsTest {
+
+    private static final String ORIGIN = "https://192.168.1.20:8443";
+
+    @Test
+    void defaultsAreThoseOfDocsSignaling() {
+        SignalingSettings settings = read(Map.of(SignalingSettings.ORIGINS, ORIGIN));
+        assertEquals(Set.of(ORIGIN), settings.origins());
+        assertFalse(settings.allowNonKeyIds());
+        assertFalse(settings.allowDiscovery());
+        assertEquals(5000, settings.concurrentLimit());
+        assertEquals(65536, settings.maxMessageBytes());
+        assertEquals(100, settings.messagesPerSecond());
+        assertEquals(100, settings.queuedMessagesPerPeer());
+        assertEquals(Duration.ofSeconds(5), settings.expireTimeout());
+        assertEquals(Duration.ofSeconds(60), settings.aliveTimeout());
+        assertEquals(Duration.ofSeconds(60), settings.proofMaxAge());
+        assertEquals(Duration.ofSeconds(60), settings.proofClockSkew());
+        assertEquals(100_000, settings.replayCacheCapacity());
+        assertEquals(Duration.ofSeconds(1), settings.sweepInterval());
+    }
+
+    @Test
+    void readsEverySetting() {
+        SignalingSettings settings = read(Map.ofEntries(
+                Map.entry(SignalingSettings.ORIGINS, " https://localhost:8443 , " + ORIGIN + ","),
+                Map.entry(SignalingSettings.ALLOW_NON_KEY_IDS, "TRUE"),
+                Map.entry(SignalingSettings.ALLOW_DISCOVERY, "true"),
+                Map.entry(SignalingSettings.CONCURRENT_LIMIT, "10"),
+                Map.entry(SignalingSettings.MAX_MESSAGE_BYTES, "2048"),
+                Map.entry(SignalingSettings.MESSAGES_PER_SECOND, "7"),
+                Map.entry(SignalingSettings.QUEUED_MESSAGES_PER_PEER, "3"),
+                Map.entry(SignalingSettings.EXPIRE_TIMEOUT_MS, "200"),
+                Map.entry(SignalingSettings.ALIVE_TIMEOUT_MS, "400"),
+                Map.entry(SignalingSettings.PROOF_MAX_AGE_SECONDS, "30"),
+                Map.entry(SignalingSettings.PROOF_CLOCK_SKEW_SECONDS, "0"),
+                Map.entry(SignalingSettings.REPLAY_CACHE_CAPACITY, "500")));
+        assertEquals(Set.of("https://localhost:8443", ORIGIN), settings.origins());
+        assertTrue(settings.allowNonKeyIds());
+        assertTrue(settings.allowDiscovery());
+        assertEquals(10, settings.concurrentLimit());
+        assertEquals(2048, settings.maxMessageBytes());
+        assertEquals(7, settings.messagesPerSecond());
+        assertEquals(3, settings.queuedMessagesPerPeer());
+        assertEquals(Duration.ofMillis(200), settings.expireTimeout());
+        assertEquals(Duration.ofMillis(400), settings.aliveTimeout());
+        assertEquals(Duration.ofSeconds(30), settings.proofMaxAge());
+        assertEquals(Duration.ZERO, settings.proofClockSkew());
+        assertEquals(500, settings.replayCacheCapacity());
+        assertEquals(Duration.ofMillis(50), settings.sweepInterval());
+    }
+
+    @Test
+    void errorsNameTheSettingAndTheAcceptedRange() {
+        assertError("Invalid value 0 for persona.signaling.concurrent.limit: expected an integer from 1 to 1000000.",
+                SignalingSettings.CONCURRENT_LIMIT, "0");
+        assertError("Invalid value 'many' for persona.signaling.messages.per.second: expected an integer.",
+                SignalingSettings.MESSAGES_PER_SECOND, "many");
+        assertError("Invalid value 50 for persona.signaling.expire.timeout.ms: expected an integer from 100 to 600000.",
+                SignalingSettings.EXPIRE_TIMEOUT_MS, "50");
+        assertError("Invalid value 'yes' for persona.signaling.allow.discovery: expected true or false.",
+                SignalingSettings.ALLOW_DISCOVERY, "yes");
+        assertError("Invalid value 99999999999 for persona.signaling.max.message.bytes: it is far too large.",
+                SignalingSettings.MAX_MESSAGE_BYTES, "99999999999");
+        assertError("Invalid value 'https://x.test:443' in persona.signaling.origins: expected scheme://host[:port]",
+                SignalingSettings.ORIGINS, "https://x.test:443");
+    }
+
+    @Test
+    void originsHaveNoDefault() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of()));
+        assertTrue(e.getMessage().startsWith("Invalid value for persona.signaling.origins: expected 1 to 64 origins"),
+                e.getMessage());
+    }
+
+    private static void assertError(String expectedStart, String name, String value) {
+        Map<String, String> values = name.equals(SignalingSettings.ORIGINS) ? Map.of(name, value)
+                : Map.of(SignalingSettings.ORIGINS, ORIGIN, name, value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
+
+    private static SignalingSettings read(Map<String, String> values) {
+        return SignalingSettings.from(name -> Optional.ofNullable(values.get(name)));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.persona.signaling.peerjs;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.persona.signaling.SignalingServer;
+import dev.persona.signaling.SignalingSettings;
+import io.undertow.Undertow;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ListenerInfo;
+import io.undertow.servlet.api.ServletContainer;
+import io.undertow.servlet.util.ImmediateInstanceFactory;
+import io.undertow.websockets.jsr.WebSocketDeploymentInfo;
+import org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+
+/**
+ * The signaling endpoint and REST resource in an embedded Undertow with RESTEasy (WildFly's WebSocket and JAX-RS
+ * implementations) on 127.0.0.1 and an ephemeral port, wired the way the web module does it: a
+ * {@code ServletContextListener} calls {@code ServerContainer.addEndpoint} and sets the servlet context attribute
+ * the resource reads; the JAX-RS application is mounted at {@code /peerjs}.
+ */
+final class EmbeddedSignaling implements AutoCloseable {
+
+    static final String ORIGIN = "https://persona.test:8443";
+
+    final SignalingServer server;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final DeploymentManager deployment;
+    private final Undertow undertow;
+    private final int port;
+
+    private EmbeddedSignaling(Map<String, String> overrides) throws Exception {
+        Map<String, String> values = new HashMap<>(Map.of(SignalingSettings.ORIGINS, ORIGIN));
+        values.putAll(overrides);
+        SignalingSettings settings = SignalingSettings.from(name -> Optional.ofNullable(values.get(name)));
+        server = SignalingServer.inMemory(settings, scheduler, Clock.systemUTC());
+        server.start();
+
+        ServletContextListener registration = new ServletContextListener() {
+            @Override
+            public void contextInitialized(ServletContextEvent event) {
+                ServerContainer container = (ServerContainer) event.getServletContext()
+                        .getAttribute(ServerContainer.class.getName());
+                event.getServletContext().setAttribute(PeerJsResource.SERVER_ATTRIBUTE, server);
+                try {
+                    container.addEndpoint(PeerJsEndpoint.config(server));
+                } catch (DeploymentException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        DeploymentInfo info = Servlets.deployment()
+                .setClassLoader(EmbeddedSignaling.class.getClassLoader())
+                .setContextPath("/")
+                .setDeploymentName("signaling-test")
+                .addServletContextAttribute(WebSocketDeploymentInfo.ATTRIBUTE_NAME,
+                        new WebSocketDeploymentInfo().setBuffers(new DefaultByteBufferPool(true, 8192)))
+                .addListener(new ListenerInfo(ServletContextListener.class,
+                        new ImmediateInstanceFactory<>(registration)))
+                .addServlet(Servlets.servlet("peerjs-rest", HttpServlet30Dispatcher.class)
+                        .addInitParam("jakarta.ws.rs.Application", PeerJsTestApplication.class.getName())
+                        .addInitParam("resteasy.servlet.mapping.prefix", "/peerjs")
+                        .addMapping("/peerjs/*")
+                        .setLoadOnStartup(1));
+        deployment = ServletContainer.Factory.newInstance().addDeployment(info);
+        deployment.deploy();
+        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();
+        undertow.start();
+        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    static EmbeddedSignaling start() throws Exception {
+        return new EmbeddedSignaling(Map.of());
+    }
+
+    static EmbeddedSignaling start(Map<String, String> settings) throws Exception {
+        return new EmbeddedSignaling(settings);
+    }
+
+    /** An HTTP URL on the server, such as the peerjs client's {@code /peerjs/id}. */
+    URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The socket URL the peerjs client builds for {@code path: "/"}. */
+    URI socketUri(String key, String id, String token) {
+        StringBuilder query = new StringBuilder();
+        append(query, "key", key);
+        append(query, "id", id);
+        append(query, "token", token);
+        append(query, "version", "1.5.5");
+        return URI.create("ws://127.0.0.1:" + port + PeerJsEndpoint.PATH + "?" + query);
+    }
+
+    URI socketUri(String id, String token) {
+        return socketUri(PeerJsAdmission.KEY, id, token);
+    }
+
+    private static void append(StringBuilder query, String name, String value) {
+        if (value != null) {
+            query.append(query.length() == 0 ? "" : "&").append(name).append('=')
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public void close() throws ServletException {
+        server.close();
+        deployment.stop();
+        deployment.undeploy();
+        undertow.stop();
+        scheduler.shutdownNow();
+    }
+}
