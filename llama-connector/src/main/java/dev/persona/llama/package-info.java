@@ -1,6 +1,7 @@
 /**
- * The JCA resource adapter that owns llama-server: locating or building the binary, spawning and supervising the
- * processes through the container's WorkManager, and the connection interface that applications inject to stream
- * chat completions from them or from external OpenAI-compatible servers. It knows nothing of phones or devices.
+ * What applications see of the llama connector: inject a {@link dev.persona.llama.LlamaConnectionFactory} with
+ * {@code @Resource(lookup = "java:/eis/llama")}, open a {@link dev.persona.llama.LlamaConnection} and stream chat
+ * answers, cancel them, and read the state of the llama-server processes or external servers behind it.
+ * Nothing here knows phones, devices or WebRTC; the implementation lives in the sub-packages.
  */
 package dev.persona.llama;

@@ -19,8 +19,8 @@ import dev.persona.server.tls.TlsMaterial;
 /**
  * Runs before WildFly starts (the launcher calls it): checks every setting, the data directory and the ports,
  * makes or refreshes the TLS files, then writes {@code run/wildfly.properties} (system properties the server reads
- * with {@code -P}, owner-only since it holds the key store password) and {@code run/launch.env} (the addresses
- * the launcher prints). A problem ends it with exit status 2 and one message that says what to do.
+ * with {@code -P}: every {@code persona.*} setting given to the launcher and the bootstrap's own; owner-only since
+ * it holds the key store password) and {@code run/launch.env} (the addresses the launcher prints). A problem ends it with exit status 2 and one message that says what to do.
  */
 public final class HostBootstrap {
 
@@ -86,6 +86,9 @@ public final class HostBootstrap {
     private void writeServerProperties(String keyStorePassword, SubjectNames names) throws IOException {
         DataDirectory data = settings.dataDirectory();
         Properties properties = new Properties();
+        // Settings for the server's parts (e.g. persona.llama.* for the resource adapter, which reads system
+        // properties only) pass through; those below are the bootstrap's own and win.
+        source.allPersonaSettings().forEach(properties::setProperty);
         properties.setProperty(HostSettings.DATA_DIR, data.root().toString());
         properties.setProperty("persona.tls.keystore", data.serverKeyStore().toString());
         properties.setProperty("persona.tls.password", keyStorePassword);

@@ -31,6 +31,22 @@ public final class SettingSource {
         return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
     }
 
+    /**
+     * Every {@code persona.*} setting given to this process, as system property names: the environment's
+     * {@code PERSONA_*} variables (underscores read as dots) overlaid by {@code persona.*} system properties.
+     */
+    public java.util.SortedMap<String, String> allPersonaSettings() {
+        java.util.SortedMap<String, String> all = new java.util.TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("PERSONA_")) {
+                all.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        systemProperties.stringPropertyNames().stream().filter(name -> name.startsWith("persona."))
+                .forEach(name -> all.put(name, systemProperties.getProperty(name)));
+        return all;
+    }
+
     public static String environmentName(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }

@@ -78,4 +78,15 @@ class HostSettingsTest {
         assertTrue(error.getMessage().contains("is a file, not a folder"), error.getMessage());
         assertEquals("keep me", Files.readString(file));
     }
+
+    @Test
+    void allPersonaSettingsComeFromEnvironmentAndSystemPropertiesWithPropertiesWinning() {
+        Properties system = new Properties();
+        system.setProperty("persona.llama.threads", "4");
+        system.setProperty("java.home", "/jdk");
+        SettingSource source = new SettingSource(system, Map.of("PERSONA_LLAMA_THREADS", "2",
+                "PERSONA_LLAMA_PORT_RANGE", "40000-40010", "HOME", "/root"));
+        assertEquals(Map.of("persona.llama.threads", "4", "persona.llama.port.range", "40000-40010"),
+                source.allPersonaSettings());
+    }
 }

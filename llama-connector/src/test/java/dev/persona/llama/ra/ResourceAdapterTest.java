@@ -1,0 +1,219 @@
+package dev.persona.llama.ra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.persona.llama.BackendState;
+import dev.persona.llama.BackendStatus;
+import dev.persona.llama.ChatCompletion;
+import dev.persona.llama.ChatRequest;
+import dev.persona.llama.ChatStream;
+import dev.persona.llama.LlamaConnection;
+import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.testing.LlamaTestEnvironment;
+import dev.persona.llama.testing.RecordingListener;
+import dev.persona.llama.testing.TestBootstrapContext;
+
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The adapter driven as a container would: start with a BootstrapContext, connections through the SPI. */
+class ResourceAdapterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path data;
+    private final TestBootstrapContext context = new TestBootstrapContext();
+    private final LlamaResourceAdapter adapter = new LlamaResourceAdapter();
+
+    @AfterEach
+    void stop() {
+        adapter.stop();
+        context.close();
+    }
+
+    private void configureLocalPool() {
+        adapter.setServerBinary(LlamaTestEnvironment.serverBinary().toString());
+        adapter.setModelFile(LlamaTestEnvironment.tinyModel().toString());
+        adapter.setContextSize(1024);
+        adapter.setParallelSlots(1);
+        adapter.setProcesses(2);
+        adapter.setThreads(1);
+        adapter.setPortRange("39400-39409");
+        adapter.setDataDirectory(data.toString());
+    }
+
+    private LlamaConnectionFactory connectionFactory() {
+        LlamaManagedConnectionFactory managedFactory = new LlamaManagedConnectionFactory();
+        managedFactory.setResourceAdapter(adapter);
+        return (LlamaConnectionFactory) managedFactory.createConnectionFactory();
+    }
+
+    private static List<BackendStatus> awaitReady(LlamaConnection connection) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<BackendStatus> backends = connection.backends();
+            if (backends.stream().allMatch(backend -> backend.state() == BackendState.READY)) {
+                return backends;
+            }
+            assertTrue(System.nanoTime() < deadline, "not ready: " + backends);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void startsTheProcessesThroughTheWorkManagerAndRoutesToTheLeastBusy() throws Exception {
+        configureLocalPool();
+        long start = System.nanoTime();
+        adapter.start(context);
+        List<Long> pids = new ArrayList<>();
+        try (LlamaConnection connection = connectionFactory().getConnection()) {
+            awaitReady(connection).forEach(backend -> pids.add(backend.pid()));
+            System.out.printf("adapter start to 2 processes ready: %.0f ms%n", (System.nanoTime() - start) / 1e6);
+
+            RecordingListener first = new RecordingListener();
+            RecordingListener second = new RecordingListener();
+            ChatRequest request = ChatRequest.ofUserMessage("hi").withMaxTokens(200).withIgnoreEos(true);
+            ChatStream a = connection.streamChat(request, first);
+            ChatStream b = connection.streamChat(request, second);
+
+            assertNotEquals(a.backend(), b.backend(), "each process has one slot, so the second goes elsewhere");
+            ChatCompletion completion = first.awaitCompletion(WAIT);
+            assertEquals(200, completion.usage().completionTokens());
+            assertEquals(200, second.awaitCompletion(WAIT).usage().completionTokens());
+            assertEquals(2, connection.slots().size());
+        }
+        assertTrue(context.longRunningWork().containsAll(List.of("llama-server 1 supervisor",
+                "llama-server 2 supervisor", "llama-server 1 output", "llama-server 2 output")),
+                context.longRunningWork()::toString);
+
+        adapter.stop();
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " runs");
+        }
+        try (var files = Files.list(data)) {
+            assertEquals(List.of(), files.filter(file -> file.toString().endsWith(".pid")).toList());
+        }
+    }
+
+    @Test
+    void closedHandleRefusesWorkAndTellsTheContainer() throws Exception {
+        adapter.setDataDirectory(data.toString());
+        adapter.start(context);
+        LlamaManagedConnectionFactory managedFactory = new LlamaManagedConnectionFactory();
+        managedFactory.setResourceAdapter(adapter);
+        ManagedConnection managed = managedFactory.createManagedConnection(null, null);
+        List<ConnectionEvent> events = new ArrayList<>();
+        managed.addConnectionEventListener(new ConnectionEventListener() {
+            @Override
+            public void connectionClosed(ConnectionEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void localTransactionStarted(ConnectionEvent event) {
+            }
+
+            @Override
+            public void localTransactionCommitted(ConnectionEvent event) {
+            }
+
+            @Override
+            public void localTransactionRolledback(ConnectionEvent event) {
+            }
+
+            @Override
+            public void connectionErrorOccurred(ConnectionEvent event) {
+            }
+        });
+        LlamaConnection handle = (LlamaConnection) managed.getConnection(null, null);
+
+        handle.close();
+        handle.close();
+
+        assertEquals(1, events.size());
+        assertEquals(handle, events.get(0).getConnectionHandle());
+        LlamaException e = assertThrows(LlamaException.class, handle::backends);
+        assertEquals("This LlamaConnection is closed; get a new one from the LlamaConnectionFactory", e.getMessage());
+        assertEquals(managed, managedFactory.matchManagedConnections(Set.of(managed), null, null));
+        assertNotNull(managed.getMetaData());
+    }
+
+    @Test
+    void withoutModelNoProcessRunsAndChatsSayWhy() throws Exception {
+        adapter.setDataDirectory(data.toString());
+        adapter.start(context);
+        try (LlamaConnection connection = connectionFactory().getConnection()) {
+            assertEquals(List.of(), connection.backends());
+            LlamaException e = assertThrows(LlamaException.class,
+                    () -> connection.streamChat(ChatRequest.ofUserMessage("hi"), new RecordingListener()));
+            assertTrue(e.getMessage().startsWith("No local llama-server runs because no model is configured: set the"
+                    + " resource adapter's modelFile"), e.getMessage());
+        }
+    }
+
+    @Test
+    void missingBinaryFailsTheStartNamingTheSetting() {
+        configureLocalPool();
+        adapter.setServerBinary(data.resolve("no/llama-server").toString());
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
+                () -> adapter.start(context));
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting serverBinary: "
+                + data.resolve("no/llama-server") + " does not exist"), e.getMessage());
+    }
+
+    @Test
+    void badModelPathFailsTheStartNamingTheSetting() {
+        configureLocalPool();
+        adapter.setModelFile(data.resolve("phi-3.gguf").toString());
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
+                () -> adapter.start(context));
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting modelFile: "
+                + data.resolve("phi-3.gguf") + " does not exist"), e.getMessage());
+    }
+
+    @Test
+    void fileThatIsNotGgufFailsTheStartNamingTheSetting() throws Exception {
+        configureLocalPool();
+        Path text = Files.writeString(data.resolve("readme.gguf"), "not a model");
+        adapter.setModelFile(text.toString());
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
+                () -> adapter.start(context));
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting modelFile: " + text
+                + " is not a usable GGUF model file"), e.getMessage());
+    }
+
+    @Test
+    void adaptersAndFactoriesAreEqualWhenConfiguredAlike() {
+        LlamaResourceAdapter other = new LlamaResourceAdapter();
+        assertEquals(adapter, other);
+        assertEquals(adapter.hashCode(), other.hashCode());
+        other.setProcesses(3);
+        assertNotEquals(adapter, other);
+
+        LlamaManagedConnectionFactory one = new LlamaManagedConnectionFactory();
+        LlamaManagedConnectionFactory two = new LlamaManagedConnectionFactory();
+        assertEquals(one, two);
+        two.setBackendUrls("http://gpu1:8080");
+        assertNotEquals(one, two);
+    }
+}
