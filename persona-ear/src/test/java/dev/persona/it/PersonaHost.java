@@ -34,8 +34,16 @@ final class PersonaHost implements AutoCloseable {
     final int managementHttpPort = Integer.getInteger("persona.it.management.http.port", 29990);
     final int managementHttpsPort = Integer.getInteger("persona.it.management.https.port", 29993);
 
+    private final Map<String, String> settings = new HashMap<>();
+
     PersonaHost(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
+    }
+
+    /** Adds a setting (an environment variable of the launcher) for the next start. */
+    PersonaHost with(String variable, String value) {
+        settings.put(variable, value);
+        return this;
     }
 
     /** The outcome of one launcher command. */
@@ -65,6 +73,10 @@ final class PersonaHost implements AutoCloseable {
         env.put("PERSONA_MANAGEMENT_HTTP_PORT", Integer.toString(managementHttpPort));
         env.put("PERSONA_MANAGEMENT_HTTPS_PORT", Integer.toString(managementHttpsPort));
         env.put("PERSONA_SKIP_BUILD", "1");
+        // The JVM running the tests may have been started by a wrapper (scripts/loopback-namespace) that the test
+        // runner then names as JAVA_HOME; the server must run the real java.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.putAll(settings);
         return env;
     }
 

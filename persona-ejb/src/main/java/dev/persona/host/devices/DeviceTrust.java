@@ -38,6 +38,13 @@ public class DeviceTrust {
     private Event<DeviceRevoked> revocations;
 
     @Inject
+    private Event<DeviceApproved> approvals;
+
+    /** The decision for a phone, and its device record when it has one now. */
+    public record AdmissionResult(Admission.Decision decision, UUID deviceId) {
+    }
+
+    @Inject
     @ConfigProperty(name = "persona.devices.approval", defaultValue = "invite")
     private String approval;
 
@@ -61,7 +68,7 @@ public class DeviceTrust {
      * Decides for a phone that proved its key: known devices by their status, new ones by the invite they
      * present (consumed when it pairs or registers them). Records the device and when it was last seen.
      */
-    public Admission.Decision admit(UUID personaId, byte[] devicePublicKey, String inviteCode, String userAgent) {
+    public AdmissionResult admit(UUID personaId, byte[] devicePublicKey, String inviteCode, String userAgent) {
         Instant now = Instant.now();
         Device device = findDevice(personaId, devicePublicKey);
         boolean presented = inviteCode != null && !inviteCode.isBlank();
@@ -87,7 +94,7 @@ public class DeviceTrust {
         if (device != null) {
             device.seen(now);
         }
-        return decision;
+        return new AdmissionResult(decision, device == null ? null : device.id());
     }
 
     public List<Device> devices(UUID personaId) {
@@ -95,8 +102,11 @@ public class DeviceTrust {
                 Device.class).setParameter("persona", personaId).getResultList();
     }
 
+    /** Approves the device; a phone of it waiting on an open channel is admitted at once. */
     public void approve(UUID deviceId) {
-        device(deviceId).status(DeviceStatus.APPROVED);
+        Device device = device(deviceId);
+        device.status(DeviceStatus.APPROVED);
+        approvals.fire(new DeviceApproved(device.personaId(), device.id()));
     }
 
     /** Revokes the device and tells live sessions to end now. */

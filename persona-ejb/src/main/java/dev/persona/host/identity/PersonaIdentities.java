@@ -76,7 +76,7 @@ public class PersonaIdentities {
      * Signs {@code message} as the persona, with the key whose public half is {@code publicKey}: the current key,
      * or the previous one while its grace period lasts.
      *
-     * @throws IllegalArgumentException when {@code publicKey} is not (or no longer) one of the persona's keys
+     * @throws NotAPersonaKeyException when {@code publicKey} is not (or no longer) one of the persona's keys
      */
     public byte[] sign(UUID personaId, byte[] publicKey, byte[] message) {
         Persona persona = persona(personaId);
@@ -87,7 +87,7 @@ public class PersonaIdentities {
         if (previous != null && Arrays.equals(previous, publicKey)) {
             return Ed25519KeyPair.sign(kek, personaId, publicKey, persona.previousSealedPrivateKey(), message);
         }
-        throw new IllegalArgumentException("The key is not a current key of persona " + persona.name());
+        throw new NotAPersonaKeyException("The key is not a current key of persona " + persona.name());
     }
 
     /** Gives the persona a new key; the old one keeps signing for {@code grace}. Returns the new public key. */

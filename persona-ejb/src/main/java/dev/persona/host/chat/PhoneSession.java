@@ -1,0 +1,293 @@
+package dev.persona.host.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+import dev.persona.host.devices.Admission;
+import dev.persona.host.devices.DeviceTrust;
+import dev.persona.host.handshake.HandshakeException;
+import dev.persona.host.handshake.HostHandshake;
+import dev.persona.host.peer.ConnectionRequest;
+import dev.persona.host.peer.PeerSession;
+import dev.persona.host.peer.PeerSessionListener;
+import dev.persona.host.peer.SessionClosed;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+
+/**
+ * One phone's data channel as the chat sees it: the handshake, then the admission decision, then the phone's turns,
+ * history and deletions (docs/protocol.md). Calls arrive one at a time from the host peer; a turn's answer streams
+ * from the model server on other threads through {@link ActiveTurn}.
+ */
+final class PhoneSession implements PeerSessionListener {
+
+    private static final Logger LOG = Logger.getLogger(PhoneSession.class.getName());
+
+    private enum State { HANDSHAKE, WAITING_FOR_OWNER, ADMITTED, CLOSED }
+
+    private final ChatHost host;
+    private final ChatHost.HostedPersona persona;
+    private final ConnectionRequest request;
+    private final HostHandshake handshake;
+    private volatile State state = State.HANDSHAKE;
+    private volatile PeerSession session;
+    private volatile UUID deviceId;
+    private volatile ActiveTurn turn;
+
+    PhoneSession(ChatHost host, ChatHost.HostedPersona persona, ConnectionRequest request) {
+        this.host = host;
+        this.persona = persona;
+        this.request = request;
+        this.handshake = new HostHandshake(persona::sign);
+    }
+
+    UUID deviceId() {
+        return deviceId;
+    }
+
+    UUID personaId() {
+        return persona.id();
+    }
+
+    String phoneId() {
+        return request.phoneId();
+    }
+
+    @Override
+    public void onOpen(PeerSession opened) {
+        this.session = opened;
+    }
+
+    @Override
+    public void onText(PeerSession current, String text) {
+        try {
+            JsonObject message = ChatMessages.parse(text);
+            String type = message.getString("type");
+            switch (state) {
+                case HANDSHAKE -> handshake(type, message);
+                case ADMITTED -> chat(type, message);
+                case WAITING_FOR_OWNER -> throw new ProtocolException("handshake-first",
+                        "This phone waits for the owner's approval; chat starts once it is approved.");
+                case CLOSED -> { }
+            }
+        } catch (ProtocolException e) {
+            send(ChatMessages.error(null, e.code(), e.getMessage()));
+        } catch (HandshakeException e) {
+            LOG.info(() -> "Handshake with " + request.phoneId() + " failed: " + e.code() + ": " + e.getMessage());
+            send(ChatMessages.error(null, e.code(), e.getMessage()));
+            close();
+        }
+    }
+
+    @Override
+    public void onBinary(PeerSession current, byte[] message) {
+        send(ChatMessages.error(null, "malformed", "Binary frames are not part of the protocol: send JSON text."));
+    }
+
+    @Override
+    public void onRejectedMessage(PeerSession current, String reason) {
+        send(ChatMessages.error(null, "too-large", reason));
+    }
+
+    @Override
+    public void onClose(PeerSession current, SessionClosed closed) {
+        state = State.CLOSED;
+        ActiveTurn running = turn;
+        if (running != null) {
+            running.stop(false);
+        }
+        host.closed(this);
+    }
+
+    private void handshake(String type, JsonObject message) {
+        switch (type) {
+            case "hello" -> {
+                HostHandshake.Welcome welcome = handshake.onHello(new HostHandshake.Hello(
+                        ChatMessages.requiredInt(message, "v"), ChatMessages.requiredString(message, "host"),
+                        ChatMessages.requiredString(message, "device"), ChatMessages.requiredString(message, "challenge"),
+                        ChatMessages.optionalString(message, "invite"), ChatMessages.optionalString(message, "name")),
+                        Instant.now());
+                send(ChatMessages.message("welcome").add("host", welcome.hostId()).add("challenge", welcome.challenge())
+                        .add("signature", welcome.signature()).build().toString());
+            }
+            case "proof" -> {
+                HostHandshake.ProvenPhone phone = handshake.onProof(
+                        new HostHandshake.Proof(ChatMessages.requiredString(message, "signature")), Instant.now());
+                if (!phone.deviceId().toString().equals(request.phoneId())) {
+                    throw new HandshakeException("bad-signature", "The phone proved another key than the one it "
+                            + "signed in to signaling with.");
+                }
+                DeviceTrust.AdmissionResult result = host.devices().admit(persona.id(), phone.deviceId().publicKey(),
+                        phone.invite(), phone.name());
+                deviceId = result.deviceId();
+                decide(result.decision());
+            }
+            default -> throw new ProtocolException("handshake-first", "The handshake comes first: send 'hello'.");
+        }
+    }
+
+    private void decide(Admission.Decision decision) {
+        switch (decision.outcome()) {
+            case ADMITTED -> admitted(decision.code(), decision.reason());
+            case WAITING -> {
+                state = State.WAITING_FOR_OWNER;
+                send(ChatMessages.message("waiting").add("code", decision.code()).add("reason", decision.reason())
+                        .build().toString());
+            }
+            case REFUSED -> {
+                send(ChatMessages.message("refused").add("code", decision.code()).add("reason", decision.reason())
+                        .build().toString());
+                close();
+            }
+        }
+    }
+
+    /** The owner approved this phone while it waited on this channel. */
+    void approved() {
+        if (state == State.WAITING_FOR_OWNER) {
+            admitted("approved", "The owner approved this phone.");
+        }
+    }
+
+    /** The owner revoked this phone: it is cut off now, running answer included. */
+    void revoked() {
+        ActiveTurn running = turn;
+        if (running != null) {
+            running.stop(false);
+        }
+        send(ChatMessages.error(null, "revoked", "The host's owner revoked this phone's access."));
+        close();
+    }
+
+    private void admitted(String code, String reason) {
+        state = State.ADMITTED;
+        send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
+                .add("model", host.modelName()).add("protocol", 1).build().toString());
+    }
+
+    private void chat(String type, JsonObject message) {
+        switch (type) {
+            case "chat" -> startTurn(message);
+            case "stop" -> {
+                String id = ChatMessages.turnId(message);
+                ActiveTurn running = turn;
+                if (running != null && running.id().equals(id)) {
+                    running.stop(true);
+                }
+            }
+            case "history" -> history(ChatMessages.optionalUuid(message, "conversation"));
+            case "delete" -> {
+                UUID conversation = ChatMessages.optionalUuid(message, "conversation");
+                if (conversation == null) {
+                    throw new ProtocolException("malformed", "'conversation' is required.");
+                }
+                guarded(() -> host.conversations().delete(conversation, deviceId));
+                send(ChatMessages.message("deleted").add("conversation", conversation.toString()).build().toString());
+            }
+            default -> throw new ProtocolException("unknown-type", "Unknown message type '" + type
+                    + "' (protocol version 1).");
+        }
+    }
+
+    private void startTurn(JsonObject message) {
+        String id = ChatMessages.turnId(message);
+        String text = ChatMessages.requiredString(message, "text");
+        if (text.isBlank()) {
+            throw new ProtocolException("malformed", "'text' is empty.");
+        }
+        if (text.length() > ChatMessages.MAX_TEXT_CHARACTERS) {
+            throw new ProtocolException("too-large", "A message may have at most " + ChatMessages.MAX_TEXT_CHARACTERS
+                    + " characters.");
+        }
+        if (turn != null) {
+            throw new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
+        }
+        UUID requested = ChatMessages.optionalUuid(message, "conversation");
+        UUID conversation = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested,
+                text));
+        send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
+                .toString());
+        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation);
+        turn = next;
+        TurnScheduler.Refusal refusal = host.scheduler().submit(next);
+        if (refusal != null) {
+            turn = null;
+            throw new ProtocolException(refusal == TurnScheduler.Refusal.BUSY ? "busy" : "one-at-a-time",
+                    refusal == TurnScheduler.Refusal.BUSY ? "The host is busy with other phones; try again in a moment."
+                            : "Wait for the current answer, or stop it, before sending.");
+        }
+    }
+
+    /** The turn's answer is complete, stopped or failed. */
+    void turnEnded(ActiveTurn ended) {
+        if (turn == ended) {
+            turn = null;
+        }
+    }
+
+    private void history(UUID conversationId) {
+        if (conversationId == null) {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            for (Conversation c : host.conversations().list(deviceId)) {
+                list.add(Json.createObjectBuilder().add("id", c.id().toString()).add("title", c.title())
+                        .add("updated", c.updatedAt().toString()));
+            }
+            send(ChatMessages.message("history").add("conversations", list).build().toString());
+            return;
+        }
+        Conversation conversation = guarded(() -> host.conversations().conversation(conversationId, deviceId));
+        List<StoredMessage> messages = host.conversations().messages(conversationId, deviceId);
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (StoredMessage m : messages) {
+            list.add(Json.createObjectBuilder().add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
+                    .add("text", m.text()).add("at", m.createdAt().toString()));
+        }
+        send(ChatMessages.message("history").add("conversation", Json.createObjectBuilder()
+                .add("id", conversation.id().toString()).add("title", conversation.title()).add("messages", list))
+                .build().toString());
+    }
+
+    /** Runs a call into the conversations, turning "not this phone's conversation" into the protocol's error. */
+    private <T> T guarded(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (causedBy(e, UnknownConversationException.class)) {
+                throw new ProtocolException("unknown-conversation", "No such conversation on this phone.");
+            }
+            throw e;
+        }
+    }
+
+    private void guarded(Runnable call) {
+        guarded(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean send(String message) {
+        PeerSession current = session;
+        return current != null && current.send(message);
+    }
+
+    void close() {
+        state = State.CLOSED;
+        PeerSession current = session;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.persona.host.peer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The host peer's settings, each checked when the record is made so that a bad value fails at once with its name
+ * and accepted range. {@link #from} reads them by name (MicroProfile Config in the server, a map in tests);
+ * {@code docs/host-peer.md} lists them with their defaults.
+ *
+ * @param iceServers STUN/TURN servers; none (the default) means host candidates only, enough on one LAN
+ * @param minPort lowest local port for ICE candidates, 0 for any
+ * @param maxPort highest local port for ICE candidates, 0 for any
+ * @param connectTimeout how long after a phone's offer the data channel must be open, or the phone is told it could
+ *                       not reach the host
+ * @param maxMessageBytes largest message the host takes from a phone, in UTF-8 bytes after reassembly
+ * @param maxSessions most sessions (open or connecting) at once, over all host ids
+ */
+public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxPort, Duration connectTimeout,
+                               int maxMessageBytes, int maxSessions) {
+
+    public static final String ICE_SERVERS = "persona.peer.ice.servers";
+    public static final String ICE_USERNAME = "persona.peer.ice.username";
+    public static final String ICE_PASSWORD = "persona.peer.ice.password";
+    public static final String PORTS = "persona.peer.ports";
+    public static final String CONNECT_TIMEOUT_MS = "persona.peer.connect.timeout.ms";
+    public static final String MAX_MESSAGE_BYTES = "persona.peer.max.message.bytes";
+    public static final String MAX_SESSIONS = "persona.peer.max.sessions";
+
+    private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+
+    public HostPeerSettings {
+        iceServers = List.copyOf(iceServers);
+        boolean anyPort = minPort == 0 && maxPort == 0;
+        if (!anyPort && (minPort < 1024 || maxPort > 65535 || minPort > maxPort)) {
+            throw new IllegalArgumentException("Invalid value " + minPort + "-" + maxPort + " for " + PORTS
+                    + ": expected two ports from 1024 to 65535, the lower first, like 50000-50100; or nothing for "
+                    + "any port.");
+        }
+        requireRange(CONNECT_TIMEOUT_MS, connectTimeout.toMillis(), 1000, 300_000);
+        requireRange(MAX_MESSAGE_BYTES, maxMessageBytes, 16 * 1024, 256 * 1024 * 1024);
+        requireRange(MAX_SESSIONS, maxSessions, 1, 10_000);
+    }
+
+    /** Every setting at its default. */
+    public static HostPeerSettings defaults() {
+        return from(name -> Optional.empty());
+    }
+
+    /**
+     * Reads the settings by name; a name {@code source} does not know takes its default.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what is accepted
+     */
+    public static HostPeerSettings from(Function<String, Optional<String>> source) {
+        Function<String, Optional<String>> text = name -> source.apply(name).map(String::strip)
+                .filter(value -> !value.isEmpty());
+        String username = text.apply(ICE_USERNAME).orElse(null);
+        String password = text.apply(ICE_PASSWORD).orElse(null);
+        List<IceServer> iceServers = new ArrayList<>();
+        for (String url : text.apply(ICE_SERVERS).orElse("").split("[\\s,]+")) {
+            if (!url.isEmpty()) {
+                iceServers.add(new IceServer(url, username, password));
+            }
+        }
+        int minPort = 0;
+        int maxPort = 0;
+        Optional<String> ports = text.apply(PORTS);
+        if (ports.isPresent()) {
+            Matcher range = PORT_RANGE.matcher(ports.get());
+            if (!range.matches()) {
+                throw new IllegalArgumentException("Invalid value '" + ports.get() + "' for " + PORTS
+                        + ": expected a range like 50000-50100.");
+            }
+            minPort = Integer.parseInt(range.group(1));
+            maxPort = Integer.parseInt(range.group(2));
+        }
+        return new HostPeerSettings(iceServers, minPort, maxPort,
+                Duration.ofMillis(number(text, CONNECT_TIMEOUT_MS, 20_000)),
+                (int) number(text, MAX_MESSAGE_BYTES, 4 * 1024 * 1024),
+                (int) number(text, MAX_SESSIONS, 64));
+    }
+
+    private static long number(Function<String, Optional<String>> text, String name, long fallback) {
+        Optional<String> value = text.apply(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException("Invalid value '" + value.get() + "' for " + name
+                    + ": expected a whole number.", notANumber);
+        }
+    }
+
+    private static void requireRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("Invalid value " + value + " for " + name + ": expected " + min
+                    + " to " + max + ".");
+        }
+    }
+}

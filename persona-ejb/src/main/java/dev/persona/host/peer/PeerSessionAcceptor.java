@@ -1,0 +1,14 @@
+package dev.persona.host.peer;
+
+import java.util.Optional;
+
+/**
+ * Decides whether the host answers a phone's offer, and who listens to the session if it does. Called on the host
+ * peer's executor before anything native is created; it may block briefly (a device lookup).
+ */
+@FunctionalInterface
+public interface PeerSessionAcceptor {
+
+    /** The listener for the new session, or empty to leave the offer unanswered. */
+    Optional<PeerSessionListener> accept(ConnectionRequest request);
+}
