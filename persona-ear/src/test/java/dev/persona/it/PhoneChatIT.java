@@ -52,7 +52,7 @@ class PhoneChatIT {
     static void startHost() throws Exception {
         // Long answers, so that one can be stopped half way: 4 slots of 4 096 tokens.
         host = new PersonaHost(Path.of("target/it-data/phone-chat").toAbsolutePath())
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "3000");
+                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "1200");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
@@ -132,13 +132,16 @@ class PhoneChatIT {
         phone.get(pairingUrl);
         awaitStatus(phone, "Ready", Duration.ofSeconds(60));
         screenshot(phone, "1-ready");
+        assertTrue(phone.findElement(By.id("composer")).isDisplayed());
+        assertFalse(phone.findElement(By.id("stop")).isDisplayed(), "nothing to stop yet");
         assertFalse(phone.getCurrentUrl().contains("invite="), "the spent invite leaves the address bar");
 
         // A streamed answer: the text grows while it arrives, then the turn ends.
         phone.findElement(By.id("input")).sendKeys("Hello, who are you?");
         phone.findElement(By.id("send")).click();
         List<Integer> lengths = new ArrayList<>();
-        new WebDriverWait(phone, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(20)).until(d -> {
+        // Generous: on 2 busy cores the tiny model may make only ~50 tokens/s.
+        new WebDriverWait(phone, Duration.ofSeconds(180)).pollingEvery(Duration.ofMillis(20)).until(d -> {
             List<WebElement> answers = bubbles(phone, "assistant");
             int length = answers.isEmpty() ? 0 : answers.get(answers.size() - 1).getText().length();
             if (lengths.isEmpty() || lengths.get(lengths.size() - 1) != length) {
@@ -179,7 +182,6 @@ class PhoneChatIT {
         stranger.get(pairingUrl);
         awaitStatus(stranger, "already used", Duration.ofSeconds(60));
         screenshot(stranger, "5-refused");
-        assertTrue(stranger.findElements(By.cssSelector("#composer:not([hidden])")).isEmpty(),
-                "a refused phone cannot chat");
+        assertFalse(stranger.findElement(By.id("composer")).isDisplayed(), "a refused phone cannot chat");
     }
 }
