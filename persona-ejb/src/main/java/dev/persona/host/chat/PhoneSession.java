@@ -74,7 +74,7 @@ final class PhoneSession implements PeerSessionListener {
                 case CLOSED -> { }
             }
         } catch (ProtocolException e) {
-            send(ChatMessages.error(null, e.code(), e.getMessage()));
+            send(ChatMessages.error(e.turnId(), e.code(), e.getMessage()));
         } catch (HandshakeException e) {
             LOG.info(() -> "Handshake with " + request.phoneId() + " failed: " + e.code() + ": " + e.getMessage());
             send(ChatMessages.error(null, e.code(), e.getMessage()));
@@ -194,6 +194,14 @@ final class PhoneSession implements PeerSessionListener {
 
     private void startTurn(JsonObject message) {
         String id = ChatMessages.turnId(message);
+        try {
+            startTurn(id, message);
+        } catch (ProtocolException e) {
+            throw e.turnId() != null ? e : new ProtocolException(id, e.code(), e.getMessage());
+        }
+    }
+
+    private void startTurn(String id, JsonObject message) {
         String text = ChatMessages.requiredString(message, "text");
         if (text.isBlank()) {
             throw new ProtocolException("malformed", "'text' is empty.");

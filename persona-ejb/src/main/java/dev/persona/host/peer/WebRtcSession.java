@@ -51,6 +51,8 @@ final class WebRtcSession implements PeerSession {
      */
     private static final long HIGH_WATER_BYTES = 1024 * 1024;
     private static final Duration DRAIN_RETRY = Duration.ofMillis(5);
+    /** How long a close waits for the messages sent before it to leave. */
+    private static final Duration CLOSE_DRAIN_LIMIT = Duration.ofSeconds(2);
 
     /** Bytes waiting in this session beyond which the phone counts as too slow. */
     private static final long MAX_WAITING_BYTES = 64L * 1024 * 1024;
@@ -133,9 +135,34 @@ final class WebRtcSession implements PeerSession {
         return true;
     }
 
+    /**
+     * Closes once what was sent before has left: the close takes its turn after the queued sends, then waits (at
+     * most {@link #CLOSE_DRAIN_LIMIT}) until libwebrtc has handed them to the network, so that a last message, such
+     * as the reason for a refusal, reaches the phone.
+     */
     @Override
     public void close() {
-        end(new SessionClosed(Reason.CLOSED_BY_HOST, "The host closed " + describe() + "."));
+        long deadline = System.nanoTime() + CLOSE_DRAIN_LIMIT.toNanos();
+        outbound.execute(() -> closeWhenDrained(deadline));
+    }
+
+    private void closeWhenDrained(long deadline) {
+        boolean drained;
+        synchronized (this) {
+            if (closed != null) {
+                return;
+            }
+            drained = waitingFrames.isEmpty() && (channel == null || channel.getBufferedAmount() == 0);
+        }
+        if (drained || System.nanoTime() - deadline > 0) {
+            end(new SessionClosed(Reason.CLOSED_BY_HOST, "The host closed " + describe() + "."));
+            return;
+        }
+        try {
+            host.schedule(() -> outbound.execute(() -> closeWhenDrained(deadline)), DRAIN_RETRY);
+        } catch (RejectedExecutionException stopping) {
+            end(new SessionClosed(Reason.HOST_STOPPED, "The host stopped while closing " + describe() + "."));
+        }
     }
 
     /** Asks the acceptor, then applies the offer; queued by the endpoint right after the session is made. */

@@ -1,0 +1,21 @@
+// The baseline of the signaling benchmark: the Node server `peer@1.0.2` through its JS API (PeerServer), on
+// 127.0.0.1 and the port given, with its defaults. No per-connection logging, unlike its CLI, so that nothing but
+// the server's own work is measured. It reads commands on stdin: "gc" answers "heap <bytes>" after a full
+// collection (node runs with --expose-gc), "quit" exits.
+"use strict";
+const { PeerServer } = require(process.env.PEER_MODULE || "peer");
+const readline = require("node:readline");
+
+const port = Number(process.argv[2]);
+PeerServer({ host: "127.0.0.1", port, path: "/" }, (server) => {
+  console.log(`READY ${server.address().port}`);
+});
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  if (line === "gc") {
+    global.gc();
+    console.log(`heap ${process.memoryUsage().heapUsed}`);
+  } else if (line === "quit") {
+    process.exit(0);
+  }
+}).on("close", () => process.exit(0));
