@@ -349,11 +349,17 @@ class PhoneProtocolIT {
 
     @Test
     @Order(5)
-    void errorsAboutATurnCarryItsIdAndTheLastMessageBeforeACloseArrives() throws Exception {
+    void errorsAboutATurnCarryItsIdABrokenChunkIsMalformedAndTheLastMessageBeforeACloseArrives() throws Exception {
         requireHost(Math.max(slots, 1), 1);
         JavaPhone phone = paired.get(0);
         phone.connectAndAdmit(hostId);
         List<String> deviations = new ArrayList<>();
+
+        phone.sendFrame("{\"type\":\"chunk\",\"id\":5,\"index\":3,\"count\":2,\"data\":\"x\"}");
+        Received brokenChunk = phone.expect("error", REPLY);
+        if (!"malformed".equals(brokenChunk.message().getString("code"))) {
+            deviations.add("a broken chunk frame is not 'malformed': " + brokenChunk);
+        }
 
         phone.chat("long-text", null, "x".repeat(16_001));
         Received tooLarge = phone.expectError("too-large", REPLY);

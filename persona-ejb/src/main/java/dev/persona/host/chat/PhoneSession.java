@@ -88,8 +88,8 @@ final class PhoneSession implements PeerSessionListener {
     }
 
     @Override
-    public void onRejectedMessage(PeerSession current, String reason) {
-        send(ChatMessages.error(null, "too-large", reason));
+    public void onRejectedMessage(PeerSession current, boolean tooLarge, String reason) {
+        send(ChatMessages.error(null, tooLarge ? "too-large" : "malformed", reason));
     }
 
     @Override

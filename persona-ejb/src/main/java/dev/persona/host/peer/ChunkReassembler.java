@@ -75,7 +75,7 @@ final class ChunkReassembler {
         }
         if (count > maxChunks) {
             throw new InvalidChunkException("Message " + id + " comes in " + count + " chunks; at most " + maxChunks
-                    + " are accepted (a message may have " + maxMessageBytes + " bytes, in chunks of 1 KiB or more).");
+                    + " are accepted (a message may have " + maxMessageBytes + " bytes, in chunks of 1 KiB or more).", true);
         }
         if (index >= count) {
             throw new InvalidChunkException("Chunk index " + index + " of message " + id + " is not below its count "
@@ -140,7 +140,7 @@ final class ChunkReassembler {
             bytes += data.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxMessageBytes) {
                 throw new InvalidChunkException("Message " + id + " is larger than the " + maxMessageBytes
-                        + " bytes the host accepts.");
+                        + " bytes the host accepts.", true);
             }
             pieces[index] = data;
             received++;

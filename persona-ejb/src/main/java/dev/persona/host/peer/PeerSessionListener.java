@@ -17,10 +17,10 @@ public interface PeerSessionListener {
     void onBinary(PeerSession session, byte[] message);
 
     /**
-     * A chunked message was malformed or broke a limit and was dropped; the session goes on. {@code reason} is fit
-     * to send back to the phone.
+     * A chunked message was malformed ({@code tooLarge} false) or broke a size limit ({@code tooLarge} true) and was
+     * dropped; the session goes on. {@code reason} is fit to send back to the phone.
      */
-    void onRejectedMessage(PeerSession session, String reason);
+    void onRejectedMessage(PeerSession session, boolean tooLarge, String reason);
 
     /** The session ended and its native resources are released; sending does nothing from now on. */
     void onClose(PeerSession session, SessionClosed closed);

@@ -471,7 +471,7 @@ final class WebRtcSession implements PeerSession {
             reassembler.add(text).ifPresent(message -> tellListener(listener -> listener.onText(this, message)));
         } catch (InvalidChunkException refused) {
             LOG.fine(() -> "Dropped a chunked message on " + describe() + ": " + refused.getMessage());
-            tellListener(listener -> listener.onRejectedMessage(this, refused.getMessage()));
+            tellListener(listener -> listener.onRejectedMessage(this, refused.tooLarge(), refused.getMessage()));
         }
     }
 

@@ -53,7 +53,7 @@ final class RecordingListener implements PeerSessionListener {
     }
 
     @Override
-    public void onRejectedMessage(PeerSession session, String reason) {
+    public void onRejectedMessage(PeerSession session, boolean tooLarge, String reason) {
         rejections.add(reason);
     }
 
