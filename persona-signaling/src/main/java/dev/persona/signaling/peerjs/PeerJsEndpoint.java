@@ -1,7 +1,6 @@
 package dev.persona.signaling.peerjs;
 
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -118,9 +117,9 @@ public final class PeerJsEndpoint extends Endpoint {
     }
 
     private void handle(PeerJsJson.ClientMessage message) {
-        Optional<MessageType> type = MessageType.fromWireName(message.type()).filter(MessageType::isRelayed);
-        if (type.isEmpty() || message.dst() == null) {
-            if (type.isPresent() && type.get() == MessageType.LEAVE) {
+        MessageType type = MessageType.byWireName(message.type());
+        if (type == null || !type.isRelayed() || message.dst() == null) {
+            if (type == MessageType.LEAVE) {
                 // LEAVE without a destination: the peer leaves the server (peerjs removes it).
                 closing = true;
                 connection.leave();
@@ -132,7 +131,7 @@ public final class PeerJsEndpoint extends Endpoint {
             return;
         }
         try {
-            connection.send(type.get(), message.dst(), message.payload());
+            connection.sendJson(type, message.dst(), message.payloadJson());
         } catch (QueueLimitExceededException full) {
             violation(full.getMessage(), CloseCodes.VIOLATED_POLICY);
         }

@@ -218,14 +218,27 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
 
         @Override
         public void send(MessageType type, String dst, JsonValue payload) throws QueueLimitExceededException {
-            if (!type.isRelayed()) {
-                throw new IllegalArgumentException(type.wireName() + " messages are not relayed between peers.");
-            }
-            Objects.requireNonNull(dst, "dst");
+            check(type, dst);
             if (isRegistered()) {
                 lastSeenMillis = clock.millis();
                 relay(new SignalingMessage(type, id, dst, payload));
             }
+        }
+
+        @Override
+        public void sendJson(MessageType type, String dst, String payloadJson) throws QueueLimitExceededException {
+            check(type, dst);
+            if (isRegistered()) {
+                lastSeenMillis = clock.millis();
+                relay(SignalingMessage.withPayloadJson(type, id, dst, payloadJson));
+            }
+        }
+
+        private void check(MessageType type, String dst) {
+            if (!type.isRelayed()) {
+                throw new IllegalArgumentException(type.wireName() + " messages are not relayed between peers.");
+            }
+            Objects.requireNonNull(dst, "dst");
         }
 
         @Override

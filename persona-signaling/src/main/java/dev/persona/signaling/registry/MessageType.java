@@ -41,11 +41,22 @@ public enum MessageType {
     }
 
     public static Optional<MessageType> fromWireName(String wireName) {
-        for (MessageType type : values()) {
-            if (type.wireName.equals(wireName)) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byWireName(wireName));
+    }
+
+    /** The type with this name on the wire, or null; on the relay path, where every allocation counts. */
+    public static MessageType byWireName(String wireName) {
+        return switch (wireName) {
+            case "OPEN" -> OPEN;
+            case "ERROR" -> ERROR;
+            case "ID-TAKEN" -> ID_TAKEN;
+            case "HEARTBEAT" -> HEARTBEAT;
+            case "OFFER" -> OFFER;
+            case "ANSWER" -> ANSWER;
+            case "CANDIDATE" -> CANDIDATE;
+            case "LEAVE" -> LEAVE;
+            case "EXPIRE" -> EXPIRE;
+            default -> null;
+        };
     }
 }

@@ -22,6 +22,12 @@ public interface PeerConnection {
      */
     void send(MessageType type, String dst, JsonValue payload) throws QueueLimitExceededException;
 
+    /**
+     * As {@link #send}, with the payload as JSON text, as a socket peer sent it: relayed to other sockets as it is,
+     * without being parsed again. The caller has checked that it is one valid JSON value.
+     */
+    void sendJson(MessageType type, String dst, String payloadJson) throws QueueLimitExceededException;
+
     /** The peer is still there (any message it sends counts too). */
     void heartbeat();
 
