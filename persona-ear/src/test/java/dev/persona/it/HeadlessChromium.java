@@ -1,0 +1,63 @@
+package dev.persona.it;
+
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Chromium (Debian's, driven by its chromedriver) set up for WebRTC on loopback as
+ * shared/notes/browser-testing.md describes, trusting the key of one host's HTTPS certificate and nothing else it
+ * would not trust anyway.
+ */
+final class HeadlessChromium {
+
+    private HeadlessChromium() {
+    }
+
+    /**
+     * A fresh browser with its own profile. {@code mediaOrigin} gets the microphone permission, without which
+     * Chromium hides local addresses from WebRTC and gathers no loopback candidates.
+     */
+    static ChromeDriver start(PersonaHost host, String profile, String mediaOrigin) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=800,600",
+                "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
+                "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", mediaOrigin,
+                "permissions", List.of("audioCapture")));
+        return driver;
+    }
+
+    /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */
+    private static String serverKeyHash(PersonaHost host) throws Exception {
+        Properties secrets = new Properties();
+        secrets.load(new StringReader(Files.readString(host.dataDirectory.resolve("tls/secrets.properties"))));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(host.dataDirectory.resolve("tls/server.p12"))) {
+            store.load(in, secrets.getProperty("server.password").toCharArray());
+        }
+        X509Certificate certificate = (X509Certificate) store.getCertificate("persona");
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(certificate.getPublicKey().getEncoded()));
+    }
+}
