@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
@@ -46,6 +44,9 @@ class PeerJsBrowserIT {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    /** Read from the source tree: the ear packaging copies no test resources. */
+    private static final Path PAGE = PersonaHost.REPOSITORY
+            .resolve("persona-ear/src/test/resources/peerjs-pair/pair.html");
     private static PersonaHost host;
     private static HttpServer pages;
     private static final List<ChromeDriver> browsers = new ArrayList<>();
@@ -57,11 +58,7 @@ class PeerJsBrowserIT {
         host.start();
         byte[] bundle = Files.readAllBytes(TestNpmPackages.module("peerjs", "1.5.5")
                 .resolve("dist/peerjs.min.js"));
-        byte[] page;
-        try (InputStream in = Objects.requireNonNull(
-                PeerJsBrowserIT.class.getResourceAsStream("/peerjs-pair/pair.html"), "peerjs-pair/pair.html")) {
-            page = in.readAllBytes();
-        }
+        byte[] page = Files.readAllBytes(PAGE);
         pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         pages.createContext("/pair.html", exchange -> serve(exchange, "text/html; charset=utf-8", page));
         pages.createContext("/peerjs.min.js", exchange -> serve(exchange, "text/javascript", bundle));
