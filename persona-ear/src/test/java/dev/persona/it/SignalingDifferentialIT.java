@@ -6,21 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,9 +60,13 @@ class SignalingDifferentialIT {
         String ready = out.readLine();
         assertTrue(ready != null && ready.startsWith("READY "), "peer@1.0.2 did not start: " + ready);
         int port = Integer.parseInt(ready.substring("READY ".length()));
+        Thread log = new Thread(() -> out.lines().forEach(line -> System.out.println("[peer@1.0.2] " + line)));
+        log.setDaemon(true);
+        log.start();
+        // HTTP/1.1: the JDK client's default h2c upgrade header on plain HTTP would reach peer's WebSocket server.
         peerServer = new SignalingSession.Server("peer@1.0.2", "http://127.0.0.1:" + port,
-                "ws://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                origin);
+                "ws://127.0.0.1:" + port, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build(), origin);
     }
 
     @AfterAll
