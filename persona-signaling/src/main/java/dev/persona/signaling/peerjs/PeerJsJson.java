@@ -123,8 +123,8 @@ final class PeerJsJson {
     }
 
     /**
-     * A server frame: {@code {"type":…,"src":…,"dst":…,"payload":…}} with the members the message has, the payload
-     * as its JSON text.
+     * A server frame: {@code {"type":…,"src":…,"dst":…,"payload":…}} with the members the message has, the
+     * payload as its JSON text.
      */
     static String write(SignalingMessage message) {
         String payload = message.payloadJson();
