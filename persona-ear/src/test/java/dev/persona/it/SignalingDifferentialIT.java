@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Test;
  * must produce the same frames, id for id once ids are replaced by the script's names for them. Where we differ on
  * purpose (docs/signaling.md, "Differences from peer@1.0.2"), the session asserts each server's own transcript, so
  * that a difference nobody documented fails as surely as a broken relay. Both servers run with the same settings:
- * non-key ids allowed (as peer has them), discovery on, peers dropped after 2 s of silence, messages for absent
+ * non-key ids allowed (as peer has them), discovery on, peers dropped after 4 s of silence, messages for absent
  * peers expired after 5 s. Key ids come with real proofs, which peer ignores.
  */
 class SignalingDifferentialIT {
 
-    private static final long ALIVE_TIMEOUT_MS = 2000;
+    private static final long ALIVE_TIMEOUT_MS = 4000;
     private static PersonaHost host;
     private static Process reference;
     private static SignalingSession.Server peerServer;

@@ -272,12 +272,13 @@ class PeerJsEndpointTest {
 
     @Test
     void heartbeatsKeepAPeerAndSilentPeersAreDropped() throws Exception {
-        start(Map.of(SignalingSettings.ALIVE_TIMEOUT_MS, "500"));
+        // 1.5 s: a beat every 100 ms keeps the peer even when a loaded machine stalls the test for a second.
+        start(Map.of(SignalingSettings.ALIVE_TIMEOUT_MS, "1500"));
         TestIdentity beating = TestIdentity.random();
         TestIdentity other = TestIdentity.random();
         TestPeer b = open(beating);
         TestPeer silent = open(TestIdentity.random());
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3200);
         while (System.nanoTime() < end) {
             b.send("{\"type\":\"HEARTBEAT\"}");
             Thread.sleep(100);
