@@ -56,11 +56,6 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     }
 
     @Override
-    public String device() {
-        return device;
-    }
-
-    @Override
     public void queued(int position) {
         session.send(ChatMessages.message("queue").add("id", id).add("position", position).build().toString());
     }
@@ -72,11 +67,14 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     }
 
     private void begin() {
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.system(persona.systemPrompt()));
         try {
-            for (StoredMessage stored : host.conversations().recent(conversation, session.deviceId(),
-                    host.historyCharacters())) {
+            List<StoredMessage> recent = host.conversations().recent(conversation, session.deviceId(),
+                    host.historyCharacters());
+            ContextBudget budget = host.budget();
+            int first = budget.firstToKeep(recent.stream().map(StoredMessage::text).toList(), persona.systemPrompt());
+            List<ChatMessage> messages = new ArrayList<>();
+            messages.add(ChatMessage.system(persona.systemPrompt()));
+            for (StoredMessage stored : recent.subList(first, recent.size())) {
                 messages.add(new ChatMessage(stored.role() == ChatRole.USER ? ChatRole.USER : ChatRole.ASSISTANT,
                         stored.text()));
             }
@@ -87,7 +85,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 started = System.nanoTime();
                 lastFlush = started;
                 try (LlamaConnection connection = host.llama().getConnection()) {
-                    stream = connection.streamChat(host.requestFor(messages), this);
+                    stream = connection.streamChat(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
+                            this);
                 }
             }
         } catch (LlamaException e) {
@@ -153,8 +152,15 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             flush(System.nanoTime());
         }
         LOG.info(() -> "Turn " + id + " failed: " + error.getMessage());
-        session.send(ChatMessages.error(id, "model-unavailable", "The model could not answer: "
-                + error.getMessage()));
+        // llama-server's words for a prompt longer than the slot (its error type exceed_context_size_error).
+        if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
+            session.send(ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
+                    + "fit the model's context (" + host.budget().slotTokens() + " tokens per slot): send a "
+                    + "shorter message or start a new conversation."));
+        } else {
+            session.send(ChatMessages.error(id, "model-unavailable", "The model could not answer: "
+                    + error.getMessage()));
+        }
         end();
     }
 

@@ -18,9 +18,10 @@ import dev.persona.host.identity.PersonaIdentities;
 import dev.persona.host.peer.HostPeerService;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
-import dev.persona.llama.ChatMessage;
-import dev.persona.llama.ChatRequest;
+import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.SlotStatus;
 import dev.persona.signaling.identity.KeyId;
 import dev.persona.signaling.registry.Disconnect;
 import dev.persona.signaling.registry.MessageSink;
@@ -99,10 +100,19 @@ public class ChatHost {
     private int maxTokens;
 
     @Inject
+    @ConfigProperty(name = "persona.llama.context.size", defaultValue = "4096")
+    private int contextSize;
+
+    @Inject
+    @ConfigProperty(name = "persona.llama.parallel.slots", defaultValue = "4")
+    private int parallelSlots;
+
+    @Inject
     @ConfigProperty(name = "persona.llama.model", defaultValue = "")
     private String modelFile;
 
     private TurnScheduler scheduler;
+    private volatile ContextBudget budget;
     private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
     private final List<PeerConnection> registrations = new ArrayList<>();
 
@@ -167,8 +177,28 @@ public class ChatHost {
         sessions.remove(session);
     }
 
-    ChatRequest requestFor(List<ChatMessage> messages) {
-        return ChatRequest.of(messages).withMaxTokens(maxTokens);
+    /**
+     * The slot context a turn may use: {@code -c} / {@code -np} of the connector's settings, or, with
+     * {@code -c 0} (the model's own context), what llama-server reports for its slots.
+     */
+    ContextBudget budget() {
+        ContextBudget known = budget;
+        if (known == null) {
+            known = contextSize > 0 ? ContextBudget.of(contextSize, parallelSlots, maxTokens) : reportedBudget();
+            budget = known;
+        }
+        return known;
+    }
+
+    private ContextBudget reportedBudget() {
+        try (LlamaConnection connection = llama.getConnection()) {
+            int smallest = connection.slots().stream().mapToInt(SlotStatus::contextSize).filter(n -> n > 0).min()
+                    .orElseThrow(() -> new LlamaException("no slot reported its context"));
+            return new ContextBudget(smallest, maxTokens);
+        } catch (LlamaException | RuntimeException e) {
+            throw new IllegalStateException("The slot context is unknown (persona.llama.context.size is 0 and "
+                    + "llama-server did not say: " + e.getMessage() + "); set persona.llama.context.size.", e);
+        }
     }
 
     String modelName() {

@@ -165,7 +165,8 @@ final class PhoneSession implements PeerSessionListener {
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
-                .add("model", host.modelName()).add("protocol", 1).build().toString());
+                .add("model", host.modelName()).add("maxText", host.budget().maxTextCharacters(persona.systemPrompt()))
+                .add("protocol", 1).build().toString());
     }
 
     private void chat(String type, JsonObject message) {
@@ -201,32 +202,53 @@ final class PhoneSession implements PeerSessionListener {
         }
     }
 
+    /**
+     * Checks the turn, holds a slot or a place in line for it, and only then stores it and says {@code accepted}:
+     * a refused turn leaves nothing behind.
+     */
     private void startTurn(String id, JsonObject message) {
         String text = ChatMessages.requiredString(message, "text");
         if (text.isBlank()) {
             throw new ProtocolException("malformed", "'text' is empty.");
         }
-        if (text.length() > ChatMessages.MAX_TEXT_CHARACTERS) {
-            throw new ProtocolException("too-large", "A message may have at most " + ChatMessages.MAX_TEXT_CHARACTERS
-                    + " characters.");
+        int limit = host.budget().maxTextCharacters(persona.systemPrompt());
+        if (text.length() > limit) {
+            throw new ProtocolException("too-large", "A message may have at most " + limit + " characters here "
+                    + "(what fits the model's context of " + host.budget().slotTokens() + " tokens per slot "
+                    + "beside the answer); this one has " + text.length() + ".");
         }
         if (turn != null) {
-            throw new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
+            throw oneAtATime();
         }
         UUID requested = ChatMessages.optionalUuid(message, "conversation");
-        UUID conversation = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested,
-                text));
+        if (requested != null) {
+            guarded(() -> host.conversations().conversation(requested, deviceId));
+        }
+        TurnScheduler.Reservation reservation;
+        try {
+            reservation = host.scheduler().reserve(deviceId.toString());
+        } catch (TurnScheduler.RefusedException e) {
+            throw e.refusal() == TurnScheduler.Refusal.BUSY
+                    ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
+                    : oneAtATime();
+        }
+        UUID conversation;
+        try {
+            conversation = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested,
+                    text));
+        } catch (RuntimeException e) {
+            reservation.cancel();
+            throw e;
+        }
         send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
                 .toString());
         ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation);
         turn = next;
-        TurnScheduler.Refusal refusal = host.scheduler().submit(next);
-        if (refusal != null) {
-            turn = null;
-            throw new ProtocolException(refusal == TurnScheduler.Refusal.BUSY ? "busy" : "one-at-a-time",
-                    refusal == TurnScheduler.Refusal.BUSY ? "The host is busy with other phones; try again in a moment."
-                            : "Wait for the current answer, or stop it, before sending.");
-        }
+        reservation.begin(next);
+    }
+
+    private static ProtocolException oneAtATime() {
+        return new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
     }
 
     /** The turn's answer is complete, stopped or failed. */
