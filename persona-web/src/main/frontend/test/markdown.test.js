@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInline, parseMarkdown } from '../src/markdown.js';
+import { parseInline, parseMarkdown, renderMarkdown } from '../src/markdown.js';
 
 test('HTML in model output stays text', () => {
   const blocks = parseMarkdown('<img src=x onerror=alert(1)> <script>alert(2)</script>');
@@ -36,4 +36,30 @@ test('inline code, bold, italics, and links shown as text with their address', (
 
 test('lone markers are plain text', () => {
   assert.deepEqual(parseInline('2 * 3 * 4 and snake_case_name'), [{ type: 'text', text: '2 * 3 * 4 and snake_case_name' }]);
+});
+
+/** Just enough of a DOM to see what renderMarkdown builds; it has no innerHTML, so using it would fail. */
+class FakeNode {
+  constructor(tag, text = '') {
+    Object.assign(this, { tag, children: [], ownText: text });
+  }
+  append(...nodes) { this.children.push(...nodes); }
+  set textContent(text) { this.children = [new FakeNode('#text', text)]; }
+  get textContent() { return this.ownText + this.children.map((c) => c.textContent).join(''); }
+  get outline() {
+    return this.tag === '#text' ? this.ownText : `<${this.tag}>${this.children.map((c) => c.outline).join('')}</${this.tag}>`;
+  }
+}
+const fakeDocument = {
+  createElement: (tag) => new FakeNode(tag),
+  createTextNode: (text) => new FakeNode('#text', text),
+  createDocumentFragment: () => new FakeNode('#fragment'),
+};
+
+test('rendering builds elements with text nodes only; markup in the text stays text', () => {
+  const fragment = renderMarkdown('**Hi** <b onclick=x>there</b>\n\n```\n<script>1</script>\n```\n- `a`', fakeDocument);
+  assert.equal(fragment.children.map((c) => c.outline).join(''),
+    '<p><strong>Hi</strong> <b onclick=x>there</b></p><pre><code><script>1</script></code></pre><ul><li><code>a</code></li></ul>');
+  assert.deepEqual(fragment.children.map((c) => c.tag), ['p', 'pre', 'ul']);
+  assert.equal(fragment.children[0].children[1].tag, '#text', 'the HTML tag is a text node');
 });
