@@ -30,12 +30,25 @@ let finished = false; // refused, revoked, or not the host the QR named: reconne
 let reconnectTimer = null; // set while the page waits to try again
 const backoff = new Backoff();
 
+const STEPS = ['identity', 'connect', 'verify', 'approval', 'ready'];
+
 const ui = {
   state(kind, text) {
     document.body.dataset.state = kind;
     $('status').textContent = text;
     $('reconnect').hidden = true;
     if (kind !== 'ready') $('composer').hidden = true;
+  },
+  /** Shows how far the connection got: the steps before `current` are done; `failed` marks `current` red. */
+  step(current, { failed = false, hint = '' } = {}) {
+    const at = STEPS.indexOf(current);
+    for (const item of document.querySelectorAll('#steps li')) {
+      const index = STEPS.indexOf(item.dataset.step);
+      item.className = index < at ? 'done' : index > at ? '' : failed ? 'failed' : current === 'ready' ? 'done'
+        : 'current';
+      if (item.dataset.step === 'approval' && current === 'approval') item.hidden = false;
+    }
+    $('hint').textContent = hint;
   },
   bubble(role, text = '') {
     const item = document.createElement('li');
@@ -109,9 +122,11 @@ async function main() {
     publicKeyOf(hostId ?? '');
   } catch {
     ui.state('refused', 'This link has no valid host id. Scan the QR code shown by the host again.');
+    ui.step('connect', { failed: true, hint: 'Open the address the host shows as a QR code, with its id.' });
     return;
   }
   ui.state('working', 'Getting this phone’s identity…');
+  ui.step('identity');
   identity = await PhoneIdentity.forHost(hostId);
   deviceId = keyIdOf(identity.publicKey);
   $('device').textContent = `This phone: ${deviceId} (${identity.implementation === 'webcrypto'
@@ -129,6 +144,7 @@ async function connect() {
   peer = null;
   connection = null;
   ui.state('working', 'Connecting to the host…');
+  ui.step('connect');
   const token = await proofToken(identity, deviceId, location.origin);
   if (mine !== attempt) return;
   const current = new Peer(deviceId, {
@@ -140,7 +156,7 @@ async function connect() {
   current.on('error', (error) => {
     if (mine !== attempt) return;
     if (String(error.message).includes('Another connection took over this id')) {
-      stop('This phone’s identity is now in use in another tab or browser. Reload to use it here.');
+      stop('This phone’s identity is now in use in another tab or browser. Reload to use it here.', 'connect');
     } else if (error.type === 'peer-unavailable') lost('The host is not on line.');
     else lost('Lost the connection to the host.');
   });
@@ -173,6 +189,8 @@ function scheduleReconnect(why) {
   connection = null;
   const delay = backoff.next();
   ui.state('error', `${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
+  ui.step('connect', { failed: true, hint: 'The phone must be on the same network as the host, and the host must '
+    + 'be running. This page keeps trying by itself.' });
   $('reconnect').hidden = false;
   reconnectTimer = setTimeout(connect, delay);
 }
@@ -183,6 +201,7 @@ function reconnectNow() {
 
 function handshake(opened) {
   ui.state('working', 'Verifying the host…');
+  ui.step('verify');
   const handshake = new PhoneHandshake(identity, hostId, {
     invite: params.get('invite'), name: navigator.userAgent.slice(0, 120),
   });
@@ -201,7 +220,7 @@ function handshake(opened) {
 }
 
 /** Ends this page's connection for good: only the person can start again (new QR code, import, reload). */
-function stop(reason) {
+function stop(reason, step = 'verify') {
   finished = true;
   attempt++;
   endTurn(reason, true);
@@ -209,6 +228,8 @@ function stop(reason) {
   peer?.destroy();
   connection = null;
   ui.state('refused', reason);
+  ui.step(step, { failed: true, hint: 'Scan a new QR code from the host, or, if this phone was paired in another '
+    + 'browser, import its identity file from the menu (☰).' });
 }
 
 async function onMessage(message, handshake) {
@@ -221,9 +242,10 @@ async function onMessage(message, handshake) {
       break;
     case 'waiting':
       ui.state('waiting', message.reason);
+      ui.step('approval', { hint: 'The host’s owner approves phones in the console. This page goes on by itself.' });
       break;
     case 'refused':
-      stop(message.reason);
+      stop(message.reason, 'approval');
       break;
     case 'history':
       if (message.conversations) showConversations(message.conversations);
@@ -254,7 +276,7 @@ async function onMessage(message, handshake) {
       if (turn?.id === message.id) endTurn(message.stopped ? 'Stopped.' : '');
       break;
     case 'error':
-      if (message.code === 'revoked') stop(message.message);
+      if (message.code === 'revoked') stop(message.message, 'approval');
       else if (turn && (message.id === turn.id || message.id === undefined)) endTurn(message.message, true);
       else ui.state('error', message.message);
       break;
@@ -272,6 +294,7 @@ function admitted(message) {
   $('model').textContent = `Model: ${message.model}`;
   if (message.maxText) $('input').maxLength = message.maxText;
   ui.state('ready', 'Connected');
+  ui.step('ready');
   $('composer').hidden = false;
   ui.busy(Boolean(turn));
   send({ type: 'history' });

@@ -22,7 +22,7 @@ import dev.persona.it.owner.OwnerActionsServlet;
  * running test host (WildFly's deployment scanner takes it), then mints invites, approves, revokes and rotates
  * through it over HTTPS that trusts only the host's CA.
  */
-final class OwnerDesk {
+public final class OwnerDesk {
 
     private static final String WAR = "owner-test.war";
     private final PersonaHost host;
@@ -35,7 +35,7 @@ final class OwnerDesk {
     }
 
     /** Deploys the servlet into the running host and waits until WildFly says it is deployed. */
-    static OwnerDesk deployInto(PersonaHost host) throws Exception {
+    public static OwnerDesk deployInto(PersonaHost host) throws Exception {
         Path deployments = host.dataDirectory.resolve("server/deployments");
         Path marker = deployments.resolve(WAR + ".deployed");
         Path failed = deployments.resolve(WAR + ".failed");
@@ -78,7 +78,7 @@ final class OwnerDesk {
     }
 
     /** A new one-time invite of the first persona. */
-    String invite() throws Exception {
+    public String invite() throws Exception {
         return post("invite");
     }
 

@@ -27,15 +27,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * buttons, screenshots into {@code target/screenshots}. The browser trusts the test host's server key and may use
  * the microphone, so that its WebRTC candidates are loopback addresses (shared/notes/browser-testing.md).
  */
-final class PhonePage implements AutoCloseable {
+public final class PhonePage implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     final Path downloads;
     private final PersonaHost host;
 
-    PhonePage(PersonaHost host, String profile) throws Exception {
+    public PhonePage(PersonaHost host, String profile) throws Exception {
         this.host = host;
         this.downloads = Files.createTempDirectory("persona-downloads-" + profile);
         ChromeOptions options = new ChromeOptions();
@@ -74,7 +74,7 @@ final class PhonePage implements AutoCloseable {
                 .digest(certificate.getPublicKey().getEncoded()));
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
@@ -87,12 +87,12 @@ final class PhonePage implements AutoCloseable {
     }
 
     /** The page's state: working, waiting, ready, error or refused. */
-    String state() {
+    public String state() {
         return driver.findElement(By.tagName("body")).getAttribute("data-state");
     }
 
     /** Waits for the state; fails with the page's status and the server log. */
-    void awaitState(String expected, Duration timeout) {
+    public void awaitState(String expected, Duration timeout) {
         try {
             new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50)).until(d -> expected.equals(state()));
         } catch (TimeoutException e) {
@@ -156,7 +156,7 @@ final class PhonePage implements AutoCloseable {
         new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(20)).until(d -> displayed("send"));
     }
 
-    Object script(String script, Object... arguments) {
+    public Object script(String script, Object... arguments) {
         return driver.executeScript(script, arguments);
     }
 
