@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,11 +65,19 @@ public final class OwnerDesk {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Dependencies", "deployment.persona.ear, "
                 + "deployment.persona.ear.persona-ejb.jar");
-        Path classes = Path.of(OwnerActionsServlet.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Path packageDirectory = classes.resolve("dev/persona/it/owner");
-        try (OutputStream file = Files.newOutputStream(war);
+        Path location;
+        try {
+            location = Path.of(OwnerActionsServlet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        // The test classes directory, or the test jar when the benchmarks use these helpers.
+        try (FileSystem testJar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location);
+             OutputStream file = Files.newOutputStream(war);
              JarOutputStream jar = new JarOutputStream(file, manifest);
-             Stream<Path> files = Files.list(packageDirectory)) {
+             Stream<Path> files = Files.list((testJar == null ? location : testJar.getPath("/"))
+                     .resolve("dev/persona/it/owner"))) {
+            Path classes = testJar == null ? location : testJar.getPath("/");
             for (Path classFile : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 jar.putNextEntry(new JarEntry("WEB-INF/classes/" + classes.relativize(classFile).toString()
                         .replace('\\', '/')));

@@ -157,7 +157,8 @@ class PhoneChatIT {
 
         // The conversations: a new chat empties the screen, the list opens the old one again.
         phone.driver.findElement(By.id("menu-button")).click();
-        new WebDriverWait(phone.driver, REPLY).until(d -> !d.findElements(By.cssSelector("#conversations li")).isEmpty());
+        new WebDriverWait(phone.driver, REPLY)
+                .until(d -> !d.findElements(By.cssSelector("#conversations li")).isEmpty());
         phone.screenshot("07-menu");
         phone.driver.findElement(By.id("new")).click();
         assertTrue(phone.bubbles("user").isEmpty());
@@ -220,7 +221,8 @@ class PhoneChatIT {
         List<String> cached = (List<String>) phone.driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                 + "caches.keys().then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys()))))"
-                + ".then(lists => done(lists.flat().map(r => new URL(r.url).pathname).sort()), e => done([String(e)]));");
+                + ".then(lists => done(lists.flat().map(r => new URL(r.url).pathname).sort()),"
+                + " e => done([String(e)]));");
         assertEquals(List.of("/client", "/client-icon.svg", "/client-manifest.json", "/client.js"), cached,
                 "the service worker caches the shell and nothing else");
         Object errors = phone.driver.executeCdpCommand("Page.getInstallabilityErrors", Map.of());

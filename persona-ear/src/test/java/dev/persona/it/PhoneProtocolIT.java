@@ -188,7 +188,8 @@ class PhoneProtocolIT {
         assertTrue(phone.drain(Duration.ofSeconds(1)).isEmpty(), "one error per oversized message");
 
         // After all that, a chat works: accepted, streamed, stopped, stored; a text of exactly maxText is taken.
-        String longest = ("Hello there. " + "The sea is wide and deep. ".repeat(maxText / 26 + 1)).substring(0, maxText);
+        String longest = ("Hello there. " + "The sea is wide and deep. ".repeat(maxText / 26 + 1))
+                .substring(0, maxText);
         phone.chat("fine", null, longest);
         Received accepted = phone.expect("accepted", REPLY);
         String conversation = accepted.message().getString("conversation");

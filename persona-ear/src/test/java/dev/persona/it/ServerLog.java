@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** What a test host's server.log says: the chat tests check that a whole run, stops included, logged no error. */
+/** What a test host's server.log says: the chat tests check that a run, stops included, logged no error. */
 final class ServerLog {
 
     private ServerLog() {

@@ -19,8 +19,8 @@ import jakarta.json.JsonObjectBuilder;
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
  * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
- * {@link #FLUSH_NANOS}), and stores the answer, complete or as far as it got when stopped. Model-server callbacks come on the connector's network
- * thread and return at once; storing runs on the container's executor.
+ * {@link #FLUSH_NANOS}), and stores the answer, complete or as far as it got when stopped. Model-server callbacks
+ * come on the connector's network thread and return at once; storing runs on the container's executor.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 

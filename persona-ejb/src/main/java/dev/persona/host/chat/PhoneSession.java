@@ -165,8 +165,9 @@ final class PhoneSession implements PeerSessionListener {
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
-                .add("host", persona.currentKeyId().toString()).add("model", host.modelName()).add("maxText", host.budget().maxTextCharacters(persona.systemPrompt()))
-                .add("protocol", 1).build().toString());
+                .add("host", persona.currentKeyId().toString()).add("model", host.modelName())
+                .add("maxText", host.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
+                .toString());
     }
 
     private void chat(String type, JsonObject message) {
