@@ -1,6 +1,7 @@
 package dev.persona.bench.chat;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import jakarta.json.Json;
@@ -40,14 +42,21 @@ final class DirectLlama {
         this.body = body;
     }
 
-    /** The llama-server of the host whose data directory is {@code data} (its first process). */
+    /**
+     * The llama-server of the host whose data directory is {@code data}: its first process, whose pid file (a
+     * properties file the connector writes) names its pid.
+     */
     static DirectLlama of(Path data, String systemPrompt, String question, int maxTokens) throws IOException {
         Path pidFile;
         try (Stream<Path> files = Files.list(data.resolve("llama"))) {
             pidFile = files.filter(f -> f.getFileName().toString().matches("llama-server-\\d+\\.pid")).sorted()
                     .findFirst().orElseThrow(() -> new IllegalStateException("no llama-server pid file in " + data));
         }
-        String pid = Files.readString(pidFile).strip();
+        Properties process = new Properties();
+        try (Reader in = Files.newBufferedReader(pidFile)) {
+            process.load(in);
+        }
+        String pid = process.getProperty("pid");
         List<String> command = List.of(new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")),
                 StandardCharsets.UTF_8).split("\0"));
         int port = Integer.parseInt(command.get(command.indexOf("--port") + 1));

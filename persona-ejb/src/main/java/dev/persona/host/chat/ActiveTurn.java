@@ -33,6 +33,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final ChatHost.HostedPersona persona;
     private final String id;
     private final UUID conversation;
+    /** The conversation's latest messages as stored with the turn, the turn last. */
+    private final List<StoredMessage> recent;
     private final String device;
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder pending = new StringBuilder();
@@ -42,12 +44,14 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private ChatStream stream;
     private boolean ended;
 
-    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id, UUID conversation) {
+    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id,
+               Conversations.StoredTurn stored) {
         this.host = host;
         this.session = session;
         this.persona = persona;
         this.id = id;
-        this.conversation = conversation;
+        this.conversation = stored.conversationId();
+        this.recent = stored.recent();
         this.device = session.deviceId().toString();
     }
 
@@ -68,8 +72,6 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     private void begin() {
         try {
-            List<StoredMessage> recent = host.conversations().recent(conversation, session.deviceId(),
-                    host.historyCharacters());
             ContextBudget budget = host.budget();
             int first = budget.firstToKeep(recent.stream().map(StoredMessage::text).toList(), persona.systemPrompt());
             List<ChatMessage> messages = new ArrayList<>();
@@ -154,15 +156,16 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }
         LOG.info(() -> "Turn " + id + " failed: " + error.getMessage());
         // llama-server's words for a prompt longer than the slot (its error type exceed_context_size_error).
+        String failure;
         if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
-            session.send(ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
+            failure = ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
                     + "fit the model's context (" + host.budget().slotTokens() + " tokens per slot): send a "
-                    + "shorter message or start a new conversation."));
+                    + "shorter message or start a new conversation.");
         } else {
-            session.send(ChatMessages.error(id, "model-unavailable", "The model could not answer: "
-                    + error.getMessage()));
+            failure = ChatMessages.error(id, "model-unavailable", "The model could not answer: " + error.getMessage());
         }
         end();
+        session.send(failure);
     }
 
     /**
@@ -201,20 +204,24 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         return timings;
     }
 
-    /** Stores the answer (if any) off the network thread, then tells the phone and frees the turn. */
+    /**
+     * Stores the answer (if any) off the network thread, frees the turn, then tells the phone: once the phone hears
+     * {@code done}, its next turn is welcome.
+     */
     private void storeThen(String text, String doneMessage) {
         host.executor().execute(() -> {
+            String outcome = doneMessage;
             try {
                 if (!text.isEmpty()) {
                     host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
-                session.send(doneMessage);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + id + ": " + e);
-                session.send(ChatMessages.error(id, "model-unavailable", "The answer could not be stored."));
+                outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
             } finally {
                 end();
             }
+            session.send(outcome);
         });
     }
 

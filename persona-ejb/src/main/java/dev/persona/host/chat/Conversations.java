@@ -21,8 +21,16 @@ public class Conversations {
     @PersistenceContext(unitName = "persona")
     private EntityManager entityManager;
 
-    /** Adds the user's text to the conversation (a new one when {@code conversationId} is null). */
-    public UUID addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, String text) {
+    /** A stored user turn: its conversation, and that conversation's latest messages, oldest first, the turn last. */
+    public record StoredTurn(UUID conversationId, List<StoredMessage> recent) {
+    }
+
+    /**
+     * Adds the user's text to the conversation (a new one when {@code conversationId} is null) and reads what the
+     * request to the model needs, in one transaction: the latest messages whose texts fit {@code characters}.
+     */
+    public StoredTurn addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, String text,
+                                     int characters) {
         Instant now = Instant.now();
         Conversation conversation;
         if (conversationId == null) {
@@ -31,9 +39,11 @@ public class Conversations {
         } else {
             conversation = owned(conversationId, deviceId);
         }
-        entityManager.persist(new StoredMessage(conversation.id(), conversation.nextSequence(now), ChatRole.USER,
-                text, now));
-        return conversation.id();
+        StoredMessage message = new StoredMessage(conversation.id(), conversation.nextSequence(now), ChatRole.USER,
+                text, now);
+        entityManager.persist(message);
+        return new StoredTurn(conversation.id(), conversationId == null ? List.of(message)
+                : recent(conversation.id(), characters));
     }
 
     public void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
@@ -44,8 +54,7 @@ public class Conversations {
     }
 
     /** The latest messages whose texts fit {@code characters} in all, oldest first; the newest always. */
-    public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
-        owned(conversationId, deviceId);
+    private List<StoredMessage> recent(UUID conversationId, int characters) {
         List<StoredMessage> newestFirst = entityManager.createQuery("select m from StoredMessage m where "
                         + "m.conversationId = :conversation order by m.sequence desc", StoredMessage.class)
                 .setParameter("conversation", conversationId).setMaxResults(200).getResultList();

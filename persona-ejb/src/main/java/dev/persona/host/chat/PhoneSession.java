@@ -233,17 +233,17 @@ final class PhoneSession implements PeerSessionListener {
                     ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
                     : oneAtATime();
         }
-        UUID conversation;
+        Conversations.StoredTurn stored;
         try {
-            conversation = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested,
-                    text));
+            stored = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested, text,
+                    host.historyCharacters()));
         } catch (RuntimeException e) {
             reservation.cancel();
             throw e;
         }
-        send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
-                .toString());
-        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation);
+        send(ChatMessages.message("accepted").add("id", id).add("conversation", stored.conversationId().toString())
+                .build().toString());
+        ActiveTurn next = new ActiveTurn(host, this, persona, id, stored);
         turn = next;
         reservation.begin(next);
     }
