@@ -3,6 +3,7 @@ package dev.persona.host.chat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import dev.persona.llama.ChatCompletion;
@@ -33,8 +34,9 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final ChatHost.HostedPersona persona;
     private final String id;
     private final UUID conversation;
-    /** The conversation's latest messages as stored with the turn, the turn last. */
-    private final List<StoredMessage> recent;
+    /** The conversation's latest messages and the new question last. */
+    private final List<ChatMessage> turnMessages;
+    private final CompletableFuture<Void> userStored;
     private final String device;
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder pending = new StringBuilder();
@@ -44,14 +46,25 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private ChatStream stream;
     private boolean ended;
 
-    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id,
-               Conversations.StoredTurn stored) {
+    /**
+     * @param history    the conversation's latest messages before this turn, oldest first
+     * @param text       what the person asked
+     * @param userStored completes when the person's message is stored (the answer is stored after it)
+     */
+    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id, UUID conversation,
+               List<StoredMessage> history, String text, CompletableFuture<Void> userStored) {
         this.host = host;
         this.session = session;
         this.persona = persona;
         this.id = id;
-        this.conversation = stored.conversationId();
-        this.recent = stored.recent();
+        this.conversation = conversation;
+        this.turnMessages = new ArrayList<>();
+        for (StoredMessage stored : history) {
+            turnMessages.add(new ChatMessage(stored.role() == ChatRole.USER ? ChatRole.USER : ChatRole.ASSISTANT,
+                    stored.text()));
+        }
+        turnMessages.add(new ChatMessage(ChatRole.USER, text));
+        this.userStored = userStored;
         this.device = session.deviceId().toString();
     }
 
@@ -73,13 +86,11 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private void begin() {
         try {
             ContextBudget budget = host.budget();
-            int first = budget.firstToKeep(recent.stream().map(StoredMessage::text).toList(), persona.systemPrompt());
+            int first = budget.firstToKeep(turnMessages.stream().map(ChatMessage::content).toList(),
+                    persona.systemPrompt());
             List<ChatMessage> messages = new ArrayList<>();
             messages.add(ChatMessage.system(persona.systemPrompt()));
-            for (StoredMessage stored : recent.subList(first, recent.size())) {
-                messages.add(new ChatMessage(stored.role() == ChatRole.USER ? ChatRole.USER : ChatRole.ASSISTANT,
-                        stored.text()));
-            }
+            messages.addAll(turnMessages.subList(first, turnMessages.size()));
             synchronized (this) {
                 if (ended) {
                     return;
@@ -209,9 +220,12 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
      * {@code done}, its next turn is welcome.
      */
     private void storeThen(String text, String doneMessage) {
-        host.executor().execute(() -> {
+        userStored.whenCompleteAsync((ignored, notStored) -> {
             String outcome = doneMessage;
             try {
+                if (notStored != null) {
+                    throw new IllegalStateException("the question was not stored: " + notStored, notStored);
+                }
                 if (!text.isEmpty()) {
                     host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
@@ -222,7 +236,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 end();
             }
             session.send(outcome);
-        });
+        }, host.executor());
     }
 
     private void end() {

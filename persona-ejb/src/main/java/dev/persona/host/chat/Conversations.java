@@ -12,8 +12,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 /**
- * The stored conversations: a phone sees and changes only its own. Each call is one transaction, so a turn is
- * stored as soon as it is accepted and an answer as soon as it is done.
+ * The stored conversations: a phone sees and changes only its own. Each call is one transaction: a turn is stored
+ * while its answer starts, and the answer before the phone hears {@code done}.
  */
 @Stateless
 public class Conversations {
@@ -21,29 +21,21 @@ public class Conversations {
     @PersistenceContext(unitName = "persona")
     private EntityManager entityManager;
 
-    /** A stored user turn: its conversation, and that conversation's latest messages, oldest first, the turn last. */
-    public record StoredTurn(UUID conversationId, List<StoredMessage> recent) {
-    }
-
     /**
-     * Adds the user's text to the conversation (a new one when {@code conversationId} is null) and reads what the
-     * request to the model needs, in one transaction: the latest messages whose texts fit {@code characters}.
+     * Adds the user's text to the conversation {@code conversationId}: a new one (with that id) when {@code isNew},
+     * else an existing one of this device.
      */
-    public StoredTurn addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, String text,
-                                     int characters) {
+    public void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text) {
         Instant now = Instant.now();
         Conversation conversation;
-        if (conversationId == null) {
-            conversation = new Conversation(personaId, deviceId, text, now);
+        if (isNew) {
+            conversation = new Conversation(conversationId, personaId, deviceId, text, now);
             entityManager.persist(conversation);
         } else {
             conversation = owned(conversationId, deviceId);
         }
-        StoredMessage message = new StoredMessage(conversation.id(), conversation.nextSequence(now), ChatRole.USER,
-                text, now);
-        entityManager.persist(message);
-        return new StoredTurn(conversation.id(), conversationId == null ? List.of(message)
-                : recent(conversation.id(), characters));
+        entityManager.persist(new StoredMessage(conversation.id(), conversation.nextSequence(now), ChatRole.USER,
+                text, now));
     }
 
     public void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
@@ -53,8 +45,9 @@ public class Conversations {
                 text, now));
     }
 
-    /** The latest messages whose texts fit {@code characters} in all, oldest first; the newest always. */
-    private List<StoredMessage> recent(UUID conversationId, int characters) {
+    /** The latest messages of this device's conversation whose texts fit {@code characters} in all, oldest first. */
+    public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
+        owned(conversationId, deviceId);
         List<StoredMessage> newestFirst = entityManager.createQuery("select m from StoredMessage m where "
                         + "m.conversationId = :conversation order by m.sequence desc", StoredMessage.class)
                 .setParameter("conversation", conversationId).setMaxResults(200).getResultList();
@@ -62,7 +55,7 @@ public class Conversations {
         int used = 0;
         for (StoredMessage message : newestFirst) {
             used += message.text().length();
-            if (!kept.isEmpty() && used > characters) {
+            if (used > characters) {
                 break;
             }
             kept.add(message);

@@ -3,6 +3,7 @@ package dev.persona.host.chat;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import dev.persona.host.devices.Admission;
@@ -204,8 +205,8 @@ final class PhoneSession implements PeerSessionListener {
     }
 
     /**
-     * Checks the turn, holds a slot or a place in line for it, and only then stores it and says {@code accepted}:
-     * a refused turn leaves nothing behind.
+     * Checks the turn and reads its conversation, holds a slot or a place in line for it, and only then says
+     * {@code accepted}, starts storing it and lets it start: a refused turn leaves nothing behind.
      */
     private void startTurn(String id, JsonObject message) {
         String text = ChatMessages.requiredString(message, "text");
@@ -222,9 +223,8 @@ final class PhoneSession implements PeerSessionListener {
             throw oneAtATime();
         }
         UUID requested = ChatMessages.optionalUuid(message, "conversation");
-        if (requested != null) {
-            guarded(() -> host.conversations().conversation(requested, deviceId));
-        }
+        List<StoredMessage> history = requested == null ? List.of()
+                : guarded(() -> host.conversations().recent(requested, deviceId, host.historyCharacters()));
         TurnScheduler.Reservation reservation;
         try {
             reservation = host.scheduler().reserve(deviceId.toString());
@@ -233,17 +233,13 @@ final class PhoneSession implements PeerSessionListener {
                     ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
                     : oneAtATime();
         }
-        Conversations.StoredTurn stored;
-        try {
-            stored = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested, text,
-                    host.historyCharacters()));
-        } catch (RuntimeException e) {
-            reservation.cancel();
-            throw e;
-        }
-        send(ChatMessages.message("accepted").add("id", id).add("conversation", stored.conversationId().toString())
-                .build().toString());
-        ActiveTurn next = new ActiveTurn(host, this, persona, id, stored);
+        // The answer starts while the turn is stored: storing waits for the database, the phone should not.
+        UUID conversation = requested != null ? requested : UUID.randomUUID();
+        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> host.conversations().addUserMessage(
+                persona.id(), deviceId, conversation, requested == null, text), host.executor());
+        send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
+                .toString());
+        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation, history, text, stored);
         turn = next;
         reservation.begin(next);
     }
