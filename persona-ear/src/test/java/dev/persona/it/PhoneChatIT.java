@@ -163,9 +163,7 @@ class PhoneChatIT {
         phone.driver.findElement(By.id("new")).click();
         assertTrue(phone.bubbles("user").isEmpty());
         phone.driver.findElement(By.id("menu-button")).click();
-        new WebDriverWait(phone.driver, REPLY).until(d -> d.findElement(By.cssSelector("#conversations .open"))
-                .isDisplayed());
-        phone.driver.findElement(By.cssSelector("#conversations .open")).click();
+        phone.click(By.cssSelector("#conversations .open"), REPLY);
         new WebDriverWait(phone.driver, REPLY).until(d -> phone.bubbles("user").size() == 3);
 
         // Dark mode follows the system's setting.
@@ -205,9 +203,7 @@ class PhoneChatIT {
         stranger.awaitState("ready", CONNECT);
         assertEquals(firstPhone, stranger.deviceId(), "the imported identity is the first phone's");
         stranger.driver.findElement(By.id("menu-button")).click();
-        new WebDriverWait(stranger.driver, REPLY).until(d -> !d.findElements(By.cssSelector("#conversations .open"))
-                .isEmpty());
-        stranger.driver.findElement(By.cssSelector("#conversations .open")).click();
+        stranger.click(By.cssSelector("#conversations .open"), REPLY);
         new WebDriverWait(stranger.driver, REPLY).until(d -> stranger.bubbles("user").size() == 3);
         stranger.screenshot("11-imported");
     }

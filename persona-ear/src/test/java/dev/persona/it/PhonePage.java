@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
@@ -154,6 +156,23 @@ public final class PhonePage implements AutoCloseable {
     /** Waits until no answer is running (the send button is back). */
     void awaitIdle(Duration timeout) {
         new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(20)).until(d -> displayed("send"));
+    }
+
+    /**
+     * Clicks the first element that matches once it is shown. The page redraws lists (the conversations) when the
+     * host answers, so an element found a moment ago may be gone: that is tried again, not an error.
+     */
+    void click(By selector, Duration timeout) {
+        new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class)
+                .until(d -> {
+                    WebElement element = d.findElement(selector);
+                    if (!element.isDisplayed()) {
+                        return false;
+                    }
+                    element.click();
+                    return true;
+                });
     }
 
     public Object script(String script, Object... arguments) {

@@ -97,6 +97,7 @@ final class DirectLlama {
         long first = 0;
         long last = 0;
         int completionTokens = -1;
+        double serverTokensPerSecond = Double.NaN;
         try (Stream<String> lines = response.body()) {
             for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
                 String line = it.next();
@@ -112,6 +113,10 @@ final class DirectLlama {
                         first = last;
                     }
                 }
+                if (chunk.get("timings") instanceof JsonObject timings
+                        && timings.get("predicted_per_second") instanceof JsonNumber speed) {
+                    serverTokensPerSecond = speed.doubleValue();
+                }
                 if (chunk.get("usage") instanceof JsonObject usage
                         && usage.get("completion_tokens") instanceof JsonNumber n) {
                     completionTokens = n.intValue();
@@ -121,6 +126,7 @@ final class DirectLlama {
         if (first == 0 || completionTokens < 2) {
             throw new IllegalStateException("llama-server streamed no answer (" + completionTokens + " tokens)");
         }
-        return new ChatBenchmark.Answer(sent, first, last, completionTokens, System.nanoTime());
+        return new ChatBenchmark.Answer(sent, first, last, completionTokens, System.nanoTime(),
+                serverTokensPerSecond);
     }
 }
