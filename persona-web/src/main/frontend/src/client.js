@@ -157,8 +157,10 @@ async function connect() {
     if (mine !== attempt) return;
     if (String(error.message).includes('Another connection took over this id')) {
       stop('This phone’s identity is now in use in another tab or browser. Reload to use it here.', 'connect');
-    } else if (error.type === 'peer-unavailable') lost('The host is not on line.');
-    else lost('Lost the connection to the host.');
+    } else if (!connection?.open) {
+      // (While the data channel works, a signaling error changes nothing: the channel's close reconnects.)
+      lost(error.type === 'peer-unavailable' ? 'The host is not on line.' : 'Lost the connection to the host.');
+    }
   });
   current.on('open', () => {
     const opened = current.connect(hostId, { serialization: 'raw', reliable: true });
@@ -183,6 +185,7 @@ async function connect() {
 /** Tries again after the back-off delay, or at once when the network comes back or the page is shown again. */
 function scheduleReconnect(why) {
   if (finished) return;
+  endTurn('The connection closed before the answer was complete.', true);
   attempt++;
   peer?.destroy();
   peer = null;
