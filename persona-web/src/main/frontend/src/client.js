@@ -1,41 +1,94 @@
 // The phone client: /client?id=<host key id>&invite=<code>. Gets this phone's identity for the host, signs in to
 // the host's signaling with a proof of its key, opens a data channel to the host (stock peerjs), runs the mutual
-// handshake, then chats: streamed answers, stop, history (docs/protocol.md).
+// handshake, then chats: streamed answers, stop, retry, copy, queue position, conversations (docs/protocol.md).
+// Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
 import { PhoneIdentity } from './phone-identity.js';
 import { keyIdOf, publicKeyOf } from './key-id.js';
 import { proofToken } from './signaling-token.js';
 import { ImpostorError, PhoneHandshake } from './phone-handshake.js';
 import { FrameReassembler, toFrames } from './frames.js';
+import { renderMarkdown } from './markdown.js';
+import { Backoff } from './backoff.js';
 
 const $ = (id) => document.getElementById(id);
+const LAST_HOST = 'persona-last-host';
 const params = new URLSearchParams(location.search);
-const hostId = params.get('id');
-const conversationKey = `persona-conversation-${hostId}`;
+let hostId = params.get('id');
+const conversationKey = () => `persona-conversation-${hostId}`;
+/** The host gives up on an offer after 20 s (docs/host-peer.md, section 1); the page says so after the same time. */
+const CONNECT_TIMEOUT_MS = 20000;
+
+let identity = null;
+let deviceId = null;
+let peer = null;
+let connection = null;
+let attempt = 0;
+let chunkId = 0;
+let turn = null; // { id, text, bubble }
+let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
+let reconnectTimer = null; // set while the page waits to try again
+const backoff = new Backoff();
+
+const STEPS = ['identity', 'connect', 'verify', 'approval', 'ready'];
 
 const ui = {
-  status(text, kind = 'info') {
-    $('status').textContent = text;
-    $('status').dataset.kind = kind;
+  state(kind, text) {
     document.body.dataset.state = kind;
+    $('status').textContent = text;
+    $('reconnect').hidden = true;
+    if (kind !== 'ready') $('composer').hidden = true;
   },
-  add(role, text = '') {
+  /** Shows how far the connection got: the steps before `current` are done; `failed` marks `current` red. */
+  step(current, { failed = false, hint = '' } = {}) {
+    const at = STEPS.indexOf(current);
+    for (const item of document.querySelectorAll('#steps li')) {
+      const index = STEPS.indexOf(item.dataset.step);
+      item.className = index < at ? 'done' : index > at ? '' : failed ? 'failed' : current === 'ready' ? 'done'
+        : 'current';
+      if (item.dataset.step === 'approval' && current === 'approval') item.hidden = false;
+    }
+    $('hint').textContent = hint;
+  },
+  bubble(role, text = '') {
     const item = document.createElement('li');
     item.className = role;
     const body = document.createElement('div');
     body.className = 'text';
-    body.textContent = text; // model output is text, never HTML
     item.append(body);
+    const bubble = { item, body, role, raw: '' };
     if (role === 'assistant') {
-      const copy = document.createElement('button');
+      const note = document.createElement('div');
+      note.className = 'note';
+      const actions = document.createElement('div');
+      actions.className = 'actions';
+      const copy = button('Copy', () => navigator.clipboard?.writeText(bubble.raw));
       copy.className = 'copy';
-      copy.textContent = 'Copy';
-      copy.onclick = () => navigator.clipboard?.writeText(body.textContent);
-      item.append(copy);
+      const retry = button('Retry', () => retryFrom(bubble));
+      retry.className = 'retry';
+      actions.append(copy, retry);
+      item.append(note, actions);
+      Object.assign(bubble, { note });
     }
     $('messages').append(item);
-    item.scrollIntoView({ block: 'end' });
-    return body;
+    $('empty').hidden = true;
+    ui.setText(bubble, text);
+    ui.scrollToEnd();
+    return bubble;
+  },
+  setText(bubble, text) {
+    bubble.raw = text;
+    if (bubble.role === 'user') bubble.body.textContent = text; // what the person typed, as typed
+    else bubble.body.replaceChildren(renderMarkdown(text)); // model output: safe Markdown, never HTML
+  },
+  note(bubble, text, error = false) {
+    bubble.note.textContent = text;
+    bubble.note.classList.toggle('error', error);
+    ui.scrollToEnd();
+  },
+  scrollToEnd() {
+    const main = document.querySelector('main');
+    main.scrollTop = main.scrollHeight;
   },
   busy(on) {
     $('send').hidden = on;
@@ -43,72 +96,115 @@ const ui = {
   },
 };
 
-let connection = null;
-let chunkId = 0;
-let turn = null; // { id, body }
-let retryDelay = 1000;
-let finished = false; // refused, or not the host the QR named: reconnecting would not help
+/** Marks the first time a milestone is reached (User Timing: devtools and the benchmarks read them). */
+function mark(name) {
+  if (performance.getEntriesByName(name).length === 0) performance.mark(name);
+}
+
+function button(label, onclick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = label;
+  element.onclick = onclick;
+  return element;
+}
 
 function send(message) {
   for (const frame of toFrames(JSON.stringify(message), chunkId++)) connection.send(frame);
 }
 
 async function main() {
+  if (!hostId && localStorage.getItem(LAST_HOST)) {
+    location.replace(`/client?id=${localStorage.getItem(LAST_HOST)}`); // the installed app starts at /client
+    return;
+  }
   try {
     publicKeyOf(hostId ?? '');
   } catch {
-    ui.status('This link has no valid host id. Scan the QR code shown by the host again.', 'error');
+    ui.state('refused', 'This link has no valid host id. Scan the QR code shown by the host again.');
+    ui.step('connect', { failed: true, hint: 'Open the address the host shows as a QR code, with its id.' });
     return;
   }
-  ui.status('Getting this phone’s identity…');
-  const identity = await PhoneIdentity.forHost(hostId);
-  const deviceId = keyIdOf(identity.publicKey);
-  $('device').textContent = `This phone: ${deviceId.slice(0, 12)}… (${identity.implementation})`;
-  connect(identity, deviceId);
+  ui.state('working', 'Getting this phone’s identity…');
+  ui.step('identity');
+  identity = await PhoneIdentity.forHost(hostId);
+  deviceId = keyIdOf(identity.publicKey);
+  $('device').textContent = `This phone: ${deviceId} (${identity.implementation === 'webcrypto'
+    ? 'WebCrypto' : 'JavaScript'} Ed25519)`;
+  $('device').dataset.id = deviceId;
+  connect();
 }
 
-async function connect(identity, deviceId) {
-  ui.status('Connecting to the host…');
+async function connect() {
+  clearTimeout(reconnectTimer);
+  reconnectTimer = null;
+  if (finished) return;
+  const mine = ++attempt;
+  peer?.destroy();
+  peer = null;
+  connection = null;
+  ui.state('working', 'Connecting to the host…');
+  ui.step('connect');
   const token = await proofToken(identity, deviceId, location.origin);
-  const peer = new Peer(deviceId, {
+  if (mine !== attempt) return;
+  const current = new Peer(deviceId, {
     host: location.hostname, port: Number(location.port || 443), path: '/', secure: true, key: 'peerjs', token,
     config: { iceServers: [] },
   });
-  const retry = (why) => {
-    peer.destroy();
-    ui.status(`${why} Retrying in ${Math.round(retryDelay / 1000)} s…`, 'error');
-    setTimeout(() => connect(identity, deviceId), retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 30000);
-  };
-  peer.on('error', (error) => {
-    if (error.type === 'peer-unavailable') retry('The host is not on line.');
-    else if (error.type === 'network' || error.type === 'server-error' || error.type === 'socket-error'
-      || error.type === 'socket-closed') retry('Lost the connection to the host.');
-    else ui.status(`Connection error: ${error.message}`, 'error');
+  peer = current;
+  const lost = (why) => mine === attempt && scheduleReconnect(why);
+  current.on('error', (error) => {
+    if (mine !== attempt) return;
+    if (String(error.message).includes('Another connection took over this id')) {
+      stop('This phone’s identity is now in use in another tab or browser. Reload to use it here.', 'connect');
+    } else if (!connection?.open) {
+      // (While the data channel works, a signaling error changes nothing: the channel's close reconnects.)
+      lost(error.type === 'peer-unavailable' ? 'The host is not on line.' : 'Lost the connection to the host.');
+    }
   });
-  peer.on('open', () => {
-    const opened = peer.connect(hostId, { serialization: 'raw', reliable: true });
+  current.on('open', () => {
+    const opened = current.connect(hostId, { serialization: 'raw', reliable: true });
     const timer = setTimeout(() => {
-      if (!opened.open) retry('The phone could not reach the host peer-to-peer (is it on the same network?).');
-    }, 20000);
+      if (!opened.open) lost('The phone could not reach the host peer-to-peer: is it on the same network as the host?');
+    }, CONNECT_TIMEOUT_MS);
     opened.on('open', () => {
       clearTimeout(timer);
+      if (mine !== attempt) return;
+      mark('persona-channel-open');
       connection = opened;
-      retryDelay = 1000;
-      handshake(identity, opened);
+      handshake(opened);
     });
     opened.on('close', () => {
-      if (connection === opened && !finished) {
-        connection = null;
-        if (turn) finishTurn();
-        retry('The connection to the host closed.');
-      }
+      if (mine !== attempt || finished) return;
+      endTurn('The connection closed before the answer was complete.', true);
+      lost('The connection to the host closed.');
     });
   });
 }
 
-function handshake(identity, opened) {
-  ui.status('Verifying the host…');
+/** Tries again after the back-off delay, or at once when the network comes back or the page is shown again. */
+function scheduleReconnect(why) {
+  if (finished) return;
+  endTurn('The connection closed before the answer was complete.', true);
+  attempt++;
+  peer?.destroy();
+  peer = null;
+  connection = null;
+  const delay = backoff.next();
+  ui.state('error', `${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
+  ui.step('connect', { failed: true, hint: 'The phone must be on the same network as the host, and the host must '
+    + 'be running. This page keeps trying by itself.' });
+  $('reconnect').hidden = false;
+  reconnectTimer = setTimeout(connect, delay);
+}
+
+function reconnectNow() {
+  if (reconnectTimer !== null) connect();
+}
+
+function handshake(opened) {
+  ui.state('working', 'Verifying the host…');
+  ui.step('verify');
   const handshake = new PhoneHandshake(identity, hostId, {
     invite: params.get('invite'), name: navigator.userAgent.slice(0, 120),
   });
@@ -116,21 +212,27 @@ function handshake(identity, opened) {
   opened.on('data', async (frame) => {
     const text = frames.accept(String(frame));
     if (text === null) return;
-    const message = JSON.parse(text);
     try {
-      await onMessage(message, handshake);
+      await onMessage(JSON.parse(text), handshake);
     } catch (error) {
-      if (error instanceof ImpostorError) {
-        finished = true;
-        connection = null;
-        opened.close();
-        ui.status(error.message, 'error');
-      } else {
-        throw error;
-      }
+      if (error instanceof ImpostorError) stop(error.message);
+      else throw error;
     }
   });
   send(handshake.hello());
+}
+
+/** Ends this page's connection for good: only the person can start again (new QR code, import, reload). */
+function stop(reason, step = 'verify') {
+  finished = true;
+  attempt++;
+  endTurn(reason, true);
+  connection?.close();
+  peer?.destroy();
+  connection = null;
+  ui.state('refused', reason);
+  ui.step(step, { failed: true, hint: 'Scan a new QR code from the host, or, if this phone was paired in another '
+    + 'browser, import its identity file from the menu (☰).' });
 }
 
 async function onMessage(message, handshake) {
@@ -139,76 +241,204 @@ async function onMessage(message, handshake) {
       send(await handshake.answer(message));
       break;
     case 'admitted':
-      if (params.has('invite')) history.replaceState(null, '', `/client?id=${hostId}`); // the invite is spent
-      $('persona').textContent = `${message.persona} · ${message.model}`;
-      ui.status('Ready', 'ready');
-      $('composer').hidden = false;
-      loadHistory();
+      admitted(message);
       break;
     case 'waiting':
-      ui.status(message.reason, 'waiting');
+      ui.state('waiting', message.reason);
+      ui.step('approval', { hint: 'The host’s owner approves phones in the console. This page goes on by itself.' });
       break;
     case 'refused':
-      finished = true;
-      ui.status(message.reason, 'error');
+      stop(message.reason, 'approval');
       break;
     case 'history':
-      showHistory(message);
+      if (message.conversations) showConversations(message.conversations);
+      else showConversation(message.conversation);
+      break;
+    case 'deleted':
+      if (message.conversation === localStorage.getItem(conversationKey())) newChat();
+      send({ type: 'history' });
       break;
     case 'accepted':
-      localStorage.setItem(conversationKey, message.conversation);
+      if (turn?.id === message.id) {
+        localStorage.setItem(conversationKey(), message.conversation);
+        ui.note(turn.bubble, '');
+      }
       break;
     case 'queue':
-      if (turn?.id === message.id) turn.body.dataset.queue = `Waiting for the model, position ${message.position}…`;
+      if (turn?.id === message.id) ui.note(turn.bubble, `Waiting for a free slot: position ${message.position}.`);
       break;
     case 'token':
       if (turn?.id === message.id) {
-        delete turn.body.dataset.queue;
-        turn.body.textContent += message.text;
-        turn.body.scrollIntoView({ block: 'end' });
+        mark('persona-first-token');
+        ui.note(turn.bubble, '');
+        ui.setText(turn.bubble, turn.bubble.raw + message.text);
+        ui.scrollToEnd();
       }
       break;
     case 'done':
-      if (turn?.id === message.id) finishTurn(message.stopped ? ' [stopped]' : '');
+      if (turn?.id === message.id) endTurn(message.stopped ? 'Stopped.' : '');
       break;
     case 'error':
-      if (turn && (message.id === turn.id || message.id === undefined)) finishTurn(` [${message.message}]`);
-      else ui.status(message.message, 'error');
+      if (message.code === 'revoked') stop(message.message, 'approval');
+      else if (turn && (message.id === turn.id || message.id === undefined)) endTurn(message.message, true);
+      else ui.state('error', message.message);
       break;
   }
 }
 
-function loadHistory() {
-  const conversation = localStorage.getItem(conversationKey);
+function admitted(message) {
+  mark('persona-ready');
+  if (message.host && message.host !== hostId) moveToKey(message.host);
+  localStorage.setItem(LAST_HOST, hostId);
+  if (params.has('invite')) params.delete('invite'); // the invite is spent
+  history.replaceState(null, '', `/client?id=${hostId}`);
+  backoff.reset();
+  $('persona').textContent = message.persona;
+  $('model').textContent = `Model: ${message.model}`;
+  if (message.maxText) $('input').maxLength = message.maxText;
+  ui.state('ready', 'Connected');
+  ui.step('ready');
+  $('composer').hidden = false;
+  ui.busy(Boolean(turn));
+  send({ type: 'history' });
+  const conversation = localStorage.getItem(conversationKey());
   if (conversation) send({ type: 'history', conversation });
+  else $('empty').hidden = $('messages').childElementCount > 0;
 }
 
-function showHistory(message) {
-  if (!message.conversation) return;
+/**
+ * The host has a new key (rotated by its owner) and proved the old one during its grace period: keep this phone's
+ * identity and conversation under the new key id, and use it from now on.
+ */
+function moveToKey(newHostId) {
+  publicKeyOf(newHostId);
+  for (const prefix of ['persona-identity-', 'persona-conversation-']) {
+    const value = localStorage.getItem(prefix + hostId);
+    if (value !== null && localStorage.getItem(prefix + newHostId) === null) {
+      localStorage.setItem(prefix + newHostId, value);
+    }
+  }
+  hostId = newHostId;
+}
+
+function showConversations(conversations) {
+  const current = localStorage.getItem(conversationKey());
+  $('conversations').replaceChildren(...conversations.map((c) => {
+    const item = document.createElement('li');
+    const open = button(c.title || 'Untitled', () => {
+      localStorage.setItem(conversationKey(), c.id);
+      send({ type: 'history', conversation: c.id });
+      toggleMenu(false);
+    });
+    open.className = c.id === current ? 'open current' : 'open';
+    open.title = new Date(c.updated).toLocaleString();
+    const remove = button('✕', () => send({ type: 'delete', conversation: c.id }));
+    remove.className = 'delete';
+    remove.setAttribute('aria-label', `Delete “${c.title}”`);
+    item.append(open, remove);
+    return item;
+  }));
+}
+
+function showConversation(conversation) {
+  if (turn) return; // an answer is arriving: keep what is on screen
   $('messages').replaceChildren();
-  for (const m of message.conversation.messages) ui.add(m.role, m.text);
+  for (const m of conversation.messages) ui.bubble(m.role, m.text);
+  $('empty').hidden = conversation.messages.length > 0;
 }
 
-function finishTurn(note = '') {
-  if (note) turn.body.textContent += note;
+function newChat() {
+  if (turn) return;
+  localStorage.removeItem(conversationKey());
+  $('messages').replaceChildren();
+  $('empty').hidden = false;
+}
+
+function startTurn(text) {
+  if (!text || !connection || turn || finished) return;
+  ui.bubble('user', text);
+  turn = { id: `t${Date.now()}`, text, bubble: ui.bubble('assistant') };
+  turn.bubble.item.classList.add('streaming');
+  ui.note(turn.bubble, 'Sending…');
+  ui.busy(true);
+  send({ type: 'chat', id: turn.id, conversation: localStorage.getItem(conversationKey()), text });
+}
+
+function endTurn(note = '', error = false) {
+  if (!turn) return;
+  turn.bubble.item.classList.remove('streaming');
+  ui.note(turn.bubble, note, error); // also scrolls: the actions appear below the answer
   turn = null;
   ui.busy(false);
+}
+
+/** Sends again the question that an answer replied to. */
+function retryFrom(bubble) {
+  const items = [...$('messages').children];
+  const question = items.slice(0, items.indexOf(bubble.item)).reverse().find((li) => li.className === 'user');
+  if (question) startTurn(question.querySelector('.text').textContent);
+}
+
+function toggleMenu(open = $('menu').hidden) {
+  $('menu').hidden = !open;
+  $('menu-button').setAttribute('aria-expanded', String(open));
+  if (open && connection && !finished) send({ type: 'history' });
+}
+
+function exportIdentity() {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([identity.exportFile()], { type: 'application/json' }));
+  link.download = `persona-identity-${hostId.slice(0, 12)}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+async function importIdentity(file) {
+  try {
+    const imported = await PhoneIdentity.importFile(await file.text());
+    location.replace(`/client?id=${imported.hostId}`);
+  } catch (error) {
+    ui.state(document.body.dataset.state === 'ready' ? 'ready' : 'refused', error.message);
+  }
 }
 
 $('composer').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('input').value.trim();
   if (!text || !connection || turn) return;
-  ui.add('user', text);
-  turn = { id: `t${Date.now()}`, body: ui.add('assistant') };
-  ui.busy(true);
-  send({ type: 'chat', id: turn.id, conversation: localStorage.getItem(conversationKey), text });
+  startTurn(text);
   $('input').value = '';
+});
+$('input').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) $('composer').requestSubmit();
 });
 $('stop').addEventListener('click', () => turn && send({ type: 'stop', id: turn.id }));
 $('new').addEventListener('click', () => {
-  localStorage.removeItem(conversationKey);
-  $('messages').replaceChildren();
+  newChat();
+  toggleMenu(false);
+});
+$('menu-button').addEventListener('click', () => toggleMenu());
+$('reconnect').addEventListener('click', reconnectNow);
+$('export').addEventListener('click', exportIdentity);
+$('import-file').addEventListener('change', (event) => event.target.files[0] && importIdentity(event.target.files[0]));
+window.addEventListener('online', reconnectNow);
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reconnectNow());
+
+let installPrompt = null;
+window.addEventListener('beforeinstallprompt', (event) => {
+  event.preventDefault();
+  installPrompt = event;
+  $('install').hidden = false;
+});
+$('install').addEventListener('click', async () => {
+  $('install').hidden = true;
+  await installPrompt?.prompt();
+  installPrompt = null;
+});
+navigator.serviceWorker?.register('/client-sw.js', { scope: '/client' }).catch(() => {
+  // Without a service worker the page works all the same; it only cannot open offline.
 });
 
-main().catch((error) => ui.status(`Something went wrong: ${error.message}`, 'error'));
+main().catch((error) => ui.state('error', `Something went wrong: ${error.message}`));

@@ -78,11 +78,11 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * time it arrived. One {@link PeerConnectionFactory} serves every phone of the JVM; {@link #disposeFactory} ends it
  * once every phone is closed (docs/host-peer.md section 4 gives the order).
  */
-final class JavaPhone implements AutoCloseable {
+public final class JavaPhone implements AutoCloseable {
 
     /** A message from the host and when it arrived ({@link System#nanoTime()}). */
-    record Received(long at, String text, JsonObject message) {
-        String type() {
+    public record Received(long at, String text, JsonObject message) {
+        public String type() {
             return message == null ? "(not JSON)" : message.getString("type", "(no type)");
         }
 
@@ -93,12 +93,12 @@ final class JavaPhone implements AutoCloseable {
     }
 
     /** What one chat turn brought, in order, up to its {@code done} or {@code error}. */
-    record Turn(String id, List<Received> messages) {
-        Received last() {
+    public record Turn(String id, List<Received> messages) {
+        public Received last() {
             return messages.get(messages.size() - 1);
         }
 
-        List<Received> ofType(String type) {
+        public List<Received> ofType(String type) {
             return messages.stream().filter(m -> m.type().equals(type)).toList();
         }
 
@@ -138,7 +138,7 @@ final class JavaPhone implements AutoCloseable {
     /** The proof signature this phone sent in its latest handshake (for the replay test). */
     private String lastProofSignature;
 
-    JavaPhone(PersonaHost host, String name) throws Exception {
+    public JavaPhone(PersonaHost host, String name) throws Exception {
         this.host = host;
         this.name = name;
         this.https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
@@ -160,7 +160,7 @@ final class JavaPhone implements AutoCloseable {
     }
 
     /** Closes every phone still connected, then the factory and its audio module, in that order. */
-    static synchronized void disposeFactory() {
+    public static synchronized void disposeFactory() {
         LIVE.forEach(JavaPhone::close);
         if (factory != null) {
             factory.dispose();
@@ -174,7 +174,7 @@ final class JavaPhone implements AutoCloseable {
      * Fails unless this JVM runs in the network namespace of {@code scripts/loopback-namespace} (only loopback
      * addresses, and 127.0.0.2 on a veth so that libwebrtc gathers a candidate): no WebRTC packet may leave.
      */
-    static void requireLoopbackNetwork() throws SocketException {
+    public static void requireLoopbackNetwork() throws SocketException {
         boolean veth = false;
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(nic.getInetAddresses())) {
@@ -201,7 +201,7 @@ final class JavaPhone implements AutoCloseable {
      *
      * @return milliseconds from the OFFER to the open channel
      */
-    long connect(String hostId) throws Exception {
+    public long connect(String hostId) throws Exception {
         if (connection != null) {
             throw new IllegalStateException(name + " is already connected; disconnect() first.");
         }
@@ -218,7 +218,7 @@ final class JavaPhone implements AutoCloseable {
      * Closes the data connection as a phone that goes away does: the data channel, then the peer connection, then
      * the signaling socket (without LEAVE, as when a tab is closed or the network drops).
      */
-    synchronized void disconnect() {
+    public synchronized void disconnect() {
         if (connection != null) {
             connection.close();
             connection = null;
@@ -327,7 +327,7 @@ final class JavaPhone implements AutoCloseable {
     // Receiving
 
     /** The next message from the host, or a failure that says what came before and what the host logged. */
-    Received next(Duration timeout) throws InterruptedException {
+    public Received next(Duration timeout) throws InterruptedException {
         Connection current = current();
         Received message = current.inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (message == null) {
@@ -339,7 +339,7 @@ final class JavaPhone implements AutoCloseable {
     }
 
     /** The next message, which must be of {@code type}. */
-    Received expect(String type, Duration timeout) throws InterruptedException {
+    public Received expect(String type, Duration timeout) throws InterruptedException {
         Received message = next(timeout);
         assertEquals(type, message.type(), name + " expected '" + type + "' but got " + message);
         return message;
@@ -390,7 +390,7 @@ final class JavaPhone implements AutoCloseable {
      * {@code welcome} signature against {@code hostId}'s key, {@code proof}; returns the host's decision
      * ({@code admitted}, {@code waiting}, {@code refused}, or an {@code error}).
      */
-    Received handshake(String hostId, String invite) throws Exception {
+    public Received handshake(String hostId, String invite) throws Exception {
         return handshake(hostId, invite, null);
     }
 
@@ -450,7 +450,7 @@ final class JavaPhone implements AutoCloseable {
     }
 
     /** Sends a new turn; {@code conversation} null starts a new conversation. */
-    void chat(String turnId, String conversation, String text) throws Exception {
+    public void chat(String turnId, String conversation, String text) throws Exception {
         JsonObjectBuilder chat = Json.createObjectBuilder().add("type", "chat").add("id", turnId);
         if (conversation == null) {
             chat.addNull("conversation");
@@ -465,7 +465,7 @@ final class JavaPhone implements AutoCloseable {
     }
 
     /** Messages of turn {@code turnId} up to its {@code done} or {@code error}; other messages fail the test. */
-    Turn turnUntilEnd(String turnId, Duration timeout) throws InterruptedException {
+    public Turn turnUntilEnd(String turnId, Duration timeout) throws InterruptedException {
         List<Received> messages = until(m -> ("done".equals(m.type()) || "error".equals(m.type())), timeout);
         for (Received message : messages) {
             assertEquals(turnId, message.message().getString("id", null), name + ": a message of another turn "

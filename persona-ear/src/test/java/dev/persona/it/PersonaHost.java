@@ -24,30 +24,30 @@ import javax.net.ssl.TrustManagerFactory;
  * test ports (so a host the developer runs on the default ports is left alone), no build (Maven has just built
  * {@code target/server}).
  */
-final class PersonaHost implements AutoCloseable {
+public final class PersonaHost implements AutoCloseable {
 
     static final Path REPOSITORY = Path.of(System.getProperty("persona.repository", "..")).toAbsolutePath().normalize();
 
-    final Path dataDirectory;
+    public final Path dataDirectory;
     final int httpPort = Integer.getInteger("persona.it.http.port", 28080);
-    final int httpsPort = Integer.getInteger("persona.it.https.port", 28443);
+    public final int httpsPort = Integer.getInteger("persona.it.https.port", 28443);
     final int managementHttpPort = Integer.getInteger("persona.it.management.http.port", 29990);
     final int managementHttpsPort = Integer.getInteger("persona.it.management.https.port", 29993);
 
     private final Map<String, String> settings = new HashMap<>();
 
-    PersonaHost(Path dataDirectory) {
+    public PersonaHost(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
     }
 
     /** Adds a setting (an environment variable of the launcher) for the next start. */
-    PersonaHost with(String variable, String value) {
+    public PersonaHost with(String variable, String value) {
         settings.put(variable, value);
         return this;
     }
 
     /** The outcome of one launcher command. */
-    record Run(int exitCode, String output) {
+    public record Run(int exitCode, String output) {
     }
 
     Run launcher(String... arguments) throws IOException, InterruptedException {
@@ -81,7 +81,7 @@ final class PersonaHost implements AutoCloseable {
     }
 
     /** Starts the host in the background and waits until the EAR is deployed; fails with the launcher's output. */
-    Run start() throws IOException, InterruptedException {
+    public Run start() throws IOException, InterruptedException {
         Run run = launcher("start", "--background");
         if (run.exitCode() != 0) {
             throw new AssertionError("./persona start failed (" + run.exitCode() + "):\n" + run.output()
@@ -90,7 +90,7 @@ final class PersonaHost implements AutoCloseable {
         return run;
     }
 
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         Run run = launcher("stop");
         if (run.exitCode() != 0) {
             throw new AssertionError("./persona stop failed:\n" + run.output());
@@ -112,7 +112,7 @@ final class PersonaHost implements AutoCloseable {
     }
 
     /** TLS that trusts the host's own CA and nothing else, with normal host name checks. */
-    SSLContext trustingOnlyTheHostCa() throws IOException, GeneralSecurityException {
+    public SSLContext trustingOnlyTheHostCa() throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("persona-ca", caCertificate());
@@ -131,7 +131,7 @@ final class PersonaHost implements AutoCloseable {
         return env;
     }
 
-    String serverLogTail() {
+    public String serverLogTail() {
         try {
             List<String> lines = Files.readAllLines(dataDirectory.resolve("logs/server.log"));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));

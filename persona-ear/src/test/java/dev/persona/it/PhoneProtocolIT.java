@@ -33,12 +33,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The chat protocol (docs/protocol.md) against the real host, spoken by {@link JavaPhone}s over real WSS signaling
  * and real WebRTC data channels to the host peer inside WildFly, with answers from the real llama-server (tiny
  * model): malformed and oversized messages get their documented errors and the session goes on; a phone that goes
- * away mid-answer frees its slot at once; three phones on two slots are served in fair order with the documented
- * queue positions; a handshake proof replayed on a new channel is refused.
+ * away mid-answer frees its slot at once; a turn beyond a full line hears busy and leaves nothing stored; three
+ * phones on two slots are served in fair order with the documented queue positions; a handshake proof replayed on a
+ * new channel is refused.
  *
- * <p>Pairing needs one invite per phone and the host mints one at each start, so the class pairs phones as the tests
- * need them, restarting the host for each further phone (the paired phones stay approved) and when a test needs
- * another number of slots. Runs in the network namespace of the failsafe execution {@code loopback-network}.
+ * <p>Pairing needs one invite per phone: the first is the one the host prints at start, the others the owner mints
+ * ({@link OwnerDesk}). The host restarts when a test needs another number of slots (the paired phones stay
+ * approved); its line of waiting turns holds one. Runs in the network namespace of the failsafe execution
+ * {@code loopback-network}.
  */
 @Tag("loopback-network")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,6 +58,7 @@ class PhoneProtocolIT {
     private static final String MAX_TOKENS = "3000";
 
     private static PersonaHost host;
+    private static OwnerDesk owner;
     private static String hostId;
     /** The current run's invite while no phone has used it. */
     private static String invite;
@@ -68,7 +71,8 @@ class PhoneProtocolIT {
         JavaPhone.requireLoopbackNetwork();
         // 4 llama-server slots of 4 096 tokens: room for the long answers below.
         host = new PersonaHost(Path.of("target/it-data/phone-protocol").toAbsolutePath())
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", MAX_TOKENS);
+                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", MAX_TOKENS)
+                .with("PERSONA_CHAT_QUEUE_LIMIT", "1");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         start(1);
     }
@@ -85,6 +89,7 @@ class PhoneProtocolIT {
         } finally {
             if (host != null) {
                 host.stop();
+                assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
             }
             Files.createDirectories(MEASUREMENTS.getParent());
             Files.write(MEASUREMENTS, measurements, StandardCharsets.UTF_8);
@@ -153,9 +158,17 @@ class PhoneProtocolIT {
         phone.expect("error", REPLY);
         historyWorks(phone);
 
-        // A chat text above 16 000 characters (it travels in chunks: 16 001 bytes) is too large.
-        phone.chat("long-text", null, "x".repeat(16_001));
-        phone.expectError("too-large", REPLY);
+        // A chat text above the limit the host derives from a slot's context, and announced in admitted, is too
+        // large; the error names the limit. One character less is taken.
+        int maxText = admitted.message().getInt("maxText");
+        measure("maxText with 16384 tokens of context on 4 llama-server slots and " + MAX_TOKENS + " max tokens: "
+                + maxText + " characters");
+        assertTrue(maxText > 1000 && maxText < 16_000, admitted.toString());
+        phone.chat("long-text", null, "x".repeat(maxText + 1));
+        Received tooLong = phone.expectError("too-large", REPLY);
+        assertEquals("long-text", tooLong.message().getString("id"), tooLong.toString());
+        assertTrue(tooLong.message().getString("message").contains("at most " + maxText + " characters"),
+                tooLong.toString());
         historyWorks(phone);
 
         // A chunked message that is fine arrives whole (padding makes it three chunks).
@@ -174,8 +187,10 @@ class PhoneProtocolIT {
         historyWorks(phone);
         assertTrue(phone.drain(Duration.ofSeconds(1)).isEmpty(), "one error per oversized message");
 
-        // After all that, a chat works: accepted, streamed, stopped, stored.
-        phone.chat("fine", null, "Hello there");
+        // After all that, a chat works: accepted, streamed, stopped, stored; a text of exactly maxText is taken.
+        String longest = ("Hello there. " + "The sea is wide and deep. ".repeat(maxText / 26 + 1))
+                .substring(0, maxText);
+        phone.chat("fine", null, longest);
         Received accepted = phone.expect("accepted", REPLY);
         String conversation = accepted.message().getString("conversation");
         assertEquals("fine", accepted.message().getString("id"));
@@ -188,7 +203,7 @@ class PhoneProtocolIT {
         phone.send(Json.createObjectBuilder().add("type", "history").add("conversation", conversation).build());
         JsonObject stored = phone.expect("history", REPLY).message().getJsonObject("conversation");
         assertEquals(conversation, stored.getString("id"));
-        assertEquals("Hello there", stored.getJsonArray("messages").getJsonObject(0).getString("text"));
+        assertEquals(longest, stored.getJsonArray("messages").getJsonObject(0).getString("text"));
         assertEquals("user", stored.getJsonArray("messages").getJsonObject(0).getString("role"));
         // Nothing of the refused messages was stored: the only conversation is this one.
         phone.send("{\"type\":\"history\"}");
@@ -232,7 +247,7 @@ class PhoneProtocolIT {
     @Test
     @Order(3)
     void aPhoneThatGoesAwayMidAnswerFreesItsSlotAtOnce() throws Exception {
-        requireHost(1, 2);
+        requireHost(1, 3);
         JavaPhone a = paired.get(0);
         JavaPhone b = paired.get(1);
         a.connectAndAdmit(hostId);
@@ -245,6 +260,18 @@ class PhoneProtocolIT {
         b.expect("accepted", REPLY);
         Received queued = b.expect("queue", REPLY);
         assertEquals(1, queued.message().getInt("position"), "the only slot is A's: B is next");
+
+        // The line (limit 1) is full: C hears busy, and nothing of its turn is stored or accepted.
+        JavaPhone c = paired.get(2);
+        c.connectAndAdmit(hostId);
+        c.chat("c-busy", null, "Is there room for me?");
+        Received busy = c.expectError("busy", REPLY);
+        assertEquals("c-busy", busy.message().getString("id"), busy.toString());
+        assertTrue(c.history().stream().noneMatch(m -> m.type().equals("accepted")), c.history().toString());
+        c.send("{\"type\":\"history\"}");
+        assertEquals(0, c.expect("history", REPLY).message().getJsonArray("conversations").size(),
+                "a refused turn leaves no conversation behind");
+        c.disconnect();
 
         // A is still answering when it goes away.
         a.expect("token", ANSWER);
@@ -361,7 +388,7 @@ class PhoneProtocolIT {
             deviations.add("a broken chunk frame is not 'malformed': " + brokenChunk);
         }
 
-        phone.chat("long-text", null, "x".repeat(16_001));
+        phone.chat("long-text", null, "x".repeat(50_000));
         Received tooLarge = phone.expectError("too-large", REPLY);
         if (!"long-text".equals(tooLarge.message().getString("id", null))) {
             deviations.add("the too-large error of a chat has not the turn's id: " + tooLarge);
@@ -418,7 +445,7 @@ class PhoneProtocolIT {
         }
         while (paired.size() < phones) {
             if (invite == null) {
-                restart(slotCount);
+                invite = owner.invite();
             }
             JavaPhone phone = new JavaPhone(host, "phone-" + (char) ('A' + paired.size()));
             phone.connect(hostId);
@@ -451,6 +478,7 @@ class PhoneProtocolIT {
         hostId = url.group(1);
         invite = url.group(2);
         slots = slotCount;
+        owner = OwnerDesk.deployInto(host);
     }
 
     private static void measure(String line) {

@@ -3,6 +3,7 @@ package dev.persona.host.chat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import dev.persona.llama.ChatCompletion;
@@ -18,9 +19,9 @@ import jakarta.json.JsonObjectBuilder;
 
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
- * latest messages), streams tokens to the phone coalesced into pieces of at most {@link #FLUSH_NANOS}, and stores
- * the answer, complete or as far as it got when stopped. Model-server callbacks come on the connector's network
- * thread and return at once; storing runs on the container's executor.
+ * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
+ * {@link #FLUSH_NANOS}), and stores the answer, complete or as far as it got when stopped. Model-server callbacks
+ * come on the connector's network thread and return at once; storing runs on the container's executor.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
@@ -33,6 +34,9 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final ChatHost.HostedPersona persona;
     private final String id;
     private final UUID conversation;
+    /** The conversation's latest messages and the new question last. */
+    private final List<ChatMessage> turnMessages;
+    private final CompletableFuture<Void> userStored;
     private final String device;
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder pending = new StringBuilder();
@@ -42,22 +46,30 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private ChatStream stream;
     private boolean ended;
 
-    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id, UUID conversation) {
+    /**
+     * @param history    the conversation's latest messages before this turn, oldest first
+     * @param text       what the person asked
+     * @param userStored completes when the person's message is stored (the answer is stored after it)
+     */
+    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id, UUID conversation,
+               List<StoredMessage> history, String text, CompletableFuture<Void> userStored) {
         this.host = host;
         this.session = session;
         this.persona = persona;
         this.id = id;
         this.conversation = conversation;
+        this.turnMessages = new ArrayList<>();
+        for (StoredMessage stored : history) {
+            turnMessages.add(new ChatMessage(stored.role() == ChatRole.USER ? ChatRole.USER : ChatRole.ASSISTANT,
+                    stored.text()));
+        }
+        turnMessages.add(new ChatMessage(ChatRole.USER, text));
+        this.userStored = userStored;
         this.device = session.deviceId().toString();
     }
 
     String id() {
         return id;
-    }
-
-    @Override
-    public String device() {
-        return device;
     }
 
     @Override
@@ -72,14 +84,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     }
 
     private void begin() {
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.system(persona.systemPrompt()));
         try {
-            for (StoredMessage stored : host.conversations().recent(conversation, session.deviceId(),
-                    host.historyCharacters())) {
-                messages.add(new ChatMessage(stored.role() == ChatRole.USER ? ChatRole.USER : ChatRole.ASSISTANT,
-                        stored.text()));
-            }
+            ContextBudget budget = host.budget();
+            int first = budget.firstToKeep(turnMessages.stream().map(ChatMessage::content).toList(),
+                    persona.systemPrompt());
+            List<ChatMessage> messages = new ArrayList<>();
+            messages.add(ChatMessage.system(persona.systemPrompt()));
+            messages.addAll(turnMessages.subList(first, turnMessages.size()));
             synchronized (this) {
                 if (ended) {
                     return;
@@ -87,7 +98,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 started = System.nanoTime();
                 lastFlush = started;
                 try (LlamaConnection connection = host.llama().getConnection()) {
-                    stream = connection.streamChat(host.requestFor(messages), this);
+                    stream = connection.streamChat(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
+                            this);
                 }
             }
         } catch (LlamaException e) {
@@ -104,12 +116,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             return;
         }
         long now = System.nanoTime();
-        if (firstToken == 0) {
+        boolean first = firstToken == 0;
+        if (first) {
             firstToken = now;
         }
         answer.append(text);
         pending.append(text);
-        if (now - lastFlush >= FLUSH_NANOS) {
+        if (first || now - lastFlush >= FLUSH_NANOS) {
             flush(now);
         }
     }
@@ -153,9 +166,17 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             flush(System.nanoTime());
         }
         LOG.info(() -> "Turn " + id + " failed: " + error.getMessage());
-        session.send(ChatMessages.error(id, "model-unavailable", "The model could not answer: "
-                + error.getMessage()));
+        // llama-server's words for a prompt longer than the slot (its error type exceed_context_size_error).
+        String failure;
+        if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
+            failure = ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
+                    + "fit the model's context (" + host.budget().slotTokens() + " tokens per slot): send a "
+                    + "shorter message or start a new conversation.");
+        } else {
+            failure = ChatMessages.error(id, "model-unavailable", "The model could not answer: " + error.getMessage());
+        }
         end();
+        session.send(failure);
     }
 
     /**
@@ -194,21 +215,28 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         return timings;
     }
 
-    /** Stores the answer (if any) off the network thread, then tells the phone and frees the turn. */
+    /**
+     * Stores the answer (if any) off the network thread, frees the turn, then tells the phone: once the phone hears
+     * {@code done}, its next turn is welcome.
+     */
     private void storeThen(String text, String doneMessage) {
-        host.executor().execute(() -> {
+        userStored.whenCompleteAsync((ignored, notStored) -> {
+            String outcome = doneMessage;
             try {
+                if (notStored != null) {
+                    throw new IllegalStateException("the question was not stored: " + notStored, notStored);
+                }
                 if (!text.isEmpty()) {
                     host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
-                session.send(doneMessage);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + id + ": " + e);
-                session.send(ChatMessages.error(id, "model-unavailable", "The answer could not be stored."));
+                outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
             } finally {
                 end();
             }
-        });
+            session.send(outcome);
+        }, host.executor());
     }
 
     private void end() {

@@ -1,6 +1,7 @@
 package dev.persona.host.chat;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,12 +16,14 @@ import dev.persona.host.devices.DeviceRevoked;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
+import dev.persona.host.identity.PersonaKeyRotated;
 import dev.persona.host.peer.HostPeerService;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
-import dev.persona.llama.ChatMessage;
-import dev.persona.llama.ChatRequest;
+import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.SlotStatus;
 import dev.persona.signaling.identity.KeyId;
 import dev.persona.signaling.registry.Disconnect;
 import dev.persona.signaling.registry.MessageSink;
@@ -54,10 +57,18 @@ public class ChatHost {
 
     private static final Logger LOG = Logger.getLogger(ChatHost.class.getName());
 
-    /** A persona as the sessions need it: its id, name, prompt, and signing with its keys. */
+    /**
+     * A persona as the sessions need it: its id, name, prompt, the key id phones reached it under (the current key,
+     * or the previous one during its grace period after a rotation), and signing with its keys.
+     */
     record HostedPersona(UUID id, String name, KeyId keyId, String systemPrompt, PersonaIdentities identities) {
         byte[] sign(byte[] publicKey, byte[] statement) {
             return identities.sign(id, publicKey, statement);
+        }
+
+        /** The persona's key id now: phones that reached it under an older one learn it in {@code admitted}. */
+        KeyId currentKeyId() {
+            return KeyId.of(identities.persona(id).publicKey());
         }
     }
 
@@ -99,27 +110,53 @@ public class ChatHost {
     private int maxTokens;
 
     @Inject
+    @ConfigProperty(name = "persona.llama.context.size", defaultValue = "4096")
+    private int contextSize;
+
+    @Inject
+    @ConfigProperty(name = "persona.llama.parallel.slots", defaultValue = "4")
+    private int parallelSlots;
+
+    @Inject
     @ConfigProperty(name = "persona.llama.model", defaultValue = "")
     private String modelFile;
 
     private TurnScheduler scheduler;
+    private volatile ContextBudget budget;
     private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
     private final List<PeerConnection> registrations = new ArrayList<>();
 
     @PostConstruct
     void goOnline() {
         scheduler = new TurnScheduler(slots, queueLimit);
+        Instant now = Instant.now();
         for (Persona persona : identities.personas()) {
-            HostedPersona hosted = new HostedPersona(persona.id(), persona.name(), KeyId.of(persona.publicKey()),
-                    persona.systemPrompt() != null ? persona.systemPrompt() : defaultPrompt(persona.name()),
-                    identities);
-            try {
-                registrations.add(signaling.server().registry().attachLocalPeer(hosted.keyId(),
-                        connection -> sinkFor(hosted, connection)));
-                LOG.info(() -> "Persona '" + hosted.name() + "' is on line as " + hosted.keyId() + ".");
-            } catch (RegistrationRefusedException | RuntimeException e) {
-                LOG.severe(() -> "Persona '" + hosted.name() + "' cannot take phones: " + e.getMessage());
+            putOnline(persona, persona.publicKey());
+            byte[] previous = persona.previousPublicKey(now);
+            if (previous != null) {
+                putOnline(persona, previous);
             }
+        }
+    }
+
+    /** Phones reach the persona under the new key id too; the old one keeps working for its grace period. */
+    public void onRotated(@Observes PersonaKeyRotated rotated) {
+        putOnline(identities.persona(rotated.personaId()), rotated.newPublicKey());
+    }
+
+    private void putOnline(Persona persona, byte[] publicKey) {
+        HostedPersona hosted = new HostedPersona(persona.id(), persona.name(), KeyId.of(publicKey),
+                persona.systemPrompt() != null ? persona.systemPrompt() : defaultPrompt(persona.name()), identities);
+        try {
+            PeerConnection registration = signaling.server().registry().attachLocalPeer(hosted.keyId(),
+                    connection -> sinkFor(hosted, connection));
+            synchronized (registrations) {
+                registrations.add(registration);
+            }
+            LOG.info(() -> "Persona '" + hosted.name() + "' is on line as " + hosted.keyId() + ".");
+        } catch (RegistrationRefusedException | RuntimeException e) {
+            LOG.severe(() -> "Persona '" + hosted.name() + "' cannot take phones as " + hosted.keyId() + ": "
+                    + e.getMessage());
         }
     }
 
@@ -167,8 +204,28 @@ public class ChatHost {
         sessions.remove(session);
     }
 
-    ChatRequest requestFor(List<ChatMessage> messages) {
-        return ChatRequest.of(messages).withMaxTokens(maxTokens);
+    /**
+     * The slot context a turn may use: {@code -c} / {@code -np} of the connector's settings, or, with
+     * {@code -c 0} (the model's own context), what llama-server reports for its slots.
+     */
+    ContextBudget budget() {
+        ContextBudget known = budget;
+        if (known == null) {
+            known = contextSize > 0 ? ContextBudget.of(contextSize, parallelSlots, maxTokens) : reportedBudget();
+            budget = known;
+        }
+        return known;
+    }
+
+    private ContextBudget reportedBudget() {
+        try (LlamaConnection connection = llama.getConnection()) {
+            int smallest = connection.slots().stream().mapToInt(SlotStatus::contextSize).filter(n -> n > 0).min()
+                    .orElseThrow(() -> new LlamaException("no slot reported its context"));
+            return new ContextBudget(smallest, maxTokens);
+        } catch (LlamaException | RuntimeException e) {
+            throw new IllegalStateException("The slot context is unknown (persona.llama.context.size is 0 and "
+                    + "llama-server did not say: " + e.getMessage() + "); set persona.llama.context.size.", e);
+        }
     }
 
     String modelName() {

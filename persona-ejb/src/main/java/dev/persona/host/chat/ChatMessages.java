@@ -14,9 +14,6 @@ import jakarta.json.JsonValue;
 /** Reading and writing the protocol's JSON messages (docs/protocol.md), with errors that name the field. */
 final class ChatMessages {
 
-    /** The longest text a person may send in one turn. */
-    static final int MAX_TEXT_CHARACTERS = 16_000;
-
     private ChatMessages() {
     }
 

@@ -39,8 +39,8 @@ public class Conversation {
     protected Conversation() {
     }
 
-    Conversation(UUID personaId, UUID deviceId, String firstText, Instant now) {
-        this.id = UUID.randomUUID();
+    Conversation(UUID id, UUID personaId, UUID deviceId, String firstText, Instant now) {
+        this.id = id;
         this.personaId = personaId;
         this.deviceId = deviceId;
         String line = firstText.strip().replaceAll("\\s+", " ");

@@ -12,8 +12,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 /**
- * The stored conversations: a phone sees and changes only its own. Each call is one transaction, so a turn is
- * stored as soon as it is accepted and an answer as soon as it is done.
+ * The stored conversations: a phone sees and changes only its own. Each call is one transaction: a turn is stored
+ * while its answer starts, and the answer before the phone hears {@code done}.
  */
 @Stateless
 public class Conversations {
@@ -21,19 +21,21 @@ public class Conversations {
     @PersistenceContext(unitName = "persona")
     private EntityManager entityManager;
 
-    /** Adds the user's text to the conversation (a new one when {@code conversationId} is null). */
-    public UUID addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, String text) {
+    /**
+     * Adds the user's text to the conversation {@code conversationId}: a new one (with that id) when {@code isNew},
+     * else an existing one of this device.
+     */
+    public void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text) {
         Instant now = Instant.now();
         Conversation conversation;
-        if (conversationId == null) {
-            conversation = new Conversation(personaId, deviceId, text, now);
+        if (isNew) {
+            conversation = new Conversation(conversationId, personaId, deviceId, text, now);
             entityManager.persist(conversation);
         } else {
             conversation = owned(conversationId, deviceId);
         }
         entityManager.persist(new StoredMessage(conversation.id(), conversation.nextSequence(now), ChatRole.USER,
                 text, now));
-        return conversation.id();
     }
 
     public void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
@@ -43,7 +45,7 @@ public class Conversations {
                 text, now));
     }
 
-    /** The latest messages whose texts fit {@code characters} in all, oldest first; the newest always. */
+    /** The latest messages of this device's conversation whose texts fit {@code characters} in all, oldest first. */
     public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
         owned(conversationId, deviceId);
         List<StoredMessage> newestFirst = entityManager.createQuery("select m from StoredMessage m where "
@@ -53,7 +55,7 @@ public class Conversations {
         int used = 0;
         for (StoredMessage message : newestFirst) {
             used += message.text().length();
-            if (!kept.isEmpty() && used > characters) {
+            if (used > characters) {
                 break;
             }
             kept.add(message);

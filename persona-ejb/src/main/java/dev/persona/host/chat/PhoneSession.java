@@ -3,6 +3,7 @@ package dev.persona.host.chat;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import dev.persona.host.devices.Admission;
@@ -165,7 +166,9 @@ final class PhoneSession implements PeerSessionListener {
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
-                .add("model", host.modelName()).add("protocol", 1).build().toString());
+                .add("host", persona.currentKeyId().toString()).add("model", host.modelName())
+                .add("maxText", host.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
+                .toString());
     }
 
     private void chat(String type, JsonObject message) {
@@ -201,32 +204,48 @@ final class PhoneSession implements PeerSessionListener {
         }
     }
 
+    /**
+     * Checks the turn and reads its conversation, holds a slot or a place in line for it, and only then says
+     * {@code accepted}, starts storing it and lets it start: a refused turn leaves nothing behind.
+     */
     private void startTurn(String id, JsonObject message) {
         String text = ChatMessages.requiredString(message, "text");
         if (text.isBlank()) {
             throw new ProtocolException("malformed", "'text' is empty.");
         }
-        if (text.length() > ChatMessages.MAX_TEXT_CHARACTERS) {
-            throw new ProtocolException("too-large", "A message may have at most " + ChatMessages.MAX_TEXT_CHARACTERS
-                    + " characters.");
+        int limit = host.budget().maxTextCharacters(persona.systemPrompt());
+        if (text.length() > limit) {
+            throw new ProtocolException("too-large", "A message may have at most " + limit + " characters here "
+                    + "(what fits the model's context of " + host.budget().slotTokens() + " tokens per slot "
+                    + "beside the answer); this one has " + text.length() + ".");
         }
         if (turn != null) {
-            throw new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
+            throw oneAtATime();
         }
         UUID requested = ChatMessages.optionalUuid(message, "conversation");
-        UUID conversation = guarded(() -> host.conversations().addUserMessage(persona.id(), deviceId, requested,
-                text));
+        List<StoredMessage> history = requested == null ? List.of()
+                : guarded(() -> host.conversations().recent(requested, deviceId, host.historyCharacters()));
+        TurnScheduler.Reservation reservation;
+        try {
+            reservation = host.scheduler().reserve(deviceId.toString());
+        } catch (TurnScheduler.RefusedException e) {
+            throw e.refusal() == TurnScheduler.Refusal.BUSY
+                    ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
+                    : oneAtATime();
+        }
+        // The answer starts while the turn is stored: storing waits for the database, the phone should not.
+        UUID conversation = requested != null ? requested : UUID.randomUUID();
+        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> host.conversations().addUserMessage(
+                persona.id(), deviceId, conversation, requested == null, text), host.executor());
         send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
                 .toString());
-        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation);
+        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation, history, text, stored);
         turn = next;
-        TurnScheduler.Refusal refusal = host.scheduler().submit(next);
-        if (refusal != null) {
-            turn = null;
-            throw new ProtocolException(refusal == TurnScheduler.Refusal.BUSY ? "busy" : "one-at-a-time",
-                    refusal == TurnScheduler.Refusal.BUSY ? "The host is busy with other phones; try again in a moment."
-                            : "Wait for the current answer, or stop it, before sending.");
-        }
+        reservation.begin(next);
+    }
+
+    private static ProtocolException oneAtATime() {
+        return new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
     }
 
     /** The turn's answer is complete, stopped or failed. */

@@ -3,37 +3,86 @@ package dev.persona.host.chat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Shares the model server's slots fairly between phones: each phone has at most one turn running or waiting, so
- * the waiting line, served in arrival order, takes the phones in turn; the line is bounded. Callbacks run outside
- * the scheduler's lock, in the order the decisions were made.
+ * the waiting line, served in arrival order, takes the phones in turn; the line is bounded.
+ *
+ * <p>Taking a turn has two steps, so that a refused turn leaves nothing behind: {@link #reserve} holds a slot or a
+ * place in line for the phone (or says why not), the caller stores the turn, then {@link Reservation#begin} starts
+ * it or tells it its place. Callbacks run outside the scheduler's lock but one decision's callbacks at a time, in
+ * the order the decisions were made, so a phone never hears an older position after a newer one.
  */
 public final class TurnScheduler {
 
     /** A turn as the scheduler sees it. */
     public interface Turn {
-        /** The phone it belongs to. */
-        String device();
-
         /** It got a slot: start generating (quickly; the answer streams elsewhere). */
         void start();
 
-        /** It waits; {@code position} 1 is next. Called again when the position changes. */
+        /** It waits; {@code position} 1 is next. Called again only when the position changes. */
         void queued(int position);
     }
 
     /** Why a turn was not taken. */
     public enum Refusal { ONE_AT_A_TIME, BUSY }
 
+    /** The phone's turn cannot be taken now; nothing was reserved. */
+    public static final class RefusedException extends Exception {
+        private final Refusal refusal;
+
+        RefusedException(Refusal refusal) {
+            super(refusal.name());
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
+    }
+
+    /** A slot or a place in line held for one phone's turn. */
+    public final class Reservation {
+        private final String device;
+        private Turn turn;
+        private boolean holdsSlot;
+        private int toldPosition;
+
+        private Reservation(String device) {
+            this.device = device;
+        }
+
+        /** The turn is stored: it starts now if the reservation holds a slot, else it hears its place in line. */
+        public void begin(Turn stored) {
+            deliver(actions -> {
+                if (reservations.get(device) != this || turn != null) {
+                    return;
+                }
+                turn = stored;
+                if (holdsSlot) {
+                    actions.add(stored::start);
+                } else {
+                    tellPositions(actions);
+                }
+            });
+        }
+
+        /** The turn could not be stored: gives the slot or the place back. */
+        public void cancel() {
+            finished(device);
+        }
+    }
+
     private final int slots;
     private final int queueLimit;
-    private final Deque<Turn> waiting = new ArrayDeque<>();
-    private final Set<String> devicesWithATurn = new HashSet<>();
+    private final Deque<Reservation> waiting = new ArrayDeque<>();
+    private final Map<String, Reservation> reservations = new HashMap<>();
+    /** Held while a decision is made and its callbacks run: keeps the callbacks of two decisions apart. */
+    private final Object delivery = new Object();
     private int running;
 
     public TurnScheduler(int slots, int queueLimit) {
@@ -45,58 +94,72 @@ public final class TurnScheduler {
         this.queueLimit = queueLimit;
     }
 
-    /** Takes a turn: starts it, queues it, or says why not (nothing is called then). */
-    public Refusal submit(Turn turn) {
-        List<Runnable> actions = new ArrayList<>();
+    /** Holds a slot, or else a place in line, for the device's next turn. */
+    public Reservation reserve(String device) throws RefusedException {
         synchronized (this) {
-            if (devicesWithATurn.contains(turn.device())) {
-                return Refusal.ONE_AT_A_TIME;
+            if (reservations.containsKey(device)) {
+                throw new RefusedException(Refusal.ONE_AT_A_TIME);
             }
+            Reservation reservation = new Reservation(device);
             if (running < slots) {
                 running++;
-                actions.add(turn::start);
+                reservation.holdsSlot = true;
             } else if (waiting.size() >= queueLimit) {
-                return Refusal.BUSY;
+                throw new RefusedException(Refusal.BUSY);
             } else {
-                waiting.add(turn);
-                int position = waiting.size();
-                actions.add(() -> turn.queued(position));
+                waiting.add(reservation);
             }
-            devicesWithATurn.add(turn.device());
+            reservations.put(device, reservation);
+            return reservation;
         }
-        actions.forEach(Runnable::run);
-        return null;
     }
 
     /** The device's turn ended (done, failed, stopped, or the phone left), running or still waiting. */
     public void finished(String device) {
-        List<Runnable> actions = new ArrayList<>();
-        synchronized (this) {
-            if (!devicesWithATurn.remove(device)) {
+        deliver(actions -> {
+            Reservation ended = reservations.remove(device);
+            if (ended == null) {
                 return;
             }
-            boolean wasWaiting = false;
-            for (Iterator<Turn> it = waiting.iterator(); it.hasNext(); ) {
-                if (it.next().device().equals(device)) {
-                    it.remove();
-                    wasWaiting = true;
-                }
-            }
-            if (!wasWaiting) {
+            if (ended.holdsSlot) {
                 running--;
+            } else {
+                waiting.remove(ended);
             }
             while (running < slots && !waiting.isEmpty()) {
-                Turn next = waiting.poll();
+                Reservation next = waiting.poll();
+                next.holdsSlot = true;
                 running++;
-                actions.add(next::start);
+                if (next.turn != null) {
+                    actions.add(next.turn::start);
+                }
             }
-            int position = 1;
-            for (Turn stillWaiting : waiting) {
-                int p = position++;
-                actions.add(() -> stillWaiting.queued(p));
+            tellPositions(actions);
+        });
+    }
+
+    /** Adds a {@code queued} call for each waiting turn whose position is not the one it last heard. */
+    private void tellPositions(List<Runnable> actions) {
+        int position = 0;
+        for (Iterator<Reservation> it = waiting.iterator(); it.hasNext(); ) {
+            Reservation reservation = it.next();
+            int p = ++position;
+            if (reservation.turn != null && reservation.toldPosition != p) {
+                reservation.toldPosition = p;
+                Turn turn = reservation.turn;
+                actions.add(() -> turn.queued(p));
             }
         }
-        actions.forEach(Runnable::run);
+    }
+
+    private void deliver(java.util.function.Consumer<List<Runnable>> decision) {
+        synchronized (delivery) {
+            List<Runnable> actions = new ArrayList<>();
+            synchronized (this) {
+                decision.accept(actions);
+            }
+            actions.forEach(Runnable::run);
+        }
     }
 
     public synchronized int running() {

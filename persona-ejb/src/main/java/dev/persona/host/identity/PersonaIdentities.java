@@ -13,6 +13,7 @@ import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -35,6 +36,9 @@ public class PersonaIdentities {
 
     @Inject
     private HostConfiguration configuration;
+
+    @Inject
+    private Event<PersonaKeyRotated> rotations;
 
     private KeyEncryptionKey kek;
 
@@ -96,7 +100,9 @@ public class PersonaIdentities {
         Persona persona = persona(personaId);
         Instant now = Instant.now();
         Ed25519KeyPair.Sealed keys = Ed25519KeyPair.generate(kek, personaId);
+        byte[] oldPublicKey = persona.publicKey();
         persona.rotateKey(keys.publicKey(), keys.sealedPrivateKey(), now, now.plus(grace));
+        rotations.fire(new PersonaKeyRotated(personaId, keys.publicKey(), oldPublicKey, now.plus(grace)));
         LOG.info(() -> "Rotated the key of persona '" + persona.name() + "'; the old key stays valid until "
                 + now.plus(grace) + ".");
         return keys.publicKey();

@@ -1,7 +1,6 @@
 package dev.persona.host.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -16,10 +15,6 @@ class TurnSchedulerTest {
 
     private TurnScheduler.Turn turn(String device) {
         return new TurnScheduler.Turn() {
-            public String device() {
-                return device;
-            }
-
             public void start() {
                 events.add(device + " starts");
             }
@@ -30,12 +25,20 @@ class TurnSchedulerTest {
         };
     }
 
+    private void submit(TurnScheduler scheduler, String device) throws TurnScheduler.RefusedException {
+        scheduler.reserve(device).begin(turn(device));
+    }
+
+    private static TurnScheduler.Refusal refusal(TurnScheduler scheduler, String device) {
+        return assertThrows(TurnScheduler.RefusedException.class, () -> scheduler.reserve(device)).refusal();
+    }
+
     @Test
-    void threePhonesOnTwoSlotsAreServedInArrivalOrderWithPositions() {
+    void threePhonesOnTwoSlotsAreServedInArrivalOrderWithPositions() throws Exception {
         TurnScheduler scheduler = new TurnScheduler(2, 8);
-        assertNull(scheduler.submit(turn("a")));
-        assertNull(scheduler.submit(turn("b")));
-        assertNull(scheduler.submit(turn("c")));
+        submit(scheduler, "a");
+        submit(scheduler, "b");
+        submit(scheduler, "c");
         assertEquals(List.of("a starts", "b starts", "c waits at 1"), events);
 
         scheduler.finished("b");
@@ -45,34 +48,64 @@ class TurnSchedulerTest {
     }
 
     @Test
-    void aPhoneHasOneTurnAtATimeAndTheLineIsBounded() {
+    void aPhoneHasOneTurnAtATimeAndTheLineIsBounded() throws Exception {
         TurnScheduler scheduler = new TurnScheduler(1, 1);
-        scheduler.submit(turn("a"));
-        assertEquals(TurnScheduler.Refusal.ONE_AT_A_TIME, scheduler.submit(turn("a")));
-        scheduler.submit(turn("b"));
-        assertEquals(TurnScheduler.Refusal.BUSY, scheduler.submit(turn("c")));
+        submit(scheduler, "a");
+        assertEquals(TurnScheduler.Refusal.ONE_AT_A_TIME, refusal(scheduler, "a"));
+        submit(scheduler, "b");
+        assertEquals(TurnScheduler.Refusal.BUSY, refusal(scheduler, "c"));
         assertEquals(List.of("a starts", "b waits at 1"), events, "refused turns hear nothing");
+        assertEquals(1, scheduler.running());
+        assertEquals(1, scheduler.waiting(), "a refusal holds no place");
     }
 
     @Test
-    void aWaitingPhoneThatLeavesMovesTheOthersUp() {
+    void aReservationHoldsItsPlaceUntilTheTurnBeginsAndACancelledOneGivesItBack() throws Exception {
+        TurnScheduler scheduler = new TurnScheduler(1, 1);
+        TurnScheduler.Reservation a = scheduler.reserve("a");
+        TurnScheduler.Reservation b = scheduler.reserve("b");
+        assertEquals(TurnScheduler.Refusal.BUSY, refusal(scheduler, "c"), "a's slot and b's place are held");
+        assertEquals(List.of(), events, "nothing is told before the turn begins");
+
+        // a's slot frees before b's turn is stored: b starts when it begins, not before.
+        a.cancel();
+        assertEquals(List.of(), events);
+        b.begin(turn("b"));
+        assertEquals(List.of("b starts"), events);
+
+        TurnScheduler.Reservation c = scheduler.reserve("c");
+        c.cancel();
+        assertEquals(0, scheduler.waiting(), "the cancelled place is free again");
+        submit(scheduler, "c");
+        assertEquals(List.of("b starts", "c waits at 1"), events);
+    }
+
+    @Test
+    void aWaitingPhoneHearsItsPositionOnlyWhenItChanges() throws Exception {
         TurnScheduler scheduler = new TurnScheduler(1, 8);
-        scheduler.submit(turn("a"));
-        scheduler.submit(turn("b"));
-        scheduler.submit(turn("c"));
+        submit(scheduler, "a");
+        submit(scheduler, "b");
+        submit(scheduler, "c");
+        submit(scheduler, "d");
         events.clear();
 
-        scheduler.finished("b");
+        scheduler.finished("d");
+        assertEquals(List.of(), events, "the last in line left: nobody moved");
 
-        assertEquals(List.of("c waits at 1"), events);
+        scheduler.finished("b");
+        assertEquals(List.of("c waits at 1"), events, "only c moved up");
         assertEquals(1, scheduler.running(), "a keeps its slot");
+
+        events.clear();
+        scheduler.finished("a");
+        assertEquals(List.of("c starts"), events);
     }
 
     @Test
-    void fairnessUnderContinuousLoadNoPhoneGetsTwoTurnsBeforeAnotherGetsOne() {
+    void fairnessUnderContinuousLoadNoPhoneGetsTwoTurnsBeforeAnotherGetsOne() throws Exception {
         TurnScheduler scheduler = new TurnScheduler(1, 8);
         for (String device : List.of("a", "b", "c")) {
-            scheduler.submit(turn(device));
+            submit(scheduler, device);
         }
         List<String> order = new ArrayList<>();
         for (int round = 0; round < 9; round++) {
@@ -80,15 +113,15 @@ class TurnSchedulerTest {
                     .substring(0, 1);
             order.add(current);
             scheduler.finished(current);
-            scheduler.submit(turn(current));
+            submit(scheduler, current);
         }
         assertEquals(List.of("a", "b", "c", "a", "b", "c", "a", "b", "c"), order);
     }
 
     @Test
-    void finishingTwiceOrAnUnknownPhoneChangesNothing() {
+    void finishingTwiceOrAnUnknownPhoneChangesNothing() throws Exception {
         TurnScheduler scheduler = new TurnScheduler(1, 8);
-        scheduler.submit(turn("a"));
+        submit(scheduler, "a");
         scheduler.finished("a");
         scheduler.finished("a");
         scheduler.finished("zzz");

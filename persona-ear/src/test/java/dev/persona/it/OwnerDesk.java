@@ -1,0 +1,118 @@
+package dev.persona.it;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import dev.persona.it.owner.OwnerActionsServlet;
+
+/**
+ * The owner's hand in tests: deploys {@link OwnerActionsServlet} as {@code owner-test.war} beside the EAR of a
+ * running test host (WildFly's deployment scanner takes it), then mints invites, approves, revokes and rotates
+ * through it over HTTPS that trusts only the host's CA.
+ */
+public final class OwnerDesk {
+
+    private static final String WAR = "owner-test.war";
+    private final PersonaHost host;
+    private final HttpClient http;
+
+    private OwnerDesk(PersonaHost host) throws Exception {
+        this.host = host;
+        this.http = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
+                .connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Deploys the servlet into the running host and waits until WildFly says it is deployed. */
+    public static OwnerDesk deployInto(PersonaHost host) throws Exception {
+        Path deployments = host.dataDirectory.resolve("server/deployments");
+        Path marker = deployments.resolve(WAR + ".deployed");
+        Path failed = deployments.resolve(WAR + ".failed");
+        Files.deleteIfExists(marker);
+        Files.deleteIfExists(failed);
+        Path staged = Files.createTempFile("owner-test", ".war");
+        writeWar(staged);
+        Files.move(staged, deployments.resolve(WAR), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!Files.exists(marker)) {
+            if (Files.exists(failed)) {
+                throw new AssertionError("owner-test.war failed to deploy: " + Files.readString(failed));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("owner-test.war was not deployed within 120 s:\n" + host.serverLogTail());
+            }
+            Thread.sleep(100);
+        }
+        return new OwnerDesk(host);
+    }
+
+    /** The servlet's classes, and a manifest that gives it the EAR's classes (services, key ids). */
+    private static void writeWar(Path war) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Dependencies", "deployment.persona.ear, "
+                + "deployment.persona.ear.persona-ejb.jar");
+        Path location;
+        try {
+            location = Path.of(OwnerActionsServlet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        // The test classes directory, or the test jar when the benchmarks use these helpers.
+        try (FileSystem testJar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location);
+             OutputStream file = Files.newOutputStream(war);
+             JarOutputStream jar = new JarOutputStream(file, manifest);
+             Stream<Path> files = Files.list((testJar == null ? location : testJar.getPath("/"))
+                     .resolve("dev/persona/it/owner"))) {
+            Path classes = testJar == null ? location : testJar.getPath("/");
+            for (Path classFile : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                jar.putNextEntry(new JarEntry("WEB-INF/classes/" + classes.relativize(classFile).toString()
+                        .replace('\\', '/')));
+                jar.write(Files.readAllBytes(classFile));
+                jar.closeEntry();
+            }
+        }
+    }
+
+    /** A new one-time invite of the first persona. */
+    public String invite() throws Exception {
+        return post("invite");
+    }
+
+    void approve(String deviceKeyId) throws Exception {
+        post("approve?device=" + deviceKeyId);
+    }
+
+    void revoke(String deviceKeyId) throws Exception {
+        post("revoke?device=" + deviceKeyId);
+    }
+
+    /** Rotates the first persona's key; the old one stays valid for {@code grace}. Returns the new key id. */
+    String rotate(Duration grace) throws Exception {
+        return post("rotate?graceSeconds=" + grace.toSeconds());
+    }
+
+    private String post(String action) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + host.httpsPort + "/owner-test/" + action)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("owner action " + action + " failed: HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
+        return response.body();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.persona.it;
+
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The phone page (/client) in a headless Chromium of its own, as the browser tests drive it: states, bubbles,
+ * buttons, screenshots into {@code target/screenshots}. The browser trusts the test host's server key and may use
+ * the microphone, so that its WebRTC candidates are loopback addresses (shared/notes/browser-testing.md).
+ */
+public final class PhonePage implements AutoCloseable {
+
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    public final ChromeDriver driver;
+    final Path downloads;
+    private final PersonaHost host;
+
+    public PhonePage(PersonaHost host, String profile) throws Exception {
+        this.host = host;
+        this.downloads = Files.createTempDirectory("persona-downloads-" + profile);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=420,860",
+                "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
+                "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin(),
+                "permissions", List.of("audioCapture")));
+        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+                "downloadPath", downloads.toString()));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    String origin() {
+        return "https://127.0.0.1:" + host.httpsPort;
+    }
+
+    /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */
+    private static String serverKeyHash(PersonaHost host) throws Exception {
+        Properties secrets = new Properties();
+        secrets.load(new StringReader(Files.readString(host.dataDirectory.resolve("tls/secrets.properties"))));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(host.dataDirectory.resolve("tls/server.p12"))) {
+            store.load(in, secrets.getProperty("server.password").toCharArray());
+        }
+        X509Certificate certificate = (X509Certificate) store.getCertificate("persona");
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(certificate.getPublicKey().getEncoded()));
+    }
+
+    public void open(String url) {
+        driver.get(url);
+    }
+
+    void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    String status() {
+        return driver.findElement(By.id("status")).getText();
+    }
+
+    /** The page's state: working, waiting, ready, error or refused. */
+    public String state() {
+        return driver.findElement(By.tagName("body")).getAttribute("data-state");
+    }
+
+    /** Waits for the state; fails with the page's status and the server log. */
+    public void awaitState(String expected, Duration timeout) {
+        try {
+            new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50)).until(d -> expected.equals(state()));
+        } catch (TimeoutException e) {
+            throw new AssertionError("The phone page did not reach the state '" + expected + "' within " + timeout
+                    + "; it is '" + state() + "': '" + status() + "'. Server log:\n" + host.serverLogTail(), e);
+        }
+    }
+
+    void awaitStatus(String expected, Duration timeout) {
+        try {
+            new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
+                    .until(d -> status().contains(expected));
+        } catch (TimeoutException e) {
+            throw new AssertionError("The phone page did not say '" + expected + "' within " + timeout
+                    + "; its status is '" + status() + "'. Server log:\n" + host.serverLogTail(), e);
+        }
+    }
+
+    /** This phone's key id, as the page shows it. */
+    String deviceId() {
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            String id = driver.findElement(By.id("device")).getAttribute("data-id");
+            return id == null || id.isEmpty() ? null : id;
+        });
+    }
+
+    List<WebElement> bubbles(String role) {
+        return driver.findElements(By.cssSelector("#messages > li." + role));
+    }
+
+    String text(WebElement bubble) {
+        return bubble.findElement(By.className("text")).getText();
+    }
+
+    String note(WebElement bubble) {
+        return bubble.findElement(By.className("note")).getText();
+    }
+
+    WebElement lastAnswer() {
+        List<WebElement> answers = bubbles("assistant");
+        return answers.get(answers.size() - 1);
+    }
+
+    boolean displayed(String id) {
+        return driver.findElement(By.id(id)).isDisplayed();
+    }
+
+    void send(String text) {
+        driver.findElement(By.id("input")).sendKeys(text);
+        driver.findElement(By.id("send")).click();
+    }
+
+    /** Waits until the current answer has some text. */
+    void awaitAnswerStarted(int answers, Duration timeout) {
+        new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(10))
+                .until(d -> bubbles("assistant").size() == answers && !text(lastAnswer()).isEmpty());
+    }
+
+    /** Waits until no answer is running (the send button is back). */
+    void awaitIdle(Duration timeout) {
+        new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(20)).until(d -> displayed("send"));
+    }
+
+    /**
+     * Clicks the first element that matches once it is shown. The page redraws lists (the conversations) when the
+     * host answers, so an element found a moment ago may be gone: that is tried again, not an error.
+     */
+    void click(By selector, Duration timeout) {
+        new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class)
+                .until(d -> {
+                    WebElement element = d.findElement(selector);
+                    if (!element.isDisplayed()) {
+                        return false;
+                    }
+                    element.click();
+                    return true;
+                });
+    }
+
+    public Object script(String script, Object... arguments) {
+        return driver.executeScript(script, arguments);
+    }
+
+    /** Quits the browser; again after that does nothing. */
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
