@@ -55,7 +55,7 @@ public class PairingAnnouncement {
     }
 
     /** The phone URL of the QR code: the host id is the persona's key, the invite pairs one phone once. */
-    private String pairingUrl(String publicUrl, String hostId, String inviteCode) {
+    public static String pairingUrl(String publicUrl, String hostId, String inviteCode) {
         return publicUrl.replaceAll("/+$", "") + "/client?id=" + hostId + "&invite=" + inviteCode;
     }
 }
