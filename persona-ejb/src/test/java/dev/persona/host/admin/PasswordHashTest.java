@@ -23,7 +23,7 @@ class PasswordHashTest {
     @Test
     void generatedPasswordsAreLongRandomAndPassTheRules() {
         String password = ConsoleAccount.generate();
-        assertEquals(24, password.length());
+        assertEquals(23, password.length());
         assertTrue(password.matches("([a-z2-9]{5}-){3}[a-z2-9]{5}"), password);
         ConsoleAccount.check(password);
         assertNotEquals(password, ConsoleAccount.generate());
