@@ -260,6 +260,32 @@ class ConsoleIT {
         assertTrue(list.contains("persona-tiny.gguf"), list);
         assertEquals("persona-tiny.gguf", owner.findElement(By.cssSelector(".active-model .model-file")).getText(),
                 "the model the pool runs is marked active");
+
+        // Upload: a copy of the tiny model streams in and its SHA-256 is shown; a file that is not GGUF is refused.
+        Path upload = Files.createTempDirectory("console-upload");
+        Path copy = Files.copy(host.dataDirectory.resolve("models/persona-tiny.gguf"), upload.resolve("uploaded-tiny.gguf"));
+        String sha256 = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(copy)));
+        owner.findElement(By.id("upload-file")).sendKeys(copy.toString());
+        waitFor(owner, Duration.ofSeconds(60)).until(d -> d.findElement(By.id("upload-status")).getText()
+                .equals("Uploaded uploaded-tiny.gguf · SHA-256 " + sha256));
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("model-list")).getText().contains("uploaded-tiny.gguf"));
+        assertEquals(sha256, java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(host.dataDirectory.resolve("models/uploaded-tiny.gguf")))));
+        screenshot(owner, "console-9a-uploaded");
+        Path notAModel = Files.writeString(upload.resolve("notes.gguf"), "these are not weights");
+        owner.navigate().refresh();
+        awaitElement(owner, "upload-file");
+        owner.findElement(By.id("upload-file")).sendKeys(notAModel.toString());
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("upload-status")).getText()
+                .startsWith("Not uploaded: notes.gguf is not a GGUF model"));
+        assertFalse(Files.exists(host.dataDirectory.resolve("models/notes.gguf")), "the broken upload is gone");
+
+        // By server path: the file is linked into the models folder.
+        Path elsewhere = Files.copy(copy, upload.resolve("linked-tiny.gguf"));
+        owner.findElement(By.id("models:path")).sendKeys(elsewhere.toString());
+        owner.findElement(By.id("models:add")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("model-list")).getText().contains("linked-tiny.gguf"));
+        assertTrue(Files.isSymbolicLink(host.dataDirectory.resolve("models/linked-tiny.gguf")));
         // Two slots instead of four: a visible change that needs the restart.
         owner.findElement(By.cssSelector("#models\\:model")).click();
         waitFor(owner, PAGE).until(d -> d.findElement(By.cssSelector("#models\\:model_items li[data-label='persona-tiny.gguf']")).isDisplayed());
@@ -341,6 +367,23 @@ class ConsoleIT {
         // A session that signed in before keeps working.
         owner.get(console);
         awaitElement(owner, "stat-tokens");
+    }
+
+    @Test
+    @Order(9)
+    void aPersonaGetsANewKeyAndTheOldOneStaysValidForItsGracePeriod() throws Exception {
+        owner.get(console + "pairing.xhtml");
+        awaitElement(owner, "invite-card");
+        String fingerprint = owner.findElement(By.cssSelector(".fingerprint")).getText();
+        owner.findElement(By.cssSelector(".rotate-key")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.cssSelector(".ui-confirmdialog-yes")).isDisplayed());
+        owner.findElement(By.cssSelector(".ui-confirmdialog-yes")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("pairing:messages")).getText().contains("New key for Persona"));
+        assertFalse(owner.findElement(By.cssSelector(".fingerprint")).getText().equals(fingerprint), "a new key");
+        assertFalse(owner.findElement(By.cssSelector(".key-id")).getText().replace(" ", "").equals(hostId));
+        assertTrue(owner.findElement(By.cssSelector(".persona")).getText().contains("still accepted until"),
+                "the old key's grace period is shown");
+        screenshot(owner, "console-14-rotated");
     }
 
     // ---------------------------------------------------------------------------------------------------------

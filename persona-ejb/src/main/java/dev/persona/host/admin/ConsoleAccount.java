@@ -120,6 +120,16 @@ public class ConsoleAccount {
         return until != null && until.isAfter(Instant.now()) ? until : null;
     }
 
+    /** Failed logins in a row that lock the console. */
+    public int maxFailedLogins() {
+        return maxFailedLogins;
+    }
+
+    /** How long a lock lasts. */
+    public int lockoutMinutes() {
+        return lockoutMinutes;
+    }
+
     /** When the password was last set. */
     public Instant passwordChangedAt() {
         AdminAccount account = entityManager.find(AdminAccount.class, USER);

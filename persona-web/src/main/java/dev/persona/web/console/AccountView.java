@@ -47,6 +47,14 @@ public class AccountView {
         return "/login.xhtml?faces-redirect=true";
     }
 
+    public int getMaxFailedLogins() {
+        return account.maxFailedLogins();
+    }
+
+    public int getLockoutMinutes() {
+        return account.lockoutMinutes();
+    }
+
     public String getUser() {
         return ConsoleAccount.USER;
     }

@@ -17,6 +17,14 @@ public class LoginView {
     @Inject
     private Times times;
 
+    public int getMaxFailedLogins() {
+        return account.maxFailedLogins();
+    }
+
+    public int getLockoutMinutes() {
+        return account.lockoutMinutes();
+    }
+
     public String getLockedUntil() {
         java.time.Instant until = account.lockedUntil();
         return until == null ? null : times.time(until);
