@@ -28,13 +28,13 @@ public class DevicesView implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @EJB
-    private transient DeviceTrust devices;
+    private DeviceTrust devices;
 
     @EJB
-    private transient PersonaIdentities identities;
+    private PersonaIdentities identities;
 
     @EJB
-    private transient ChatHost chat;
+    private ChatHost chat;
 
     private List<DeviceRow> pending;
     private List<DeviceRow> known;

@@ -21,7 +21,7 @@ public class PairingView implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @EJB
-    private transient PersonaIdentities identities;
+    private PersonaIdentities identities;
 
     @Inject
     private CurrentInvite invites;
