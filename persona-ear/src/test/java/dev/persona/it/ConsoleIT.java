@@ -76,7 +76,7 @@ class ConsoleIT {
         JavaPhone.requireLoopbackNetwork();
         host = new PersonaHost(Path.of("target/it-data/console").toAbsolutePath())
                 .with("PERSONA_DEVICES_APPROVAL", "admin")
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "1200");
+                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "3500");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher id = Pattern.compile("/client\\?id=(k1[a-z2-7]{52})&invite=").matcher(started.output());
@@ -237,10 +237,16 @@ class ConsoleIT {
         owner.findElement(By.cssSelector(".pending-table .approve")).click();
         phone.expect("admitted", PAGE);
 
+        owner.get(console);
+        awaitElement(owner, "stat-tokens");
         phone.chat("long", null, "Tell me a long story.");
         phone.expect("accepted", PAGE);
         phone.expect("token", Duration.ofSeconds(120));
-        owner.navigate().refresh();
+        // The dashboard follows the answer by itself (no reload): tokens/s rise above zero, a slot is busy.
+        waitFor(owner, PAGE).until(d -> Double.parseDouble(d.findElement(By.cssSelector("#stat-tokens .value"))
+                .getText()) > 0 && d.findElement(By.id("dash:live")).getText().contains("1 busy"));
+        screenshot(owner, "console-8a-dashboard-busy");
+        owner.get(console + "devices.xhtml");
         waitFor(owner, PAGE).until(d -> d.findElement(By.id("sessions")).getText().contains("1 answering"));
         screenshot(owner, "console-8-session");
         owner.findElement(By.xpath("//tr[contains(@class,'session-row')][contains(.,'JavaPhone talker')]"

@@ -16,6 +16,7 @@ import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.PoolSettings;
+import dev.persona.llama.SlotStatus;
 import dev.persona.llama.testing.LlamaTestEnvironment;
 import dev.persona.llama.testing.RecordingListener;
 import dev.persona.llama.testing.TestBootstrapContext;
@@ -148,6 +149,19 @@ class ResourceAdapterTest {
             RecordingListener listener = new RecordingListener();
             connection.streamChat(ChatRequest.ofUserMessage("hi").withMaxTokens(20).withIgnoreEos(true), listener);
             assertEquals(20, listener.awaitCompletion(WAIT).usage().completionTokens());
+
+            // While a long answer streams, its slot says how many tokens it generated so far.
+            ChatStream running = connection.streamChat(ChatRequest.ofUserMessage("hi").withMaxTokens(4000)
+                    .withIgnoreEos(true), new RecordingListener());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            int decoded = 0;
+            while (decoded == 0) {
+                assertTrue(System.nanoTime() < deadline, "no slot reported generated tokens: " + connection.slots());
+                decoded = connection.slots().stream().filter(SlotStatus::processing)
+                        .mapToInt(SlotStatus::decodedTokens).max().orElse(0);
+                Thread.sleep(20);
+            }
+            running.cancel();
         }
     }
 

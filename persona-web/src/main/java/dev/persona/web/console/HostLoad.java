@@ -22,8 +22,9 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 
 /**
- * Samples the load every two seconds (tokens per second from llama-server's {@code tokens_predicted_total}, the
- * queue, busy slots) and keeps the last ten minutes for the dashboard's charts.
+ * Samples the load every two seconds and keeps the last ten minutes for the dashboard's charts: tokens per second
+ * from llama-server's {@code tokens_predicted_total} (finished requests) plus the tokens its busy slots generated so
+ * far (a long answer counts while it streams), the queue, busy slots.
  */
 @Singleton
 @Startup
@@ -59,7 +60,10 @@ public class HostLoad {
             }
             for (SlotStatus slot : connection.slots()) {
                 slots++;
-                busy += slot.processing() ? 1 : 0;
+                if (slot.processing()) {
+                    busy++;
+                    tokens += slot.decodedTokens();
+                }
             }
             warned = false;
         } catch (LlamaException | RuntimeException e) {

@@ -78,7 +78,7 @@ public class HostStatusView {
     }
 
     public String getTokensPerSecond() {
-        return String.format("%.1f", load.latest().tokensPerSecond());
+        return String.format(java.util.Locale.ROOT, "%.1f", load.latest().tokensPerSecond());
     }
 
     public String getChartJson() {
