@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.persona.host.config.HostConfiguration;
 import dev.persona.host.devices.DeviceTrust;
-import dev.persona.host.devices.PairingAnnouncement;
+import dev.persona.host.devices.PairingLink;
 import dev.persona.host.devices.PairingQr;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
@@ -55,7 +55,7 @@ public class CurrentInvite {
     public Shown mint(UUID personaId, Duration validity) {
         Persona persona = identities.persona(personaId);
         String code = devices.mintInvite(personaId, validity);
-        String url = PairingAnnouncement.pairingUrl(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(),
+        String url = PairingLink.of(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(),
                 code);
         Shown minted = new Shown(personaId, persona.name(), url, Instant.now().plus(validity));
         shown = minted;
