@@ -41,6 +41,19 @@ public interface LlamaConnection extends AutoCloseable {
      */
     List<ServerProperties> props() throws LlamaException;
 
+    /** The changeable settings of the local pool as they are now. */
+    PoolSettings poolSettings() throws LlamaException;
+
+    /**
+     * Checks {@code settings}, then stops the local llama-server processes and starts them again with them; returns
+     * once the new processes are starting (watch {@link #backends()} for LOADING_MODEL, then READY). Answers being
+     * streamed end with {@link ChatListener#onError}; requests meanwhile fail with "no backend is ready".
+     *
+     * @throws LlamaException naming the setting that is wrong (nothing changes then), or when this connection
+     *                        serves external servers, which the host does not run
+     */
+    void restartPool(PoolSettings settings) throws LlamaException;
+
     /** Gives the handle back to the container's pool. Idempotent. */
     @Override
     void close();

@@ -116,10 +116,19 @@ public final class LlamaServerClient {
         for (JsonValue value : parse(text.get(), "slots", JsonArray.class)) {
             if (value instanceof JsonObject slot) {
                 slots.add(new SlotStatus(name, Json.integer(slot, "id", slots.size()), Json.integer(slot, "n_ctx", 0),
-                        Json.bool(slot, "is_processing")));
+                        Json.bool(slot, "is_processing"), decodedTokens(slot)));
             }
         }
         return Optional.of(slots);
+    }
+
+    /** {@code next_token[0].n_decoded} of a slot, or 0 when it is missing. */
+    private static int decodedTokens(JsonObject slot) {
+        JsonValue next = slot.get("next_token");
+        if (next instanceof JsonArray array && !array.isEmpty() && array.get(0) instanceof JsonObject first) {
+            return Json.integer(first, "n_decoded", 0);
+        }
+        return 0;
     }
 
     /** The metrics of the server, or empty if it has no {@code /metrics} endpoint. */

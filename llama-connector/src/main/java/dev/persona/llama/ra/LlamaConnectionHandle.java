@@ -7,6 +7,7 @@ import dev.persona.llama.ChatRequest;
 import dev.persona.llama.ChatStream;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
 import dev.persona.llama.ServerProperties;
 import dev.persona.llama.SlotStatus;
 import dev.persona.llama.backend.LlamaGateway;
@@ -51,6 +52,16 @@ public final class LlamaConnectionHandle implements LlamaConnection {
     }
 
     @Override
+    public PoolSettings poolSettings() throws LlamaException {
+        return localAdapter().poolSettings();
+    }
+
+    @Override
+    public void restartPool(PoolSettings settings) throws LlamaException {
+        localAdapter().restartPool(settings);
+    }
+
+    @Override
     public void close() {
         LlamaManagedConnection current = managedConnection;
         if (current != null) {
@@ -71,6 +82,24 @@ public final class LlamaConnectionHandle implements LlamaConnection {
     /** Makes the handle unusable (the container cleaned up or destroyed its managed connection). */
     void invalidate() {
         managedConnection = null;
+    }
+
+    /** The adapter whose local processes this handle uses; external servers are not the host's to restart. */
+    private LlamaResourceAdapter localAdapter() throws LlamaException {
+        LlamaManagedConnection current = managedConnection;
+        if (current == null) {
+            throw new LlamaException("This LlamaConnection is closed; get a new one from the LlamaConnectionFactory");
+        }
+        LlamaManagedConnectionFactory factory = current.factory();
+        String external = factory.getBackendUrls();
+        if (external != null && !external.isBlank()) {
+            throw new LlamaException("This connection serves the external servers " + external + "; the host runs"
+                    + " no pool of its own to reconfigure");
+        }
+        if (!(factory.getResourceAdapter() instanceof LlamaResourceAdapter adapter)) {
+            throw new LlamaException("This connection is not associated with the llama resource adapter");
+        }
+        return adapter;
     }
 
     private LlamaGateway gateway() throws LlamaException {

@@ -1,6 +1,7 @@
 package dev.persona.llama.ra;
 
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
 import dev.persona.llama.backend.LlamaGateway;
 import dev.persona.llama.http.LlamaServerClient;
 import dev.persona.llama.process.InvalidSettingException;
@@ -108,9 +109,12 @@ public class LlamaResourceAdapter implements ResourceAdapter {
             + " process's output kept for the console.")
     private Integer logLines = LlamaServerSettings.DEFAULT_LOG_LINES;
 
-    private volatile LlamaServerPool pool;
+    private volatile RestartablePool pool;
     private volatile LlamaGateway localGateway;
     private volatile HttpClient http;
+    private volatile BootstrapContext bootstrapContext;
+    /** What {@link #restartPool} set instead of the configured model and sizes; null: the configuration. */
+    private volatile PoolSettings poolOverride;
 
     /**
      * Checks the settings, ends strays of an earlier run and starts the processes (without waiting for them to
@@ -135,8 +139,9 @@ public class LlamaResourceAdapter implements ResourceAdapter {
                     + e.getMessage(), e);
         }
         http = client;
-        pool = newPool;
-        localGateway = new LlamaGateway(newPool);
+        bootstrapContext = context;
+        pool = new RestartablePool(newPool);
+        localGateway = new LlamaGateway(pool);
         if (settings.enabled()) {
             LOG.info("llama connector started: " + settings.processes() + " x " + settings.binary() + " serving "
                     + settings.modelSummary());
@@ -145,14 +150,18 @@ public class LlamaResourceAdapter implements ResourceAdapter {
 
     /** The checked settings. */
     LlamaServerSettings settings() {
+        return settings(poolOverride);
+    }
+
+    private LlamaServerSettings settings(PoolSettings override) {
         return LlamaServerSettings.builder()
                 .serverBinary(serverBinary)
-                .modelFile(modelFile)
-                .contextSize(contextSize)
-                .gpuLayers(gpuLayers)
-                .parallelSlots(parallelSlots)
+                .modelFile(override != null ? override.modelFile() : modelFile)
+                .contextSize(override != null ? override.contextSize() : contextSize)
+                .gpuLayers(override != null ? override.gpuLayers() : gpuLayers)
+                .parallelSlots(override != null ? override.parallelSlots() : parallelSlots)
                 .threads(threads)
-                .processes(processes)
+                .processes(override != null ? override.processes() : processes)
                 .portRange(portRange)
                 .extraArguments(extraArguments)
                 .startupTimeoutSeconds(startupTimeoutSeconds)
@@ -164,15 +173,51 @@ public class LlamaResourceAdapter implements ResourceAdapter {
                 .build();
     }
 
+    /** The model and sizes the pool runs with now. */
+    PoolSettings poolSettings() {
+        PoolSettings override = poolOverride;
+        return override != null ? override : new PoolSettings(modelFile, contextSize, parallelSlots, gpuLayers,
+                processes);
+    }
+
+    /**
+     * Restarts the local processes with {@code changes} (see {@link dev.persona.llama.LlamaConnection#restartPool}).
+     * The adapter's configuration properties stay as deployed; the change lasts until the adapter restarts.
+     */
+    synchronized void restartPool(PoolSettings changes) throws LlamaException {
+        RestartablePool current = pool;
+        BootstrapContext context = bootstrapContext;
+        HttpClient client = http;
+        if (current == null || context == null || client == null) {
+            throw new LlamaException("The llama resource adapter is not started; check the server log for why it"
+                    + " failed to start");
+        }
+        LlamaServerSettings settings;
+        try {
+            settings = settings(changes);
+        } catch (InvalidSettingException e) {
+            throw new LlamaException("The pool was not restarted: " + e.getMessage());
+        }
+        LOG.info("Restarting the llama-server pool: " + settings.processes() + " x " + settings.modelSummary()
+                + ", " + settings.parallelSlots() + " slots, context " + settings.contextSize());
+        try {
+            current.replace(new LlamaServerPool(settings, new WorkManagerTasks(context), client));
+        } catch (IOException | RejectedExecutionException e) {
+            throw new LlamaException("The llama-server pool could not start again: " + e.getMessage(), e);
+        }
+        poolOverride = changes;
+    }
+
     /** Stops every llama-server process and waits until they are gone. */
     @Override
     public void stop() {
-        LlamaServerPool current = pool;
+        RestartablePool current = pool;
         pool = null;
         localGateway = null;
         http = null;
+        bootstrapContext = null;
         if (current != null) {
-            current.stop();
+            current.current().stop();
             LOG.info("llama connector stopped");
         }
     }

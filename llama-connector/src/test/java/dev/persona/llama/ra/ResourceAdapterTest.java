@@ -15,6 +15,8 @@ import dev.persona.llama.ChatStream;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
+import dev.persona.llama.SlotStatus;
 import dev.persona.llama.testing.LlamaTestEnvironment;
 import dev.persona.llama.testing.RecordingListener;
 import dev.persona.llama.testing.TestBootstrapContext;
@@ -112,6 +114,54 @@ class ResourceAdapterTest {
         }
         try (var files = Files.list(data)) {
             assertEquals(List.of(), files.filter(file -> file.toString().endsWith(".pid")).toList());
+        }
+    }
+
+    @Test
+    void restartPoolAppliesNewSizesToEveryConnectionAndRefusesBadOnes() throws Exception {
+        configureLocalPool();
+        adapter.start(context);
+        LlamaConnectionFactory factory = connectionFactory();
+        List<Long> before = new ArrayList<>();
+        try (LlamaConnection connection = factory.getConnection()) {
+            awaitReady(connection).forEach(backend -> before.add(backend.pid()));
+            PoolSettings current = connection.poolSettings();
+            assertEquals(new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 1024, 1, "auto", 2), current);
+
+            LlamaException refused = assertThrows(LlamaException.class, () -> connection.restartPool(
+                    new PoolSettings(current.modelFile(), 1024, 1, "auto", 0)));
+            assertTrue(refused.getMessage().contains("processes"), refused.getMessage());
+            assertEquals(before, connection.backends().stream().map(BackendStatus::pid).toList(),
+                    "a refused change leaves the processes alone");
+
+            connection.restartPool(new PoolSettings(current.modelFile(), 2048, 3, "auto", 1));
+        }
+        // A connection taken afterwards (any managed connection) sees the new pool.
+        try (LlamaConnection connection = factory.getConnection()) {
+            List<BackendStatus> after = awaitReady(connection);
+            assertEquals(1, after.size());
+            assertEquals(3, after.get(0).slots());
+            assertEquals(3, connection.slots().size());
+            assertEquals(3, connection.poolSettings().parallelSlots());
+            for (long pid : before) {
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "old pid " + pid + " runs");
+            }
+            RecordingListener listener = new RecordingListener();
+            connection.streamChat(ChatRequest.ofUserMessage("hi").withMaxTokens(20).withIgnoreEos(true), listener);
+            assertEquals(20, listener.awaitCompletion(WAIT).usage().completionTokens());
+
+            // While a long answer streams, its slot says how many tokens it generated so far.
+            ChatStream running = connection.streamChat(ChatRequest.ofUserMessage("hi").withMaxTokens(4000)
+                    .withIgnoreEos(true), new RecordingListener());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            int decoded = 0;
+            while (decoded == 0) {
+                assertTrue(System.nanoTime() < deadline, "no slot reported generated tokens: " + connection.slots());
+                decoded = connection.slots().stream().filter(SlotStatus::processing)
+                        .mapToInt(SlotStatus::decodedTokens).max().orElse(0);
+                Thread.sleep(20);
+            }
+            running.cancel();
         }
     }
 

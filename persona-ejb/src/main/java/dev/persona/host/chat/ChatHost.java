@@ -200,6 +200,11 @@ public class ChatHost {
         sessions.stream().filter(s -> revoked.deviceId().equals(s.deviceId())).forEach(PhoneSession::revoked);
     }
 
+    /** The phones connected now, for the console. */
+    public LiveSessions liveSessions() {
+        return new LiveSessions(sessions, scheduler);
+    }
+
     void closed(PhoneSession session) {
         sessions.remove(session);
     }

@@ -41,7 +41,7 @@ public class PairingAnnouncement {
     void announce() {
         Persona persona = identities.personas().get(0);
         String code = devices.mintInvite(persona.id(), DeviceTrust.DEFAULT_INVITE_VALIDITY);
-        String url = pairingUrl(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(), code);
+        String url = PairingLink.of(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(), code);
         String text = "Pair a phone with " + persona.name() + ": scan this code, or open " + url + "\n"
                 + "(one phone, valid for " + DeviceTrust.DEFAULT_INVITE_VALIDITY.toMinutes()
                 + " minutes; the console makes new ones)\n" + PairingQr.of(url).toUnicode();
@@ -52,10 +52,5 @@ public class PairingAnnouncement {
         } catch (IOException e) {
             LOG.warning(() -> "Could not write " + file + " (" + e.getMessage() + "); the pairing code is in this log.");
         }
-    }
-
-    /** The phone URL of the QR code: the host id is the persona's key, the invite pairs one phone once. */
-    private String pairingUrl(String publicUrl, String hostId, String inviteCode) {
-        return publicUrl.replaceAll("/+$", "") + "/client?id=" + hostId + "&invite=" + inviteCode;
     }
 }

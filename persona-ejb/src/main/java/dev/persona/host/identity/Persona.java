@@ -26,6 +26,10 @@ public class Persona {
     @Column(name = "system_prompt", length = 8000)
     private String systemPrompt;
 
+    /** The console's colour for the persona, {@code #rrggbb}; null: the default. */
+    @Column(length = 7)
+    private String colour;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -56,6 +60,12 @@ public class Persona {
         this.createdAt = now;
     }
 
+    void describe(String newName, String newSystemPrompt, String newColour) {
+        this.name = newName;
+        this.systemPrompt = newSystemPrompt;
+        this.colour = newColour;
+    }
+
     void installKey(byte[] newPublicKey, byte[] newSealedPrivateKey, Instant now) {
         this.publicKey = newPublicKey.clone();
         this.sealedPrivateKey = newSealedPrivateKey.clone();
@@ -79,6 +89,10 @@ public class Persona {
 
     public String systemPrompt() {
         return systemPrompt;
+    }
+
+    public String colour() {
+        return colour;
     }
 
     public Instant createdAt() {

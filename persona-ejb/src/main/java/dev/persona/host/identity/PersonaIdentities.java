@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -73,6 +74,36 @@ public class PersonaIdentities {
         Ed25519KeyPair.Sealed keys = Ed25519KeyPair.generate(kek, persona.id());
         persona.installKey(keys.publicKey(), keys.sealedPrivateKey(), now);
         entityManager.persist(persona);
+        return persona;
+    }
+
+    /**
+     * Renames the persona and sets its system prompt (blank: the host's default) and console colour
+     * ({@code #rrggbb}, or blank). Phones connected now keep the prompt they started with.
+     *
+     * @throws InvalidPersonaException naming what is wrong
+     */
+    @Lock(LockType.WRITE)
+    public Persona describe(UUID personaId, String name, String systemPrompt, String colour) {
+        String cleanName = name == null ? "" : name.strip();
+        if (cleanName.isEmpty() || cleanName.length() > 100) {
+            throw new InvalidPersonaException("A persona's name needs 1 to 100 characters.");
+        }
+        String prompt = systemPrompt == null || systemPrompt.isBlank() ? null : systemPrompt.strip();
+        if (prompt != null && prompt.length() > 8000) {
+            throw new InvalidPersonaException("A system prompt may have at most 8000 characters.");
+        }
+        String cleanColour = colour == null || colour.isBlank() ? null : colour.strip().toLowerCase(Locale.ROOT);
+        if (cleanColour != null && !cleanColour.matches("#[0-9a-f]{6}")) {
+            throw new InvalidPersonaException("A colour is written #rrggbb, e.g. #3b82f6.");
+        }
+        boolean taken = entityManager.createQuery("select count(p) from Persona p where p.name = :name and p.id <> :id",
+                Long.class).setParameter("name", cleanName).setParameter("id", personaId).getSingleResult() > 0;
+        if (taken) {
+            throw new InvalidPersonaException("Another persona is already called " + cleanName + ".");
+        }
+        Persona persona = persona(personaId);
+        persona.describe(cleanName, prompt, cleanColour);
         return persona;
     }
 

@@ -1,0 +1,53 @@
+package dev.persona.host.chat;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A read-only view of the phones connected now, for the console: which phone, device and persona each data
+ * channel belongs to, and a way to end one (its running answer stops and frees its slot, as when the phone leaves).
+ */
+public final class LiveSessions {
+
+    /**
+     * One connected phone.
+     *
+     * @param phoneId   the phone's key id on signaling
+     * @param deviceId  its device record, or null while the handshake is not complete
+     * @param personaId the persona it talks to
+     */
+    public record LiveSession(String phoneId, UUID deviceId, UUID personaId) {
+    }
+
+    private final Set<PhoneSession> sessions;
+    private final TurnScheduler scheduler;
+
+    LiveSessions(Set<PhoneSession> sessions, TurnScheduler scheduler) {
+        this.sessions = sessions;
+        this.scheduler = scheduler;
+    }
+
+    /** Answers being generated now. */
+    public int runningTurns() {
+        return scheduler.running();
+    }
+
+    /** Turns waiting for a free slot. */
+    public int waitingTurns() {
+        return scheduler.waiting();
+    }
+
+    public List<LiveSession> list() {
+        return sessions.stream().map(s -> new LiveSession(s.phoneId(), s.deviceId(), s.personaId()))
+                .sorted(Comparator.comparing(LiveSession::phoneId)).toList();
+    }
+
+    /** Ends the phone's session; returns whether it was connected. */
+    public boolean end(String phoneId) {
+        List<PhoneSession> matching = sessions.stream().filter(s -> s.phoneId().equals(phoneId)).toList();
+        matching.forEach(PhoneSession::close);
+        return !matching.isEmpty();
+    }
+}

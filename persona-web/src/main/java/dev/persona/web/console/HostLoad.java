@@ -1,0 +1,95 @@
+package dev.persona.web.console;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.logging.Logger;
+
+import dev.persona.host.chat.ChatHost;
+import dev.persona.host.chat.LiveSessions;
+import dev.persona.llama.BackendMetrics;
+import dev.persona.llama.LlamaConnection;
+import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.SlotStatus;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+
+/**
+ * Samples the load every two seconds and keeps the last ten minutes for the dashboard's charts: tokens per second
+ * from llama-server's {@code tokens_predicted_total} (finished requests) plus the tokens its busy slots generated so
+ * far (a long answer counts while it streams), the queue, busy slots.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class HostLoad {
+
+    static final int KEPT_SAMPLES = 300;
+    private static final Logger LOG = Logger.getLogger(HostLoad.class.getName());
+    private static final String TOKENS_PREDICTED = "llamacpp:tokens_predicted_total";
+    private static final String REQUESTS_DEFERRED = "llamacpp:requests_deferred";
+
+    @Resource(lookup = "java:/eis/llama")
+    private LlamaConnectionFactory llama;
+
+    @EJB
+    private ChatHost chat;
+
+    private final Deque<LoadSample> samples = new ArrayDeque<>();
+    private double lastTokens = -1;
+    private long lastNanos;
+    private boolean warned;
+
+    @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
+    synchronized void sample() {
+        double tokens = 0;
+        int deferred = 0;
+        int busy = 0;
+        int slots = 0;
+        try (LlamaConnection connection = llama.getConnection()) {
+            for (BackendMetrics metrics : connection.metrics()) {
+                tokens += metrics.value(TOKENS_PREDICTED).orElse(0);
+                deferred += (int) metrics.value(REQUESTS_DEFERRED).orElse(0);
+            }
+            for (SlotStatus slot : connection.slots()) {
+                slots++;
+                if (slot.processing()) {
+                    busy++;
+                    tokens += slot.decodedTokens();
+                }
+            }
+            warned = false;
+        } catch (LlamaException | RuntimeException e) {
+            if (!warned) {
+                LOG.fine(() -> "No load sample from the llama connector: " + e.getMessage());
+                warned = true;
+            }
+        }
+        long now = System.nanoTime();
+        double perSecond = lastTokens >= 0 && tokens >= lastTokens
+                ? (tokens - lastTokens) / ((now - lastNanos) / 1e9) : 0;
+        lastTokens = tokens;
+        lastNanos = now;
+        LiveSessions sessions = chat.liveSessions();
+        samples.addLast(new LoadSample(Instant.now(), perSecond, sessions.waitingTurns() + deferred, busy, slots));
+        while (samples.size() > KEPT_SAMPLES) {
+            samples.removeFirst();
+        }
+    }
+
+    /** Oldest first. */
+    public synchronized List<LoadSample> samples() {
+        return List.copyOf(samples);
+    }
+
+    public synchronized LoadSample latest() {
+        return samples.isEmpty() ? new LoadSample(Instant.now(), 0, 0, 0, 0) : samples.getLast();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.persona.web.console;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.persona.host.chat.ChatHost;
+import dev.persona.host.signaling.SignalingHost;
+import dev.persona.llama.BackendStatus;
+import dev.persona.llama.LlamaConnection;
+import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.SlotStatus;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/** The dashboard: processes, load, phones, signaling, machine, the phone address. Read once per request. */
+@Named
+@RequestScoped
+public class HostStatusView {
+
+    @Resource(lookup = "java:/eis/llama")
+    private LlamaConnectionFactory llama;
+
+    @EJB
+    private HostLoad load;
+
+    @EJB
+    private ChatHost chat;
+
+    @Inject
+    private SignalingHost signaling;
+
+    @Inject
+    private CurrentInvite invite;
+
+    private final List<ProcessRow> processes = new ArrayList<>();
+    private String connectorError;
+
+    @PostConstruct
+    void read() {
+        try (LlamaConnection connection = llama.getConnection()) {
+            Map<String, int[]> slots = new HashMap<>();
+            try {
+                for (SlotStatus slot : connection.slots()) {
+                    int[] counts = slots.computeIfAbsent(slot.backend(), b -> new int[2]);
+                    counts[slot.processing() ? 0 : 1]++;
+                }
+            } catch (LlamaException e) {
+                connectorError = e.getMessage();
+            }
+            for (BackendStatus status : connection.backends()) {
+                int[] counts = slots.getOrDefault(status.name(), new int[] {0, 0});
+                processes.add(new ProcessRow(status, counts[0], counts[1]));
+            }
+        } catch (LlamaException e) {
+            connectorError = e.getMessage();
+        }
+    }
+
+    public List<ProcessRow> getProcesses() {
+        return processes;
+    }
+
+    public String getConnectorError() {
+        return connectorError;
+    }
+
+    public LoadSample getLoad() {
+        return load.latest();
+    }
+
+    public String getTokensPerSecond() {
+        return String.format(java.util.Locale.ROOT, "%.1f", load.latest().tokensPerSecond());
+    }
+
+    public String getChartJson() {
+        return LoadChart.json(load.samples());
+    }
+
+    public int getConnectedPhones() {
+        return chat.liveSessions().list().size();
+    }
+
+    public int getRunningTurns() {
+        return chat.liveSessions().runningTurns();
+    }
+
+    public int getSignalingPeers() {
+        return signaling.server().registry().peerCount();
+    }
+
+    public int getCpuPercent() {
+        double load = osBean().getCpuLoad();
+        return load < 0 ? 0 : (int) Math.round(load * 100);
+    }
+
+    public int getCpus() {
+        return osBean().getAvailableProcessors();
+    }
+
+    public String getMemoryUsed() {
+        OperatingSystemMXBean os = osBean();
+        return gib(os.getTotalMemorySize() - os.getFreeMemorySize()) + " of " + gib(os.getTotalMemorySize());
+    }
+
+    public int getMemoryPercent() {
+        OperatingSystemMXBean os = osBean();
+        return (int) Math.round(100.0 * (os.getTotalMemorySize() - os.getFreeMemorySize()) / os.getTotalMemorySize());
+    }
+
+    public String getHeapUsed() {
+        Runtime runtime = Runtime.getRuntime();
+        return mib(runtime.totalMemory() - runtime.freeMemory()) + " of " + mib(runtime.maxMemory());
+    }
+
+    public String getPhoneUrl() {
+        return invite.phoneUrl();
+    }
+
+    public CurrentInvite.Shown getInvite() {
+        return invite.valid();
+    }
+
+    private static OperatingSystemMXBean osBean() {
+        return (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    }
+
+    static String gib(long bytes) {
+        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+
+    private static String mib(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+}

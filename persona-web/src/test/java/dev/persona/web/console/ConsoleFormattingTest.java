@@ -1,0 +1,50 @@
+package dev.persona.web.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ConsoleFormattingTest {
+
+    @Test
+    void aFingerprintIsTheFirstSixteenBytesOfSha256InGroupsOfFour() {
+        // SHA-256 of 32 zero bytes starts 66687aadf862bd776c8fc18b8e9f8e20.
+        assertEquals("6668 7aad f862 bd77 6c8f c18b 8e9f 8e20", Fingerprint.of(new byte[32]));
+    }
+
+    @Test
+    void parameterCountsAndSizesReadLikePeopleSayThem() {
+        assertEquals("3.8 B", row(3_821_079_552L, 2_393_232_672L).parameters());
+        assertEquals("2.1 M", row(2_134_336L, 4_996_448L).parameters());
+        assertEquals("460 K", row(460_000L, 1L).parameters());
+        assertEquals("4.8 MiB", row(1, 4_996_448L).size());
+        assertEquals("2.2 GiB", row(1, 2_393_232_672L).size());
+    }
+
+    @Test
+    void theLoadChartIsAChartJsLineConfigurationWithTwoAxes() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        String json = LoadChart.json(List.of(new LoadSample(t, 12.345, 0, 1, 4),
+                new LoadSample(t.plusSeconds(2), 20, 3, 4, 4)));
+        assertTrue(json.startsWith("{\"type\":\"line\""), json);
+        assertTrue(json.contains("\"data\":[12.3,20.0]"), json);
+        assertTrue(json.contains("\"data\":[0,3]"), json);
+        assertTrue(json.contains("\"yAxisID\":\"queue\""), json);
+    }
+
+    private static ModelRow row(long parameters, long size) {
+        return new ModelRow("m.gguf", "m", "llama", parameters, 4096L, "Q4_K_M", size, true, false);
+    }
+
+    @Test
+    void hexFormatOfTheFingerprintMatchesTheDigestPrefix() throws Exception {
+        byte[] key = HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key));
+        assertEquals(digest.substring(0, 32), Fingerprint.of(key).replace(" ", ""));
+    }
+}
