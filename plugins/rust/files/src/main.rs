@@ -76,7 +76,8 @@ fn read(path: &Path) -> Result<String, String> {
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(|e| failure("read", path, e))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (the usual case) is handed over without a copy; anything else gets replacement characters.
+    Ok(String::from_utf8(bytes).unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned()))
 }
 
 fn write(path: &Path, content: &str, append: bool) -> Result<String, String> {

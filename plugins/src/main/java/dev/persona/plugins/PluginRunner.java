@@ -14,16 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Runs plugin calls within {@link PluginLimits}: each call gets a fresh instance on a thread of the given executor
- * (in the server a {@code ManagedExecutorService}); past the time limit the thread is interrupted, which Chicory's
+ * Runs plugin calls within {@link PluginLimits}: each call gets a fresh instance and runs on the calling thread (a
+ * hand-over to another thread would cost a scheduling delay per call); a watchdog on the given scheduler (in the
+ * server a {@code ManagedScheduledExecutorService}) interrupts that thread at the time limit, which Chicory's
  * compiled code and interpreter check, and the call ends as {@link PluginOutcome#TIMEOUT}. Nothing a module does
  * escapes as an exception: every ending is a {@link PluginResult} whose text says what happened.
  */
@@ -32,11 +30,11 @@ public final class PluginRunner {
     /** Exit status of a call whose stdout is the function's error message (docs/plugins.md). */
     static final int TOOL_ERROR_EXIT = 2;
 
-    private final ExecutorService executor;
+    private final ScheduledExecutorService watchdogs;
     private final PluginLimits limits;
 
-    public PluginRunner(ExecutorService executor, PluginLimits limits) {
-        this.executor = executor;
+    public PluginRunner(ScheduledExecutorService watchdogs, PluginLimits limits) {
+        this.watchdogs = watchdogs;
         this.limits = limits;
     }
 
@@ -44,24 +42,58 @@ public final class PluginRunner {
         return limits;
     }
 
-    /** Runs the call and waits for its end, at most the time limit (plus the moment an interrupted guest needs). */
+    /** Runs the call on this thread; it ends at the time limit at the latest (plus the moment the guest needs to notice). */
     public PluginResult run(PluginCall call) {
         long started = System.nanoTime();
-        Future<PluginResult> future = executor.submit(() -> execute(call, started));
+        Watchdog watchdog = new Watchdog(Thread.currentThread());
+        watchdog.armed = watchdogs.schedule(watchdog::bite, limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        PluginResult result;
         try {
-            return future.get(limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return result(PluginOutcome.TIMEOUT, call.plugin().name() + " ran longer than " + limits.timeout().toMillis()
-                    + " ms and was stopped", started);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return result(PluginOutcome.TIMEOUT, call.plugin().name() + " was stopped: the caller was interrupted", started);
-        } catch (CancellationException e) {
-            return result(PluginOutcome.TIMEOUT, call.plugin().name() + " was cancelled", started);
-        } catch (ExecutionException e) {
-            return result(PluginOutcome.TRAP, call.plugin().name() + " failed in the host: " + e.getCause(), started);
+            result = execute(call, started);
+        } catch (IOException | RuntimeException e) {
+            result = result(PluginOutcome.TRAP, call.plugin().name() + " failed in the host: " + e, started);
+        } finally {
+            watchdog.disarm();
+        }
+        // An interrupt that hit a host call (a file write) surfaces as an I/O error inside the module: still a timeout.
+        return watchdog.bitten() && !result.ok() ? timeout(call.plugin().name(), started) : result;
+    }
+
+    private PluginResult timeout(String name, long started) {
+        return result(PluginOutcome.TIMEOUT, name + " ran longer than " + limits.timeout().toMillis()
+                + " ms and was stopped", started);
+    }
+
+    /** Interrupts the calling thread at the time limit unless the call ended before; never leaves a stray interrupt. */
+    private static final class Watchdog {
+        private final Thread caller;
+        private boolean finished;
+        private boolean bitten;
+        volatile ScheduledFuture<?> armed;
+
+        Watchdog(Thread caller) {
+            this.caller = caller;
+        }
+
+        synchronized void bite() {
+            if (!finished) {
+                bitten = true;
+                caller.interrupt();
+            }
+        }
+
+        synchronized boolean bitten() {
+            return bitten;
+        }
+
+        void disarm() {
+            armed.cancel(false);
+            synchronized (this) {
+                finished = true;
+                if (bitten) {
+                    Thread.interrupted();
+                }
+            }
         }
     }
 
@@ -111,8 +143,7 @@ public final class PluginRunner {
             } catch (WasiExitException e) {
                 exit = e.exitCode();
             } catch (ChicoryInterruptedException e) {
-                return result(PluginOutcome.TIMEOUT, name + " ran longer than " + limits.timeout().toMillis()
-                        + " ms and was stopped", started);
+                return timeout(name, started);
             } catch (ChicoryException | StackOverflowError e) {
                 return trap(name, instance, memory, e, started);
             }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BundledPluginsTest {
 
     private static PluginCatalog catalog;
-    private static ExecutorService executor;
+    private static ScheduledExecutorService executor;
     private static PluginRunner runner;
 
     @TempDir
@@ -30,7 +30,7 @@ class BundledPluginsTest {
     @BeforeAll
     static void load() {
         catalog = PluginCatalog.bundled();
-        executor = Executors.newCachedThreadPool();
+        executor = Executors.newSingleThreadScheduledExecutor();
         runner = new PluginRunner(executor, PluginLimits.DEFAULT);
     }
 

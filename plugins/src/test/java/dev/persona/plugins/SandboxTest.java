@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class SandboxTest {
 
     private static Plugin probe;
     private static Plugin calculator;
-    private static ExecutorService executor;
+    private static ScheduledExecutorService executor;
     private static PluginRunner runner;
 
     @TempDir
@@ -45,7 +45,7 @@ class SandboxTest {
             probe = Plugin.load("escape-probe", in.readAllBytes(), List.of());
         }
         calculator = PluginCatalog.bundled().plugin("calculator").orElseThrow();
-        executor = Executors.newCachedThreadPool();
+        executor = Executors.newSingleThreadScheduledExecutor();
         runner = new PluginRunner(executor, LIMITS);
     }
 
