@@ -7,11 +7,13 @@ import { keyIdOf, publicKeyOf } from './key-id.js';
 import { proofToken } from './signaling-token.js';
 import { ImpostorError, PhoneHandshake } from './phone-handshake.js';
 import { FrameReassembler, toFrames } from './frames.js';
+import { ToolCards } from './tool-cards.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const hostId = params.get('id');
 const conversationKey = `persona-conversation-${hostId}`;
+const toolCards = new ToolCards(document);
 
 const ui = {
   status(text, kind = 'info') {
@@ -167,6 +169,15 @@ async function onMessage(message, handshake) {
         turn.body.textContent += message.text;
         turn.body.scrollIntoView({ block: 'end' });
       }
+      break;
+    case 'tool':
+      if (turn?.id === message.id) toolCards.call(turn.body, message);
+      break;
+    case 'tool-result':
+      if (turn?.id === message.id) toolCards.result(message);
+      break;
+    case 'reminder':
+      ui.add('reminder', `⏰ ${message.text}`);
       break;
     case 'done':
       if (turn?.id === message.id) finishTurn(message.stopped ? ' [stopped]' : '');

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
 
+import dev.persona.host.tools.ToolCardSender;
+import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
 import dev.persona.llama.ChatListener;
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRequest;
 import dev.persona.llama.ChatRole;
 import dev.persona.llama.ChatStream;
-import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaException;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -86,9 +87,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 }
                 started = System.nanoTime();
                 lastFlush = started;
-                try (LlamaConnection connection = host.llama().getConnection()) {
-                    stream = connection.streamChat(host.requestFor(messages), this);
-                }
+                stream = host.turnTools().stream(host.llama(), host.requestFor(messages),
+                        new ToolContext(persona.id(), session.deviceId()), this, new ToolCardSender(session::send, id));
             }
         } catch (LlamaException e) {
             onError(e);

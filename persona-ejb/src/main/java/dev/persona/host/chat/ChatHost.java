@@ -18,6 +18,9 @@ import dev.persona.host.identity.PersonaIdentities;
 import dev.persona.host.peer.HostPeerService;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
+import dev.persona.host.tools.ReminderDue;
+import dev.persona.host.tools.Reminders;
+import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRequest;
 import dev.persona.llama.LlamaConnectionFactory;
@@ -81,6 +84,12 @@ public class ChatHost {
 
     @Inject
     private HostPeerService hostPeer;
+
+    @Inject
+    private TurnTools turnTools;
+
+    @EJB
+    private Reminders reminders;
 
     @Inject
     @ConfigProperty(name = "persona.chat.slots", defaultValue = "4")
@@ -163,6 +172,10 @@ public class ChatHost {
         sessions.stream().filter(s -> revoked.deviceId().equals(s.deviceId())).forEach(PhoneSession::revoked);
     }
 
+    public void onReminderDue(@Observes ReminderDue due) {
+        sessions.stream().filter(s -> due.deviceId().equals(s.deviceId())).forEach(s -> s.remind(due));
+    }
+
     void closed(PhoneSession session) {
         sessions.remove(session);
     }
@@ -183,6 +196,14 @@ public class ChatHost {
 
     TurnScheduler scheduler() {
         return scheduler;
+    }
+
+    TurnTools turnTools() {
+        return turnTools;
+    }
+
+    Reminders reminders() {
+        return reminders;
     }
 
     LlamaConnectionFactory llama() {

@@ -13,6 +13,8 @@ import dev.persona.host.peer.ConnectionRequest;
 import dev.persona.host.peer.PeerSession;
 import dev.persona.host.peer.PeerSessionListener;
 import dev.persona.host.peer.SessionClosed;
+import dev.persona.host.tools.ReminderDue;
+import dev.persona.host.tools.ReminderMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -166,6 +168,14 @@ final class PhoneSession implements PeerSessionListener {
         state = State.ADMITTED;
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
                 .add("model", host.modelName()).add("protocol", 1).build().toString());
+        host.executor().execute(() -> host.reminders().undelivered(deviceId).forEach(this::remind));
+    }
+
+    /** A reminder of this phone is due: sent now if the phone is admitted, else it waits for the next connection. */
+    void remind(ReminderDue due) {
+        if (state == State.ADMITTED && send(ReminderMessage.of(due))) {
+            host.reminders().delivered(due.id());
+        }
     }
 
     private void chat(String type, JsonObject message) {
