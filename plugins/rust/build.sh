@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the plugins (WASI command modules) offline with Debian's rustc-web and copies each module next to its
-# source as <crate>/<crate>.wasm, the file Maven packages. With --check it builds into a scratch copy and fails
-# when a committed module differs from the rebuild (CI runs this; see docs/plugins.md).
+# source as <crate>/<crate>.wasm, the file Maven packages. With --check it builds into a scratch copy, fails when a
+# committed module differs from the rebuild, and runs the crates' unit tests natively (CI runs this; see
+# docs/plugins.md).
 # Needs: apt-get install rustc-web cargo-web rust-web-src lld wasi-libc
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,5 +47,9 @@ for crate in "${crates[@]}"; do
     echo "plugins: $committed ($(stat -c %s "$committed") bytes)"
   fi
 done
-((check)) && ((status == 0)) && echo "plugins: every committed module matches its source"
+if ((check)); then
+  ((status == 0)) && echo "plugins: every committed module matches its source"
+  RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$target_dir/native" /usr/bin/cargo test --offline --workspace \
+    --exclude escape-probe --quiet || status=1
+fi
 exit "$status"
