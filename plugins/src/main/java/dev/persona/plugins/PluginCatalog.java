@@ -48,11 +48,6 @@ public final class PluginCatalog {
         return new PluginCatalog(loaded);
     }
 
-    /** A catalog of the given plugins. */
-    public static PluginCatalog of(List<Plugin> plugins) {
-        return new PluginCatalog(plugins);
-    }
-
     /** Loads a plugin from its module and its {@code tools.json}. */
     public static Plugin load(String name, byte[] wasm, byte[] toolsJson) {
         return Plugin.load(name, wasm, declarations(name, toolsJson));

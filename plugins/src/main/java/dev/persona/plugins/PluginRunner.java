@@ -38,10 +38,6 @@ public final class PluginRunner {
         this.limits = limits;
     }
 
-    public PluginLimits limits() {
-        return limits;
-    }
-
     /** Runs the call on this thread; it ends at the time limit at the latest (plus the moment the guest needs to notice). */
     public PluginResult run(PluginCall call) {
         long started = System.nanoTime();

@@ -90,11 +90,6 @@ public class Reminders {
         }
     }
 
-    /** A reminder by id, for tests and the console. */
-    public Optional<Reminder> find(long id) {
-        return Optional.ofNullable(entityManager.find(Reminder.class, id));
-    }
-
     private static ReminderDue event(Reminder reminder) {
         return new ReminderDue(reminder.id(), reminder.personaId(), reminder.deviceId(), reminder.text(), reminder.due());
     }
