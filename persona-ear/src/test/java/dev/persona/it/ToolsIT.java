@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,6 +136,8 @@ class ToolsIT {
         phone.disconnect();
         host.stop();
         assertEquals("DELIVERED", reminderState());
+        assertEquals(List.of("calculate ok", "write_file ok", "read_file tool-error", "create_reminder ok"), recordedCalls(),
+                "every call is recorded for the console");
         host = null;
     }
 
@@ -154,6 +157,20 @@ class ToolsIT {
 
     private static String tokens(Turn turn) {
         return turn.ofType("token").stream().map(m -> m.message().getString("text")).collect(Collectors.joining());
+    }
+
+    private static List<String> recordedCalls() throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:"
+                + host.dataDirectory.resolve("db/persona") + ";IFEXISTS=TRUE", "sa", "sa");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("select tool, outcome, duration_micros from tool_call order by called_at")) {
+            List<String> calls = new ArrayList<>();
+            while (rows.next()) {
+                assertTrue(rows.getLong(3) > 0, "a duration is recorded");
+                calls.add(rows.getString(1) + " " + rows.getString(2));
+            }
+            return calls;
+        }
     }
 
     private static String reminderState() throws Exception {
