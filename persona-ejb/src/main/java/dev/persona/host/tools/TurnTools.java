@@ -46,7 +46,7 @@ public class TurnTools {
      */
     public ChatStream stream(LlamaConnectionFactory llama, ChatRequest request, ToolContext context,
                              ChatListener listener, ToolLoop.Observer observer) throws LlamaException {
-        List<ToolDefinition> offered = modelTakesTools(llama) ? tools.definitionsFor(context.persona()) : List.of();
+        List<ToolDefinition> offered = modelTakesTools(llama) ? offered(context) : List.of();
         ToolLoop.Streamer streamer = (next, roundListener) -> {
             try (LlamaConnection connection = llama.getConnection()) {
                 return connection.streamChat(next, roundListener);
@@ -54,6 +54,16 @@ public class TurnTools {
         };
         return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), Math.max(1, maxRounds),
                 streamer, call -> tools.run(context, call), executor, observer, listener);
+    }
+
+    /** The persona's tools; none when the plugins could not be loaded (the answer goes on without them). */
+    private List<ToolDefinition> offered(ToolContext context) {
+        try {
+            return tools.definitionsFor(context.persona());
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Answering without tools: they are not available (" + e.getMessage() + ")");
+            return List.of();
+        }
     }
 
     private boolean modelTakesTools(LlamaConnectionFactory llama) {
