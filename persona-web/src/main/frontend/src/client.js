@@ -10,6 +10,7 @@ import { ImpostorError, PhoneHandshake } from './phone-handshake.js';
 import { FrameReassembler, toFrames } from './frames.js';
 import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
+import { ToolCards } from './tool-cards.js';
 
 const $ = (id) => document.getElementById(id);
 const LAST_HOST = 'persona-last-host';
@@ -29,6 +30,7 @@ let turn = null; // { id, text, bubble }
 let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
 let reconnectTimer = null; // set while the page waits to try again
 const backoff = new Backoff();
+const toolCards = new ToolCards(document);
 
 const STEPS = ['identity', 'connect', 'verify', 'approval', 'ready'];
 
@@ -274,6 +276,15 @@ async function onMessage(message, handshake) {
         ui.setText(turn.bubble, turn.bubble.raw + message.text);
         ui.scrollToEnd();
       }
+      break;
+    case 'tool':
+      if (turn?.id === message.id) toolCards.call(turn.bubble.body, message);
+      break;
+    case 'tool-result':
+      if (turn?.id === message.id) toolCards.result(message);
+      break;
+    case 'reminder':
+      ui.bubble('reminder', `⏰ ${message.text}`);
       break;
     case 'done':
       if (turn?.id === message.id) endTurn(message.stopped ? 'Stopped.' : '');

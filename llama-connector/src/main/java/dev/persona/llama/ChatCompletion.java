@@ -1,5 +1,7 @@
 package dev.persona.llama;
 
+import java.util.List;
+
 /**
  * A finished answer.
  *
@@ -10,7 +12,18 @@ package dev.persona.llama;
  * @param usage        token counts, or {@code null} if the server did not send them
  * @param timings      llama-server's timings, or {@code null} for other servers
  * @param backend      the backend that answered
+ * @param toolCalls    the tools the model asked for (finish reason {@code tool_calls}); empty when it asked for none
  */
 public record ChatCompletion(String content, String finishReason, TokenUsage usage, GenerationTimings timings,
-                             String backend) {
+                             String backend, List<ToolCall> toolCalls) {
+
+    public ChatCompletion {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /** An answer without tool calls. */
+    public ChatCompletion(String content, String finishReason, TokenUsage usage, GenerationTimings timings,
+                          String backend) {
+        this(content, finishReason, usage, timings, backend, List.of());
+    }
 }

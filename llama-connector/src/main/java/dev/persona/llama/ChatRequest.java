@@ -15,13 +15,20 @@ import java.util.List;
  * @param ignoreEos   keep generating past the end-of-sequence token (llama-server and vLLM; for tests and
  *                    benchmarks that need exact lengths)
  * @param model       model name for servers that host several (external backends); {@code null} for local ones
+ * @param tools       tools the model may call (OpenAI {@code tools}; llama-server needs {@code --jinja}); empty: none
+ * @param toolChoice  {@code auto}, {@code none} or {@code required}; {@code null}: the server's default ({@code auto})
  */
 public record ChatRequest(List<ChatMessage> messages, Integer maxTokens, Double temperature, Double topP, Long seed,
-                          List<String> stop, boolean ignoreEos, String model) {
+                          List<String> stop, boolean ignoreEos, String model, List<ToolDefinition> tools,
+                          String toolChoice) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
         stop = stop == null ? List.of() : List.copyOf(stop);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        if (toolChoice != null && !List.of("auto", "none", "required").contains(toolChoice)) {
+            throw new IllegalArgumentException("toolChoice must be auto, none or required, not " + toolChoice);
+        }
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("a chat request needs at least one message");
         }
@@ -38,7 +45,7 @@ public record ChatRequest(List<ChatMessage> messages, Integer maxTokens, Double 
 
     /** A request with the server's default settings. */
     public static ChatRequest of(List<ChatMessage> messages) {
-        return new ChatRequest(messages, null, null, null, null, List.of(), false, null);
+        return new ChatRequest(messages, null, null, null, null, List.of(), false, null, List.of(), null);
     }
 
     /** A request of one user message. */
@@ -47,37 +54,47 @@ public record ChatRequest(List<ChatMessage> messages, Integer maxTokens, Double 
     }
 
     public ChatRequest withMaxTokens(Integer value) {
-        return new ChatRequest(messages, value, temperature, topP, seed, stop, ignoreEos, model);
+        return new ChatRequest(messages, value, temperature, topP, seed, stop, ignoreEos, model, tools, toolChoice);
     }
 
     public ChatRequest withTemperature(Double value) {
-        return new ChatRequest(messages, maxTokens, value, topP, seed, stop, ignoreEos, model);
+        return new ChatRequest(messages, maxTokens, value, topP, seed, stop, ignoreEos, model, tools, toolChoice);
     }
 
     public ChatRequest withTopP(Double value) {
-        return new ChatRequest(messages, maxTokens, temperature, value, seed, stop, ignoreEos, model);
+        return new ChatRequest(messages, maxTokens, temperature, value, seed, stop, ignoreEos, model, tools, toolChoice);
     }
 
     public ChatRequest withSeed(Long value) {
-        return new ChatRequest(messages, maxTokens, temperature, topP, value, stop, ignoreEos, model);
+        return new ChatRequest(messages, maxTokens, temperature, topP, value, stop, ignoreEos, model, tools, toolChoice);
     }
 
     public ChatRequest withStop(List<String> value) {
-        return new ChatRequest(messages, maxTokens, temperature, topP, seed, value, ignoreEos, model);
+        return new ChatRequest(messages, maxTokens, temperature, topP, seed, value, ignoreEos, model, tools, toolChoice);
     }
 
     public ChatRequest withIgnoreEos(boolean value) {
-        return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, value, model);
+        return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, value, model, tools, toolChoice);
     }
 
     public ChatRequest withModel(String value) {
-        return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, ignoreEos, value);
+        return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, ignoreEos, value, tools, toolChoice);
+    }
+
+    public ChatRequest withTools(List<ToolDefinition> value, String choice) {
+        return new ChatRequest(messages, maxTokens, temperature, topP, seed, stop, ignoreEos, model, value, choice);
+    }
+
+    /** The same settings with other messages (the next round of a tool-call loop). */
+    public ChatRequest withMessages(List<ChatMessage> value) {
+        return new ChatRequest(value, maxTokens, temperature, topP, seed, stop, ignoreEos, model, tools, toolChoice);
     }
 
     /** Leaves the message texts out, so that logging a request never logs what a user wrote. */
     @Override
     public String toString() {
         return "ChatRequest[" + messages.size() + " messages, maxTokens=" + maxTokens + ", temperature="
-                + temperature + (model != null ? ", model=" + model : "") + "]";
+                + temperature + (model != null ? ", model=" + model : "") + (tools.isEmpty() ? "" : ", " + tools.size() + " tools")
+                + "]";
     }
 }

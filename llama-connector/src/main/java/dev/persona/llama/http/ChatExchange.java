@@ -74,6 +74,7 @@ public final class ChatExchange implements HttpResponse.BodyHandler<Void>, HttpR
     private ByteArrayOutputStream errorBody;
     private boolean draining;
     private final StringBuilder content = new StringBuilder();
+    private final StreamedToolCalls toolCalls = new StreamedToolCalls();
     private int tokens;
     private String finishReason;
     private TokenUsage usage;
@@ -297,6 +298,9 @@ public final class ChatExchange implements HttpResponse.BodyHandler<Void>, HttpR
             finishReason = reason;
         }
         JsonObject delta = Json.object(choice, "delta");
+        if (delta != null && delta.get("tool_calls") instanceof JsonArray calls) {
+            toolCalls.add(calls);
+        }
         String text = delta == null ? null : Json.string(delta, "content");
         if (text != null && !text.isEmpty()) {
             content.append(text);
@@ -315,7 +319,8 @@ public final class ChatExchange implements HttpResponse.BodyHandler<Void>, HttpR
                 cancelSubscription();
                 body.complete(null);
             }
-            listener.onComplete(new ChatCompletion(content.toString(), finishReason, usage, timings, backend));
+            listener.onComplete(new ChatCompletion(content.toString(), finishReason, usage, timings, backend,
+                    toolCalls.calls()));
         }
     }
 

@@ -2,13 +2,17 @@ package dev.persona.llama.http;
 
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRequest;
+import dev.persona.llama.ToolCall;
+import dev.persona.llama.ToolDefinition;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
 /**
  * The JSON body of {@code POST /v1/chat/completions} for a streamed answer. It always asks for the usage in the
- * last chunk ({@code stream_options.include_usage}); llama-server adds its timings there.
+ * last chunk ({@code stream_options.include_usage}); llama-server adds its timings there. Tools, tool calls and tool
+ * results are written in OpenAI's form ({@code tools}, {@code tool_choice}, {@code tool_calls},
+ * {@code tool_call_id}).
  */
 final class ChatRequestBody {
 
@@ -21,9 +25,25 @@ final class ChatRequestBody {
     static String json(ChatRequest request, String defaultModel) {
         JsonArrayBuilder messages = Json.PROVIDER.createArrayBuilder();
         for (ChatMessage message : request.messages()) {
-            messages.add(Json.PROVIDER.createObjectBuilder()
+            JsonObjectBuilder entry = Json.PROVIDER.createObjectBuilder()
                     .add("role", message.role().wireName())
-                    .add("content", message.content()));
+                    .add("content", message.content());
+            if (!message.toolCalls().isEmpty()) {
+                JsonArrayBuilder calls = Json.PROVIDER.createArrayBuilder();
+                for (ToolCall call : message.toolCalls()) {
+                    calls.add(Json.PROVIDER.createObjectBuilder()
+                            .add("id", call.id())
+                            .add("type", "function")
+                            .add("function", Json.PROVIDER.createObjectBuilder()
+                                    .add("name", call.name())
+                                    .add("arguments", call.arguments())));
+                }
+                entry.add("tool_calls", calls);
+            }
+            if (message.toolCallId() != null) {
+                entry.add("tool_call_id", message.toolCallId());
+            }
+            messages.add(entry);
         }
         JsonObjectBuilder body = Json.PROVIDER.createObjectBuilder()
                 .add("messages", messages)
@@ -52,6 +72,21 @@ final class ChatRequestBody {
         }
         if (request.ignoreEos()) {
             body.add("ignore_eos", true);
+        }
+        if (!request.tools().isEmpty()) {
+            JsonArrayBuilder tools = Json.PROVIDER.createArrayBuilder();
+            for (ToolDefinition tool : request.tools()) {
+                tools.add(Json.PROVIDER.createObjectBuilder()
+                        .add("type", "function")
+                        .add("function", Json.PROVIDER.createObjectBuilder()
+                                .add("name", tool.name())
+                                .add("description", tool.description())
+                                .add("parameters", Json.parse(tool.parameters()))));
+            }
+            body.add("tools", tools);
+        }
+        if (request.toolChoice() != null) {
+            body.add("tool_choice", request.toolChoice());
         }
         return body.build().toString();
     }

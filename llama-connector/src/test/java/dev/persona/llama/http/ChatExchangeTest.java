@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona.llama.ChatCompletion;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.ToolCall;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -118,6 +119,25 @@ class ChatExchangeTest {
         assertEquals(3, completion.timings().cachedTokens());
         assertEquals(500.0, completion.timings().predictedPerSecond(), 1e-9);
         assertEquals(BACKEND, completion.backend());
+    }
+
+    @Test
+    void collectsStreamedToolCallsAsLlamaServerSendsThem() {
+        HttpResponse.BodySubscriber<Void> body = respond(200, "text/event-stream");
+        String first = "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"Xq1\",\"type\":\"function\",\"function\":{\"name\":\"calculate\",\"arguments\":\"{\\\"expr\"}}]}}]}\n\n";
+        String more = "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"function\":{\"arguments\":\"ession\\\":\\\"2+3\\\"}\"}}]}}]}\n\n";
+        String second = "data: {\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,"
+                + "\"id\":\"Xq2\",\"type\":\"function\",\"function\":{\"name\":\"list_files\",\"arguments\":\"{}\"}}]}}]}\n\n";
+        body.onNext(bytes(ROLE_CHUNK + first + more));
+        body.onNext(bytes(second + chunk(null, "tool_calls") + USAGE_CHUNK + "data: [DONE]\n\n"));
+
+        assertNull(error);
+        assertEquals(List.of(), tokens);
+        assertEquals("tool_calls", completion.finishReason());
+        assertEquals(List.of(new ToolCall("Xq1", "calculate", "{\"expression\":\"2+3\"}"),
+                new ToolCall("Xq2", "list_files", "{}")), completion.toolCalls());
     }
 
     @Test

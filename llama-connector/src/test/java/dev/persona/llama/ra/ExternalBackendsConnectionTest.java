@@ -1,16 +1,20 @@
 package dev.persona.llama.ra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona.llama.BackendState;
 import dev.persona.llama.BackendStatus;
 import dev.persona.llama.ChatCompletion;
+import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRequest;
 import dev.persona.llama.ChatStream;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.ToolCall;
+import dev.persona.llama.ToolDefinition;
 import dev.persona.llama.testing.RecordingListener;
 import dev.persona.llama.testing.StandaloneLlamaServer;
 import dev.persona.llama.testing.TestBootstrapContext;
@@ -63,6 +67,31 @@ class ExternalBackendsConnectionTest {
         managedFactory.setBackendUrls(urls);
         managedFactory.setBackendApiKeys(keys);
         return (LlamaConnectionFactory) managedFactory.createConnectionFactory();
+    }
+
+    /**
+     * The real llama-server takes a request with tools, an assistant turn that called one and the tool's result (the
+     * second round of a tool-call loop) and answers it. The tiny model's template has no tools, so it answers in
+     * text; the streamed tool-call deltas are covered by ChatExchangeTest.
+     */
+    @Test
+    void llamaServerAcceptsToolsToolCallsAndToolResults() throws Exception {
+        LlamaConnectionFactory factory = factory(server.url().toString(), server.apiKey());
+        ChatRequest request = ChatRequest.of(List.of(ChatMessage.user("what is 2+3?"),
+                        ChatMessage.assistant("", List.of(new ToolCall("call-1", "calculate", "{\"expression\":\"2+3\"}"))),
+                        ChatMessage.tool("call-1", "5")))
+                .withTools(List.of(new ToolDefinition("calculate", "Evaluate an arithmetic expression.",
+                        "{\"type\":\"object\",\"properties\":{\"expression\":{\"type\":\"string\"}},"
+                                + "\"required\":[\"expression\"]}")), "auto")
+                .withMaxTokens(8).withIgnoreEos(true).withTemperature(0.0);
+        try (LlamaConnection connection = factory.getConnection()) {
+            RecordingListener listener = new RecordingListener();
+            connection.streamChat(request, listener);
+            ChatCompletion completion = listener.awaitCompletion(WAIT);
+            assertEquals(8, completion.usage().completionTokens());
+            assertEquals(List.of(), completion.toolCalls());
+            assertFalse(connection.props().get(0).chatTemplateSupportsTools(), "Phi-3's template has no tools");
+        }
     }
 
     @Test

@@ -6,13 +6,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
+import dev.persona.host.tools.ToolCardSender;
+import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
 import dev.persona.llama.ChatListener;
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRequest;
 import dev.persona.llama.ChatRole;
 import dev.persona.llama.ChatStream;
-import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaException;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -97,10 +98,9 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 }
                 started = System.nanoTime();
                 lastFlush = started;
-                try (LlamaConnection connection = host.llama().getConnection()) {
-                    stream = connection.streamChat(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
-                            this);
-                }
+                stream = host.turnTools().stream(host.llama(),
+                        ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
+                        new ToolContext(persona.id(), session.deviceId()), this, new ToolCardSender(session::send, id));
             }
         } catch (LlamaException e) {
             onError(e);

@@ -21,6 +21,9 @@ import dev.persona.host.peer.HostPeerService;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
 import dev.persona.llama.LlamaConnection;
+import dev.persona.host.tools.ReminderDue;
+import dev.persona.host.tools.Reminders;
+import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.SlotStatus;
@@ -92,6 +95,12 @@ public class ChatHost {
 
     @Inject
     private HostPeerService hostPeer;
+
+    @Inject
+    private TurnTools turnTools;
+
+    @EJB
+    private Reminders reminders;
 
     @Inject
     @ConfigProperty(name = "persona.chat.slots", defaultValue = "4")
@@ -205,6 +214,10 @@ public class ChatHost {
         return new LiveSessions(sessions, scheduler);
     }
 
+    public void onReminderDue(@Observes ReminderDue due) {
+        sessions.stream().filter(s -> due.deviceId().equals(s.deviceId())).forEach(s -> s.remind(due));
+    }
+
     void closed(PhoneSession session) {
         sessions.remove(session);
     }
@@ -245,6 +258,14 @@ public class ChatHost {
 
     TurnScheduler scheduler() {
         return scheduler;
+    }
+
+    TurnTools turnTools() {
+        return turnTools;
+    }
+
+    Reminders reminders() {
+        return reminders;
     }
 
     LlamaConnectionFactory llama() {

@@ -14,6 +14,8 @@ import dev.persona.host.peer.ConnectionRequest;
 import dev.persona.host.peer.PeerSession;
 import dev.persona.host.peer.PeerSessionListener;
 import dev.persona.host.peer.SessionClosed;
+import dev.persona.host.tools.ReminderDue;
+import dev.persona.host.tools.ReminderMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -169,6 +171,14 @@ final class PhoneSession implements PeerSessionListener {
                 .add("host", persona.currentKeyId().toString()).add("model", host.modelName())
                 .add("maxText", host.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
                 .toString());
+        host.executor().execute(() -> host.reminders().undelivered(deviceId).forEach(this::remind));
+    }
+
+    /** A reminder of this phone is due: sent now if the phone is admitted, else it waits for the next connection. */
+    void remind(ReminderDue due) {
+        if (state == State.ADMITTED && send(ReminderMessage.of(due))) {
+            host.reminders().delivered(due.id());
+        }
     }
 
     private void chat(String type, JsonObject message) {

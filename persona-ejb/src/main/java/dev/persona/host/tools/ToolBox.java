@@ -1,0 +1,60 @@
+package dev.persona.host.tools;
+
+import dev.persona.plugins.PluginCatalog;
+import dev.persona.plugins.PluginLimits;
+import dev.persona.plugins.PluginRunner;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * The bundled plugins, compiled once in the background at start (a few seconds on a slow machine; the first tool
+ * call waits for it), and the runner that runs their calls with the default limits.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class ToolBox {
+
+    private static final Logger LOG = Logger.getLogger(ToolBox.class.getName());
+
+    @Resource
+    private ManagedExecutorService executor;
+
+    @Resource
+    private ManagedScheduledExecutorService watchdogs;
+
+    private CompletableFuture<PluginCatalog> catalog;
+    private PluginRunner runner;
+
+    @PostConstruct
+    void load() {
+        runner = new PluginRunner(watchdogs, PluginLimits.DEFAULT);
+        long started = System.nanoTime();
+        catalog = CompletableFuture.supplyAsync(PluginCatalog::bundled, executor);
+        catalog.whenComplete((loaded, error) -> {
+            if (error != null) {
+                LOG.severe(() -> "The tool plugins could not be loaded; the model gets no tools: " + error);
+            } else {
+                LOG.info(() -> "Tool plugins " + PluginCatalog.BUNDLED + " compiled in "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+            }
+        });
+    }
+
+    /** The plugins; waits for their compilation; throws if it failed. */
+    public PluginCatalog catalog() {
+        return catalog.join();
+    }
+
+    public PluginRunner runner() {
+        return runner;
+    }
+}
