@@ -197,17 +197,19 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     /** Stores the answer (if any) off the network thread, then tells the phone and frees the turn. */
     private void storeThen(String text, String doneMessage) {
         host.executor().execute(() -> {
+            String last = doneMessage;
             try {
                 if (!text.isEmpty()) {
                     host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
-                session.send(doneMessage);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + id + ": " + e);
-                session.send(ChatMessages.error(id, "model-unavailable", "The answer could not be stored."));
+                last = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
             } finally {
                 end();
             }
+            // The turn is over before the phone hears so: its next chat, sent on 'done', is never 'one-at-a-time'.
+            session.send(last);
         });
     }
 
