@@ -17,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A fixture model server for the tool loop: an OpenAI-compatible {@code /v1/chat/completions} on 127.0.0.1 that
  * streams exactly what llama-server streams, with a fixed tool call chosen by a word of the user's message
- * ({@code calculate}, {@code note}, {@code remind}, {@code escape}) when the request offers tools, and after a
+ * ({@code calculate}, {@code note}, {@code remind}, {@code list my reminders}, {@code cancel reminder 99},
+ * {@code escape}) when the request offers tools, and after a
  * {@code tool} message an answer that repeats the tool's result. The tiny test model cannot make a tool call (its
  * weights are random and llama-server's tool grammar lets it write any text before a call), so this fixture stands
  * in for a model that can; everything from the connector on is the real host.
@@ -69,8 +70,12 @@ final class ToolCallingBackend implements AutoCloseable {
                     toolCall(out, "calculate", "{\"expression\":\"2+3*4\"}");
                 } else if (asked.contains("note")) {
                     toolCall(out, "write_file", "{\"path\":\"notes/shopping.txt\",\"content\":\"milk and bread\"}");
+                } else if (asked.contains("list my reminders")) {
+                    toolCall(out, "list_reminders", "{}");
+                } else if (asked.contains("cancel reminder 99")) {
+                    toolCall(out, "cancel_reminder", "{\"id\":99}");
                 } else if (asked.contains("remind")) {
-                    toolCall(out, "create_reminder", "{\"text\":\"stretch your legs\",\"in_minutes\":0.5}");
+                    toolCall(out, "create_reminder", "{\"text\":\"stretch your legs\",\"in_minutes\":1}");
                 } else if (asked.contains("escape")) {
                     toolCall(out, "read_file", "{\"path\":\"../../keys/identity.kek\"}");
                 } else {

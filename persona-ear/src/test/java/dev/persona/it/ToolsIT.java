@@ -110,12 +110,18 @@ class ToolsIT {
         assertTrue(refused.message().getString("text").contains("leaves your folder"), refused.toString());
         assertTrue(tokens(escape).startsWith("The tool answered: error (tool-error): "), tokens(escape));
 
-        // A reminder in 30 s, then the host goes down before it is due and comes back after.
+        // A reminder in a minute, then the host goes down before it is due and comes back after.
         Turn remind = ask("t-remind", "Please remind me to stretch.");
-        Instant due = Instant.now().plusSeconds(30);
+        Instant due = Instant.now().plusSeconds(60);
         Received set = only(remind, "tool-result");
         assertEquals("ok", set.message().getString("outcome"), set.toString());
         assertTrue(set.message().getString("text").startsWith("Reminder "), set.toString());
+        Received listed = only(ask("t-list", "Please list my reminders."), "tool-result");
+        assertTrue(listed.message().getString("text").matches("\\d+: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d stretch your legs"),
+                listed.toString());
+        Received notThere = only(ask("t-cancel", "Please cancel reminder 99."), "tool-result");
+        assertEquals("tool-error", notThere.message().getString("outcome"));
+        assertEquals("there is no waiting reminder 99", notThere.message().getString("text"));
         phone.disconnect();
         host.stop();
         assertEquals("PENDING", reminderState(), "not due while the host was down");
@@ -136,7 +142,8 @@ class ToolsIT {
         phone.disconnect();
         host.stop();
         assertEquals("DELIVERED", reminderState());
-        assertEquals(List.of("calculate ok", "write_file ok", "read_file tool-error", "create_reminder ok"), recordedCalls(),
+        assertEquals(List.of("calculate ok", "write_file ok", "read_file tool-error", "create_reminder ok",
+                "list_reminders ok", "cancel_reminder tool-error"), recordedCalls(),
                 "every call is recorded for the console");
         host = null;
     }
