@@ -337,7 +337,8 @@ class PhoneProtocolIT {
         assertEquals("c-1", cFirst.message().getString("id"));
         long cLatency = TimeUnit.NANOSECONDS.toMillis(cFirst.at() - aTurn.last().at());
         measure("2 slots: A's done (stopped) -> waiting C's first token after " + cLatency + " ms");
-        assertTrue(cLatency >= 0 && cLatency < PROMPTLY.toMillis(), "C started " + cLatency + " ms after A's done");
+        // The slot is given back when the answer ends, before it is stored and done is sent: C may start first.
+        assertTrue(Math.abs(cLatency) < PROMPTLY.toMillis(), "C started " + cLatency + " ms after A's done");
 
         // A asks again while B and C run: it waits at position 1 (C, which waited, went first).
         assertTrue(b.history().stream().noneMatch(m -> m.type().equals("done")),
@@ -359,7 +360,7 @@ class PhoneProtocolIT {
         assertEquals("a-2", aFirst.message().getString("id"));
         long aLatency = TimeUnit.NANOSECONDS.toMillis(aFirst.at() - bTurn.last().at());
         measure("2 slots: B's done (complete) -> waiting A's first token after " + aLatency + " ms");
-        assertTrue(aLatency >= 0 && aLatency < PROMPTLY.toMillis(), "A started " + aLatency + " ms after B's done");
+        assertTrue(Math.abs(aLatency) < PROMPTLY.toMillis(), "A started " + aLatency + " ms after B's done");
 
         // C was never told busy and never moved back; its answer streams on.
         List<Received> cSoFar = c.history();

@@ -153,6 +153,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                     .add("completionTokens", completion.usage().completionTokens()));
         }
         done.add("timings", timings(completion));
+        host.scheduler().finished(device);
         storeThen(text, done.build().toString());
     }
 
@@ -200,6 +201,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             end();
             return;
         }
+        host.scheduler().finished(device);
         storeThen(text, ChatMessages.message("done").add("id", id).add("stopped", true)
                 .add("timings", timings(null)).build().toString());
     }
@@ -217,7 +219,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     /**
      * Stores the answer (if any) off the network thread, frees the turn, then tells the phone: once the phone hears
-     * {@code done}, its next turn is welcome.
+     * {@code done}, its next turn is welcome. The slot was given back before (the model is done with it): the next
+     * phone in line starts while this answer is stored.
      */
     private void storeThen(String text, String doneMessage) {
         userStored.whenCompleteAsync((ignored, notStored) -> {
@@ -233,12 +236,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 LOG.warning(() -> "Could not store the answer of turn " + id + ": " + e);
                 outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
             } finally {
-                end();
+                session.turnEnded(this);
             }
             session.send(outcome);
         }, host.executor());
     }
 
+    /** Frees the turn and its slot at once. */
     private void end() {
         session.turnEnded(this);
         host.scheduler().finished(device);
