@@ -43,9 +43,13 @@ public class HostStatusView {
 
     private final List<ProcessRow> processes = new ArrayList<>();
     private String connectorError;
+    private int cpuPercent;
 
     @PostConstruct
     void read() {
+        // The JVM measures CPU load between two calls: read it once per page, for the figure and its bar alike.
+        double cpu = osBean().getCpuLoad();
+        cpuPercent = cpu < 0 ? 0 : (int) Math.round(cpu * 100);
         try (LlamaConnection connection = llama.getConnection()) {
             Map<String, int[]> slots = new HashMap<>();
             try {
@@ -98,8 +102,7 @@ public class HostStatusView {
     }
 
     public int getCpuPercent() {
-        double load = osBean().getCpuLoad();
-        return load < 0 ? 0 : (int) Math.round(load * 100);
+        return cpuPercent;
     }
 
     public int getCpus() {
