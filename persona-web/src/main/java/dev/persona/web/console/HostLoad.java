@@ -16,6 +16,7 @@ import dev.persona.llama.SlotStatus;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -25,9 +26,13 @@ import jakarta.ejb.Startup;
  * Samples the load every two seconds and keeps the last ten minutes for the dashboard's charts: tokens per second
  * from llama-server's {@code tokens_predicted_total} (finished requests) plus the tokens its busy slots generated so
  * far (a long answer counts while it streams), the queue, busy slots.
+ *
+ * <p>It starts after {@code ChatHost}: a call into a component that failed to start waits for it forever, so a
+ * sample taken while a failed deployment rolls back would hold up the server's stop.
  */
 @Singleton
 @Startup
+@DependsOn("persona-ejb.jar#ChatHost")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class HostLoad {
 
