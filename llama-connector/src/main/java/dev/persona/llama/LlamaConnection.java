@@ -21,21 +21,24 @@ public interface LlamaConnection extends AutoCloseable {
     List<BackendStatus> backends() throws LlamaException;
 
     /**
-     * The slots of every ready llama-server ({@code /slots}). Servers without that endpoint are left out.
+     * The slots of every ready llama-server ({@code /slots}). Servers without that endpoint, and external
+     * servers that failed and were not tried again by a chat request since, are left out.
      *
      * @throws LlamaException if a ready backend fails to answer
      */
     List<SlotStatus> slots() throws LlamaException;
 
     /**
-     * The metrics of every ready backend ({@code /metrics}). Servers without that endpoint are left out.
+     * The metrics of every ready backend ({@code /metrics}). Servers without that endpoint, and external
+     * servers that failed and were not tried again by a chat request since, are left out.
      *
      * @throws LlamaException if a ready backend fails to answer
      */
     List<BackendMetrics> metrics() throws LlamaException;
 
     /**
-     * The properties of every ready llama-server ({@code /props}). Servers without that endpoint are left out.
+     * The properties of every ready llama-server ({@code /props}). Servers without that endpoint, and external
+     * servers that failed and were not tried again by a chat request since, are left out.
      *
      * @throws LlamaException if a ready backend fails to answer
      */

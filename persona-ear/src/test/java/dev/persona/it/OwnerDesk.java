@@ -92,6 +92,11 @@ public final class OwnerDesk {
         return post("invite");
     }
 
+    /** A new one-time invite of the first persona that expires after {@code validity}. */
+    String invite(Duration validity) throws Exception {
+        return post("invite?validSeconds=" + validity.toSeconds());
+    }
+
     void approve(String deviceKeyId) throws Exception {
         post("approve?device=" + deviceKeyId);
     }

@@ -245,6 +245,38 @@ class PhoneProtocolIT {
     }
 
     @Test
+    @Order(2)
+    void anExpiredUsedOrUnknownInviteDoesNotPairANewPhone() throws Exception {
+        requireHost(1, 1);
+        String shortLived = owner.invite(Duration.ofSeconds(1));
+        Thread.sleep(1_500);   // the invite's own clock: it must have run out
+        assertRefused("expired-invite", shortLived);
+
+        String spent = owner.invite();
+        JavaPhone first = new JavaPhone(host, "phone-spender");
+        first.connect(hostId);
+        assertEquals("admitted", first.handshake(hostId, spent).type(), "a fresh invite pairs");
+        first.disconnect();
+        assertRefused("used-invite", spent);
+
+        assertRefused("invalid-invite", "notaninvitecode2345");
+    }
+
+    /** A new phone presenting {@code invite} is refused with {@code code}, and the host closes its channel. */
+    private static void assertRefused(String code, String invite) throws Exception {
+        JavaPhone phone = new JavaPhone(host, "phone-" + code);
+        try {
+            phone.connect(hostId);
+            Received decision = phone.handshake(hostId, invite);
+            assertEquals("refused", decision.type(), decision.toString());
+            assertEquals(code, decision.message().getString("code"), decision.toString());
+            assertFalse(decision.message().getString("reason", "").isBlank(), "the refusal says what to do");
+        } finally {
+            phone.disconnect();
+        }
+    }
+
+    @Test
     @Order(3)
     void aPhoneThatGoesAwayMidAnswerFreesItsSlotAtOnce() throws Exception {
         requireHost(1, 3);

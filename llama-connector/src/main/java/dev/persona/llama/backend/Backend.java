@@ -25,6 +25,14 @@ public abstract class Backend {
     /** The client for a new request, or {@code null} if it is not ready (it may have died a moment ago). */
     public abstract LlamaServerClient client();
 
+    /**
+     * The client for a status query ({@code /slots}, {@code /metrics}, {@code /props}), or {@code null}. Only a
+     * chat request tries a backend again after a failure; a status query leaves a failed one out until then.
+     */
+    public LlamaServerClient statusClient() {
+        return client();
+    }
+
     /** How many answers it computes in parallel; the router compares {@code activeStreams / slots}. */
     public abstract int slots();
 

@@ -48,6 +48,11 @@ final class ExternalBackend extends Backend {
         return isReady() ? client : null;
     }
 
+    @Override
+    public synchronized LlamaServerClient statusClient() {
+        return retryAt == null ? client : null;
+    }
+
     /** Unknown for a server the connector does not run: the router compares plain stream counts. */
     @Override
     public int slots() {

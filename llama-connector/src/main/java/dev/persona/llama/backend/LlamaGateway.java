@@ -70,7 +70,7 @@ public final class LlamaGateway {
     private List<LlamaServerClient> readyClients() {
         List<LlamaServerClient> clients = new ArrayList<>();
         for (Backend backend : group.backends()) {
-            LlamaServerClient client = backend.client();
+            LlamaServerClient client = backend.statusClient();
             if (client != null) {
                 clients.add(client);
             }

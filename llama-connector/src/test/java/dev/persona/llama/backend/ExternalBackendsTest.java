@@ -2,6 +2,7 @@ package dev.persona.llama.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,7 @@ class ExternalBackendsTest {
 
         clock.now = clock.now.plus(Duration.ofSeconds(1));
         assertTrue(backend.isReady());
+        assertNull(backend.statusClient(), "only a chat request tries a failed server again, not a status query");
         backend.streamStarted();
         backend.streamEnded(ChatExchange.Failure.UNAVAILABLE, refused);
         clock.now = clock.now.plus(Duration.ofSeconds(1));
@@ -109,6 +111,7 @@ class ExternalBackendsTest {
         backend.streamStarted();
         backend.streamEnded(null, null);
         assertTrue(backend.isReady());
+        assertNotNull(backend.statusClient(), "once it answered, status queries ask it again");
         assertEquals(BackendState.READY, backend.status().state());
         assertEquals(0, backend.activeStreams());
     }

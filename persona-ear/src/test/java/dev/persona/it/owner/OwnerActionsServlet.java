@@ -19,7 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The owner's actions on the first persona, called by the integration tests through the test host's HTTPS port:
- * {@code POST /owner-test/invite} (a new invite code), {@code approve?device=<key id>}, {@code revoke?device=…},
+ * {@code POST /owner-test/invite} (a new invite code; {@code ?validSeconds=N} for a short-lived one), {@code approve?device=<key id>}, {@code revoke?device=…},
  * {@code rotate?graceSeconds=n} (the new key id). It calls the same services the console calls. Lives in the test
  * sources only: {@link dev.persona.it.OwnerDesk} packs it into a WAR and deploys it beside the EAR of a test host.
  */
@@ -34,7 +34,9 @@ public class OwnerActionsServlet extends HttpServlet {
             DeviceTrust devices = lookup("DeviceTrust", DeviceTrust.class);
             Persona persona = identities.personas().get(0);
             String answer = switch (request.getPathInfo()) {
-                case "/invite" -> devices.mintInvite(persona.id(), DeviceTrust.DEFAULT_INVITE_VALIDITY);
+                case "/invite" -> devices.mintInvite(persona.id(), request.getParameter("validSeconds") == null
+                        ? DeviceTrust.DEFAULT_INVITE_VALIDITY
+                        : Duration.ofSeconds(Long.parseLong(request.getParameter("validSeconds"))));
                 case "/approve" -> {
                     devices.approve(device(devices, persona, request.getParameter("device")));
                     yield "approved";
