@@ -112,7 +112,7 @@ public final class HostBootstrap {
     private void writeLaunchEnvironment() throws IOException {
         String lan = lanAddress();
         String https = "https://" + lan + ":" + settings.httpsPort();
-        String env = "PERSONA_CONSOLE_URL=" + "https://localhost:" + settings.httpsPort() + "/\n"
+        String env = "PERSONA_CONSOLE_URL=" + "https://localhost:" + settings.httpsPort() + "/console/\n"
                 + "PERSONA_PHONE_URL=" + https + "/client\n"
                 + "PERSONA_TRUST_URL=http://" + lan + ":" + settings.httpPort() + "/trust\n"
                 + "PERSONA_HEALTH_URL=https://127.0.0.1:" + settings.managementHttpsPort() + "/health/ready\n";
