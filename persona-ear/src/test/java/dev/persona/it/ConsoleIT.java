@@ -248,6 +248,12 @@ class ConsoleIT {
         screenshot(owner, "console-8a-dashboard-busy");
         owner.get(console + "devices.xhtml");
         waitFor(owner, PAGE).until(d -> d.findElement(By.id("sessions")).getText().contains("1 answering"));
+        // The phone's row shows what it asked and how many tokens its answer has so far.
+        By talkerRow = By.xpath("//tr[contains(@class,'session-row')][contains(.,'JavaPhone talker')]");
+        waitFor(owner, PAGE).until(d -> d.findElement(talkerRow).findElement(By.cssSelector(".session-request"))
+                .getText().contains("Tell me a long story."));
+        waitFor(owner, PAGE).until(d -> Integer.parseInt(d.findElement(talkerRow)
+                .findElement(By.cssSelector(".session-tokens")).getText().replaceAll("\\D", "")) > 0);
         screenshot(owner, "console-8-session");
         owner.findElement(By.xpath("//tr[contains(@class,'session-row')][contains(.,'JavaPhone talker')]"
                 + "//button[contains(@class,'end-session')]")).click();
