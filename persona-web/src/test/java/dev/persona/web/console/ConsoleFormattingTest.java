@@ -46,6 +46,14 @@ class ConsoleFormattingTest {
         assertTrue(shown.endsWith("…"), shown);
     }
 
+    @Test
+    void aToolCallsDurationIsInMillisecondsAndItsResultIsCut() {
+        ToolCallRow call = new ToolCallRow(Instant.EPOCH, "calculate", "{}", "ok", "y".repeat(400), 1_534);
+        assertEquals("1.5 ms", call.duration());
+        assertEquals(160, call.shortResult().length());
+        assertTrue(call.ok());
+    }
+
     private static SessionRow session(String request) {
         return new SessionRow("phone", "JavaPhone", "Persona", "connected", request, 3);
     }
