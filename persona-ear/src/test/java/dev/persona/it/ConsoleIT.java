@@ -112,7 +112,7 @@ class ConsoleIT {
         HttpClient http = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         for (String path : List.of("console/", "console/index.xhtml", "console/devices.xhtml", "console/models.xhtml",
-                "console/models/upload?name=x.gguf")) {
+                "console/tools.xhtml", "console/models/upload?name=x.gguf")) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + host.httpsPort + "/" + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -248,6 +248,12 @@ class ConsoleIT {
         screenshot(owner, "console-8a-dashboard-busy");
         owner.get(console + "devices.xhtml");
         waitFor(owner, PAGE).until(d -> d.findElement(By.id("sessions")).getText().contains("1 answering"));
+        // The phone's row shows what it asked and how many tokens its answer has so far.
+        By talkerRow = By.xpath("//tr[contains(@class,'session-row')][contains(.,'JavaPhone talker')]");
+        waitFor(owner, PAGE).until(d -> d.findElement(talkerRow).findElement(By.cssSelector(".session-request"))
+                .getText().contains("Tell me a long story."));
+        waitFor(owner, PAGE).until(d -> Integer.parseInt(d.findElement(talkerRow)
+                .findElement(By.cssSelector(".session-tokens")).getText().replaceAll("\\D", "")) > 0);
         screenshot(owner, "console-8-session");
         owner.findElement(By.xpath("//tr[contains(@class,'session-row')][contains(.,'JavaPhone talker')]"
                 + "//button[contains(@class,'end-session')]")).click();
@@ -392,6 +398,37 @@ class ConsoleIT {
         screenshot(owner, "console-14-rotated");
     }
 
+    @Test
+    @Order(10)
+    void aToolIsSwitchedOffAndOnForAPersonaAndTheChoiceIsKept() throws Exception {
+        owner.get(console + "index.xhtml");
+        awaitElement(owner, "nav-tools");
+        owner.findElement(By.id("nav-tools")).click();
+        awaitElement(owner, "tools");
+        assertTrue(owner.findElement(By.id("nav-tools")).getAttribute("class").contains("active"));
+        By calculator = By.cssSelector(".tool-calculator .tool-switch");
+        assertTrue(toolOn(calculator), "the calculator is on by default");
+        assertFalse(toolOn(By.cssSelector(".tool-system-info .tool-switch")), "system-info is off by default");
+        assertTrue(owner.findElement(By.cssSelector(".tool-calls-empty")).getText().contains("No tool call yet"),
+                "no call was made: the empty state says so");
+
+        owner.findElement(calculator).findElement(By.cssSelector(".ui-toggleswitch-slider")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("tools:messages")).getText()
+                .contains("Turned off calculator for Persona"));
+        owner.navigate().refresh();
+        awaitElement(owner, "tools");
+        assertFalse(toolOn(calculator), "switched off, after a reload too");
+        screenshot(owner, "console-15a-tool-off");
+
+        owner.findElement(calculator).findElement(By.cssSelector(".ui-toggleswitch-slider")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("tools:messages")).getText()
+                .contains("Turned on calculator for Persona"));
+        owner.navigate().refresh();
+        awaitElement(owner, "tools");
+        assertTrue(toolOn(calculator), "switched on again, after a reload too");
+        screenshot(owner, "console-15-tools");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** A wait that looks again when a poll replaced the element it was reading. */
@@ -399,6 +436,10 @@ class ConsoleIT {
         WebDriverWait wait = new WebDriverWait(driver, timeout);
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return wait;
+    }
+
+    private static boolean toolOn(By toolSwitch) {
+        return owner.findElement(toolSwitch).getAttribute("class").contains("ui-toggleswitch-checked");
     }
 
     private static void signIn(ChromeDriver driver, String secret) {

@@ -39,6 +39,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final List<ChatMessage> turnMessages;
     private final CompletableFuture<Void> userStored;
     private final String device;
+    /** What the person asked, for the console. */
+    private final String request;
+    /** Pieces of text streamed so far (one per model token); written under the lock, read by the console. */
+    private volatile int tokens;
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder pending = new StringBuilder();
     private long lastFlush;
@@ -65,12 +69,23 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                     stored.text()));
         }
         turnMessages.add(new ChatMessage(ChatRole.USER, text));
+        this.request = text;
         this.userStored = userStored;
         this.device = session.deviceId().toString();
     }
 
     String id() {
         return id;
+    }
+
+    /** What the person asked in this turn. */
+    String request() {
+        return request;
+    }
+
+    /** Tokens generated so far (0 while the turn waits for a slot). */
+    int tokens() {
+        return tokens;
     }
 
     @Override
@@ -120,6 +135,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         if (first) {
             firstToken = now;
         }
+        tokens++;
         answer.append(text);
         pending.append(text);
         if (first || now - lastFlush >= FLUSH_NANOS) {

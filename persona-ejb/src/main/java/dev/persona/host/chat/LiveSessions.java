@@ -17,8 +17,10 @@ public final class LiveSessions {
      * @param phoneId   the phone's key id on signaling
      * @param deviceId  its device record, or null while the handshake is not complete
      * @param personaId the persona it talks to
+     * @param request   what the phone asked in its running or waiting turn, or null when it has none
+     * @param tokens    tokens generated so far for that turn (0 while it waits or when there is none)
      */
-    public record LiveSession(String phoneId, UUID deviceId, UUID personaId) {
+    public record LiveSession(String phoneId, UUID deviceId, UUID personaId, String request, int tokens) {
     }
 
     private final Set<PhoneSession> sessions;
@@ -40,8 +42,13 @@ public final class LiveSessions {
     }
 
     public List<LiveSession> list() {
-        return sessions.stream().map(s -> new LiveSession(s.phoneId(), s.deviceId(), s.personaId()))
-                .sorted(Comparator.comparing(LiveSession::phoneId)).toList();
+        return sessions.stream().map(LiveSessions::view).sorted(Comparator.comparing(LiveSession::phoneId)).toList();
+    }
+
+    private static LiveSession view(PhoneSession session) {
+        ActiveTurn turn = session.currentTurn();
+        return new LiveSession(session.phoneId(), session.deviceId(), session.personaId(),
+                turn == null ? null : turn.request(), turn == null ? 0 : turn.tokens());
     }
 
     /** Ends the phone's session; returns whether it was connected. */

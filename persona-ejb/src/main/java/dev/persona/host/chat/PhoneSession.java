@@ -258,6 +258,11 @@ final class PhoneSession implements PeerSessionListener {
         return new ProtocolException("one-at-a-time", "Wait for the current answer, or stop it, before sending.");
     }
 
+    /** The turn running or waiting for a slot now, or null. */
+    ActiveTurn currentTurn() {
+        return turn;
+    }
+
     /** The turn's answer is complete, stopped or failed. */
     void turnEnded(ActiveTurn ended) {
         if (turn == ended) {

@@ -62,7 +62,7 @@ public class DevicesView implements Serializable {
             String device = session.deviceId() == null ? "(handshake)" : deviceNames.getOrDefault(session.deviceId(),
                     "(unknown)");
             sessions.add(new SessionRow(session.phoneId(), device, personaNames.getOrDefault(session.personaId(), "?"),
-                    session.deviceId() == null ? "connecting" : "connected"));
+                    session.deviceId() == null ? "connecting" : "connected", session.request(), session.tokens()));
         }
     }
 

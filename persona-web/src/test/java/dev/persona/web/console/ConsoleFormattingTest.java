@@ -37,6 +37,27 @@ class ConsoleFormattingTest {
         assertTrue(json.contains("\"yAxisID\":\"queue\""), json);
     }
 
+    @Test
+    void aSessionsRequestIsShownOnOneLineAndCutAtEightyCharacters() {
+        assertEquals("", session(null).shortRequest());
+        assertEquals("Tell me a long story.", session("  Tell me\n a   long story. ").shortRequest());
+        String shown = session("x".repeat(200)).shortRequest();
+        assertEquals(80, shown.length());
+        assertTrue(shown.endsWith("…"), shown);
+    }
+
+    @Test
+    void aToolCallsDurationIsInMillisecondsAndItsResultIsCut() {
+        ToolCallRow call = new ToolCallRow(Instant.EPOCH, "calculate", "{}", "ok", "y".repeat(400), 1_534);
+        assertEquals("1.5 ms", call.duration());
+        assertEquals(160, call.shortResult().length());
+        assertTrue(call.ok());
+    }
+
+    private static SessionRow session(String request) {
+        return new SessionRow("phone", "JavaPhone", "Persona", "connected", request, 3);
+    }
+
     private static ModelRow row(long parameters, long size) {
         return new ModelRow("m.gguf", "m", "llama", parameters, 4096L, "Q4_K_M", size, true, false);
     }
