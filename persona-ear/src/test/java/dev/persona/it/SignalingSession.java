@@ -12,12 +12,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,9 +48,10 @@ final class SignalingSession implements AutoCloseable {
     private static final Duration SETTLE = Duration.ofMillis(300);
 
     private final Server server;
-    private final Map<String, String> idsByName = new LinkedHashMap<>();
-    private final Map<String, String> namesById = new HashMap<>();
-    private final Map<String, Ed25519PrivateKeyParameters> keysById = new HashMap<>();
+    private final Map<String, String> idsByName = new ConcurrentHashMap<>();
+    /** Read by the clients' listener threads (frames are named as they arrive) while the script adds ids. */
+    private final Map<String, String> namesById = new ConcurrentHashMap<>();
+    private final Map<String, Ed25519PrivateKeyParameters> keysById = new ConcurrentHashMap<>();
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final List<String> transcript = new ArrayList<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
