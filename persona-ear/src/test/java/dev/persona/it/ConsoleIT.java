@@ -6,23 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -491,25 +486,12 @@ class ConsoleIT {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
                 "--user-data-dir=" + Files.createTempDirectory("persona-console-" + profile),
-                "--ignore-certificate-errors-spki-list=" + serverKeyHash());
+                "--ignore-certificate-errors-spki-list=" + HeadlessChromium.serverKeyHash(host));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         browsers.add(driver);
         return driver;
-    }
-
-    /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */
-    private static String serverKeyHash() throws Exception {
-        Properties secrets = new Properties();
-        secrets.load(new StringReader(Files.readString(host.dataDirectory.resolve("tls/secrets.properties"))));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(host.dataDirectory.resolve("tls/server.p12"))) {
-            store.load(in, secrets.getProperty("server.password").toCharArray());
-        }
-        X509Certificate certificate = (X509Certificate) store.getCertificate("persona");
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                .digest(certificate.getPublicKey().getEncoded()));
     }
 
     private static void screenshot(ChromeDriver driver, String name) throws Exception {

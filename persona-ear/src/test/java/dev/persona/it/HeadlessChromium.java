@@ -49,7 +49,7 @@ final class HeadlessChromium {
     }
 
     /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */
-    private static String serverKeyHash(PersonaHost host) throws Exception {
+    static String serverKeyHash(PersonaHost host) throws Exception {
         Properties secrets = new Properties();
         secrets.load(new StringReader(Files.readString(host.dataDirectory.resolve("tls/secrets.properties"))));
         KeyStore store = KeyStore.getInstance("PKCS12");

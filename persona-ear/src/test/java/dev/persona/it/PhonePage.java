@@ -1,17 +1,10 @@
 package dev.persona.it;
 
-import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementNotInteractableException;
@@ -48,7 +41,7 @@ public final class PhonePage implements AutoCloseable {
                 "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
                 "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
-                "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
+                "--ignore-certificate-errors-spki-list=" + HeadlessChromium.serverKeyHash(host));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
         driver = new ChromeDriver(service, options);
@@ -61,19 +54,6 @@ public final class PhonePage implements AutoCloseable {
 
     String origin() {
         return "https://127.0.0.1:" + host.httpsPort;
-    }
-
-    /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */
-    private static String serverKeyHash(PersonaHost host) throws Exception {
-        Properties secrets = new Properties();
-        secrets.load(new StringReader(Files.readString(host.dataDirectory.resolve("tls/secrets.properties"))));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(host.dataDirectory.resolve("tls/server.p12"))) {
-            store.load(in, secrets.getProperty("server.password").toCharArray());
-        }
-        X509Certificate certificate = (X509Certificate) store.getCertificate("persona");
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                .digest(certificate.getPublicKey().getEncoded()));
     }
 
     public void open(String url) {
