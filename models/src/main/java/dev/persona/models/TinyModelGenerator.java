@@ -16,7 +16,7 @@ import java.util.Arrays;
 
 /**
  * Generates the tiny test model: a llama-architecture network (64 wide, 2 layers, 4 heads, feed-forward 128,
- * context 2048) with pseudo-random F16 weights, wearing the tokenizer and chat template of a vocabulary-only GGUF
+ * context 131072) with pseudo-random F16 weights, wearing the tokenizer and chat template of a vocabulary-only GGUF
  * such as llama.cpp's {@code models/ggml-vocab-phi-3.gguf}. It talks gibberish, but llama-server loads it in a
  * blink and streams thousands of tokens per second, so tests exercise the real server. The output matrix is tied
  * to the token embedding, which keeps the file near 5 MB; the same seed gives the same bytes on every machine.
@@ -32,7 +32,12 @@ public final class TinyModelGenerator {
     static final int HEADS = 4;
     static final int KV_HEADS = 4;
     static final int FEED_FORWARD = 128;
-    static final int CONTEXT = 2048;
+    /**
+     * The trained context it declares. llama-server caps a slot's context at this, so it is large: tests that need
+     * an answer still streaming seconds later (the console ends one) get it from a long context, since the model
+     * itself streams a 2 048-token answer in about a second.
+     */
+    static final int CONTEXT = 131072;
 
     private TinyModelGenerator() {
     }

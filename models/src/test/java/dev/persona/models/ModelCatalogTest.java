@@ -42,7 +42,7 @@ class ModelCatalogTest {
         ModelInfo tiny = listing.models().get(1);
         assertEquals("llama", tiny.architecture());
         assertEquals("persona-tiny", tiny.name());
-        assertEquals(2048L, tiny.contextLength());
+        assertEquals(131072L, tiny.contextLength());
         assertEquals("F16", tiny.fileType());
         assertEquals("llama", tiny.tokenizerModel());
         assertEquals(SyntheticVocabulary.CHAT_TEMPLATE, tiny.chatTemplate());

@@ -60,7 +60,7 @@ class TinyModelGeneratorTest {
 
         assertEquals(Optional.of("llama"), file.architecture());
         assertEquals(Optional.of("persona-tiny"), file.name());
-        assertEquals(OptionalLong.of(2048), file.contextLength());
+        assertEquals(OptionalLong.of(131072), file.contextLength());
         assertEquals(Optional.of("F16"), file.fileTypeName());
         assertEquals(Optional.of("llama"), file.tokenizerModel());
         assertEquals(Optional.of(SyntheticVocabulary.CHAT_TEMPLATE), file.chatTemplate());

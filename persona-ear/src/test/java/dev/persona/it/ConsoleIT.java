@@ -71,7 +71,7 @@ class ConsoleIT {
         JavaPhone.requireLoopbackNetwork();
         host = new PersonaHost(Path.of("target/it-data/console").toAbsolutePath())
                 .with("PERSONA_DEVICES_APPROVAL", "admin")
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "3500");
+                .with("PERSONA_LLAMA_CONTEXT_SIZE", "262144").with("PERSONA_CHAT_MAX_TOKENS", "30000");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher id = Pattern.compile("/client\\?id=(k1[a-z2-7]{52})&invite=").matcher(started.output());

@@ -63,7 +63,7 @@ class PeerJsEndpointTest {
         start(Map.of());
         TestIdentity phone = TestIdentity.random();
         open(phone);
-        assertEquals(List.of(phone.id()), signaling.server.registry().peerIds());
+        assertPeerIds(List.of(phone.id()));
     }
 
     @Test
@@ -312,7 +312,7 @@ class PeerJsEndpointTest {
         TestPeer p = open(phone);
         p.send("{\"type\":\"LEAVE\"}");
         assertEquals(new TestPeer.Closed(1000, "Left"), p.awaitClose());
-        assertTrue(signaling.server.registry().peerIds().isEmpty());
+        assertPeerIds(List.of());
     }
 
     @Test
@@ -481,6 +481,18 @@ class PeerJsEndpointTest {
     private static TestPeer open(TestPeer peer) throws Exception {
         assertEquals(Json.createObjectBuilder().add("type", "OPEN").build(), peer.next());
         return peer;
+    }
+
+    /**
+     * The registry holds exactly {@code expected}, waiting up to 5 s: the socket thread delivers OPEN (or the close)
+     * just before it updates the registry, so the client can see it a moment earlier.
+     */
+    private void assertPeerIds(List<String> expected) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (!signaling.server.registry().peerIds().equals(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, signaling.server.registry().peerIds());
     }
 
     private static JsonObject relay(String type, String dst, JsonObject payload) {
