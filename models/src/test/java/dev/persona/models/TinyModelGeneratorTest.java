@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.persona.models.gguf.GgufFile;
 import dev.persona.models.gguf.GgufReader;
@@ -27,9 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TinyModelGeneratorTest {
-
-    /** System property naming llama.cpp's {@code models/ggml-vocab-phi-3.gguf}, for the real-vocabulary test. */
-    static final String VOCAB_PROPERTY = "persona.test.vocab";
 
     @TempDir
     Path dir;
@@ -121,25 +117,6 @@ class TinyModelGeneratorTest {
         IOException e = assertThrows(IOException.class,
                 () -> TinyModelGenerator.generate(notVocab, dir.resolve("out.gguf"), 1));
         assertTrue(e.getMessage().contains("tokenizer.ggml.tokens"), e.getMessage());
-    }
-
-    @Test
-    void generatesFromThePhi3Vocabulary() throws IOException {
-        String vocabPath = System.getProperty(VOCAB_PROPERTY);
-        assumeTrue(vocabPath != null && !vocabPath.isBlank(), "set -D" + VOCAB_PROPERTY
-                + "=<llama.cpp>/models/ggml-vocab-phi-3.gguf (scripts/build-llama-server.sh --source-dir) to run");
-        Path vocab = Path.of(vocabPath);
-        Path first = dir.resolve("first.gguf");
-        Path second = dir.resolve("second.gguf");
-
-        TinyModelGenerator.generate(vocab, first, TinyModelGenerator.DEFAULT_SEED);
-        TinyModelGenerator.generate(vocab, second, TinyModelGenerator.DEFAULT_SEED);
-        GgufFile file = new GgufReader().read(first);
-
-        assertEquals(-1, Files.mismatch(first, second));
-        assertEquals(OptionalLong.of(32064), file.metadata().getLong("llama.vocab_size"));
-        assertTrue(file.chatTemplate().isPresent(), "the phi-3 chat template is copied");
-        assertTrue(file.fileSize() > 4_000_000 && file.fileSize() < 6_000_000, "about 5 MB: " + file.fileSize());
     }
 
     private static Map<String, GgufValue> tokenizerKeys(GgufFile file) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * model): malformed and oversized messages get their documented errors and the session goes on; a phone that goes
  * away mid-answer frees its slot at once; a turn beyond a full line hears busy and leaves nothing stored; three
  * phones on two slots are served in fair order with the documented queue positions; a handshake proof replayed on a
- * new channel is refused.
+ * new channel is refused; after a key rotation's grace period the old key id is refused with
+ * {@code unknown-host-key} and the new one admits the paired phone.
  *
  * <p>Pairing needs one invite per phone: the first is the one the host prints at start, the others the owner mints
  * ({@link OwnerDesk}). The host restarts when a test needs another number of slots (the paired phones stay
@@ -460,6 +461,26 @@ class PhoneProtocolIT {
             deviations.add("the bad-signature error was lost in the host's close in " + lost + " of 10 handshakes");
         }
         assertTrue(deviations.isEmpty(), String.join("\n", deviations));
+    }
+
+    @Test
+    @Order(6)
+    void afterARotationsGracePeriodTheOldKeyIdIsRefusedAndTheNewOneAdmits() throws Exception {
+        requireHost(Math.max(slots, 1), 1);
+        JavaPhone phone = paired.get(0);
+        String oldHostId = hostId;
+        hostId = owner.rotate(Duration.ofSeconds(2));
+        Thread.sleep(3_000);
+        // The old id still reaches the host through signaling, but the host no longer holds its key.
+        phone.connect(oldHostId);
+        Received refused = phone.handshake(oldHostId, null);
+        assertEquals("error", refused.type(), refused.toString());
+        assertEquals("unknown-host-key", refused.message().getString("code"), refused.toString());
+        assertTrue(refused.message().getString("message").contains("Scan a new QR code"), refused.toString());
+        assertTrue(phone.closedByHost(REPLY), "the host closes the channel after the refusal");
+        phone.disconnect();
+        phone.connectAndAdmit(hostId);
+        historyWorks(phone);
     }
 
     // ---------------------------------------------------------------------------------------------------------

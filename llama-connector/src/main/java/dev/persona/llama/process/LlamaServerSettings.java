@@ -91,6 +91,16 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
         return configured.isBlank() ? Path.of(System.getProperty("user.home"), ".persona") : Path.of(configured);
     }
 
+    /**
+     * The connector's folder for pid files and logs as {@code configured} names it (blank: {@code llama/} in the
+     * Persona data directory), absolute, not yet created or checked.
+     */
+    public static Path connectorFolder(String configured) {
+        Path directory = configured == null || configured.isBlank()
+                ? personaDataDirectory().resolve("llama") : Path.of(configured.strip());
+        return directory.toAbsolutePath().normalize();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -269,9 +279,7 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
         }
 
         private Path dataDirectory() {
-            Path directory = dataDirectory == null || dataDirectory.isBlank()
-                    ? personaDataDirectory().resolve("llama") : Path.of(dataDirectory.strip());
-            directory = directory.toAbsolutePath().normalize();
+            Path directory = connectorFolder(dataDirectory);
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {

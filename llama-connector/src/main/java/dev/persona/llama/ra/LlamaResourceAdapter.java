@@ -21,9 +21,11 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 
@@ -115,6 +117,8 @@ public class LlamaResourceAdapter implements ResourceAdapter {
     private volatile BootstrapContext bootstrapContext;
     /** What {@link #restartPool} set instead of the configured model and sizes; null: the configuration. */
     private volatile PoolSettings poolOverride;
+    /** Where {@link #restartPool} keeps its change for the next start. */
+    private volatile SavedPoolSettings savedSettings;
 
     /**
      * Checks the settings, ends strays of an earlier run and starts the processes (without waiting for them to
@@ -124,11 +128,25 @@ public class LlamaResourceAdapter implements ResourceAdapter {
      */
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        SavedPoolSettings saved = new SavedPoolSettings(LlamaServerSettings.connectorFolder(dataDirectory));
+        PoolSettings chosen = savedChoice(saved);
         LlamaServerSettings settings;
         try {
-            settings = settings();
+            settings = settings(chosen);
         } catch (InvalidSettingException e) {
-            throw new ResourceAdapterInternalException("The llama connector cannot start. " + e.getMessage());
+            if (chosen == null) {
+                throw new ResourceAdapterInternalException("The llama connector cannot start. " + e.getMessage());
+            }
+            LOG.warning("The llama-server pool chosen in the console (" + chosen + ") cannot start any more: "
+                    + e.getMessage() + " The deployed configuration runs instead.");
+            forget(saved);
+            chosen = null;
+            try {
+                settings = settings(null);
+            } catch (InvalidSettingException configured) {
+                throw new ResourceAdapterInternalException("The llama connector cannot start. "
+                        + configured.getMessage());
+            }
         }
         HttpClient client = LlamaServerClient.newHttpClient();
         LlamaServerPool newPool = new LlamaServerPool(settings, new WorkManagerTasks(context), client);
@@ -140,12 +158,51 @@ public class LlamaResourceAdapter implements ResourceAdapter {
         }
         http = client;
         bootstrapContext = context;
+        savedSettings = saved;
+        poolOverride = chosen;
         pool = new RestartablePool(newPool);
         localGateway = new LlamaGateway(pool);
         if (settings.enabled()) {
             LOG.info("llama connector started: " + settings.processes() + " x " + settings.binary() + " serving "
                     + settings.modelSummary());
         }
+    }
+
+    /**
+     * The choice an owner made in the console before the last stop, if it was made over the configuration deployed
+     * now; null otherwise.
+     */
+    private PoolSettings savedChoice(SavedPoolSettings saved) {
+        PoolSettings configured = configuredPoolSettings();
+        try {
+            Optional<PoolSettings> chosen = saved.choiceOver(configured);
+            if (chosen.isPresent()) {
+                LOG.info("Starting the llama-server pool chosen in the console: " + chosen.get() + " (kept in "
+                        + saved.file() + ")");
+                return chosen.get();
+            }
+            if (Files.exists(saved.file())) {
+                LOG.info("The deployed llama configuration changed since a pool was chosen in the console; the"
+                        + " configuration runs, and " + saved.file() + " is removed.");
+                forget(saved);
+            }
+        } catch (IOException e) {
+            LOG.warning("The llama-server pool chosen in the console cannot be read (" + e.getMessage() + "); the"
+                    + " deployed configuration runs instead.");
+        }
+        return null;
+    }
+
+    private static void forget(SavedPoolSettings saved) {
+        try {
+            saved.forget();
+        } catch (IOException e) {
+            LOG.warning("Cannot remove " + saved.file() + ": " + e);
+        }
+    }
+
+    private PoolSettings configuredPoolSettings() {
+        return new PoolSettings(modelFile, contextSize, parallelSlots, gpuLayers, processes);
     }
 
     /** The checked settings. */
@@ -176,13 +233,13 @@ public class LlamaResourceAdapter implements ResourceAdapter {
     /** The model and sizes the pool runs with now. */
     PoolSettings poolSettings() {
         PoolSettings override = poolOverride;
-        return override != null ? override : new PoolSettings(modelFile, contextSize, parallelSlots, gpuLayers,
-                processes);
+        return override != null ? override : configuredPoolSettings();
     }
 
     /**
      * Restarts the local processes with {@code changes} (see {@link dev.persona.llama.LlamaConnection#restartPool}).
-     * The adapter's configuration properties stay as deployed; the change lasts until the adapter restarts.
+     * The adapter's configuration properties stay as deployed; the change is saved in the connector's folder and
+     * outlasts a restart of the adapter until the deployed configuration changes ({@link SavedPoolSettings}).
      */
     synchronized void restartPool(PoolSettings changes) throws LlamaException {
         RestartablePool current = pool;
@@ -206,6 +263,16 @@ public class LlamaResourceAdapter implements ResourceAdapter {
             throw new LlamaException("The llama-server pool could not start again: " + e.getMessage(), e);
         }
         poolOverride = changes;
+        SavedPoolSettings saved = savedSettings;
+        try {
+            if (changes.equals(configuredPoolSettings())) {
+                saved.forget();
+            } else {
+                saved.save(configuredPoolSettings(), changes);
+            }
+        } catch (IOException e) {
+            LOG.warning("The new llama-server pool runs, but it could not be kept for the next start: " + e);
+        }
     }
 
     /** Stops every llama-server process and waits until they are gone. */

@@ -65,6 +65,10 @@ class ResourceAdapterTest {
     }
 
     private LlamaConnectionFactory connectionFactory() {
+        return connectionFactory(adapter);
+    }
+
+    private static LlamaConnectionFactory connectionFactory(LlamaResourceAdapter adapter) {
         LlamaManagedConnectionFactory managedFactory = new LlamaManagedConnectionFactory();
         managedFactory.setResourceAdapter(adapter);
         return (LlamaConnectionFactory) managedFactory.createConnectionFactory();
@@ -163,6 +167,73 @@ class ResourceAdapterTest {
             }
             running.cancel();
         }
+    }
+
+    @Test
+    void aPoolChosenWhileRunningOutlastsARestartUntilTheConfigurationChangesOrItsModelIsGone() throws Exception {
+        configureLocalPool();
+        adapter.start(context);
+        Path chosenModel = Files.copy(LlamaTestEnvironment.tinyModel(), data.resolve("chosen.gguf"));
+        PoolSettings chosen = new PoolSettings(chosenModel.toString(), 2048, 2, "auto", 1);
+        try (LlamaConnection connection = connectionFactory().getConnection()) {
+            awaitReady(connection);
+            connection.restartPool(chosen);
+        }
+        adapter.stop();
+        assertTrue(Files.exists(data.resolve(SavedPoolSettings.FILE_NAME)), "the choice is kept");
+
+        // The same deployment starts again: it runs the choice, not the configuration.
+        LlamaResourceAdapter restarted = restartedAdapter(this::configureLocalPool);
+        try (LlamaConnection connection = connectionFactory(restarted).getConnection()) {
+            assertEquals(chosen, connection.poolSettings());
+            List<BackendStatus> backends = awaitReady(connection);
+            assertEquals(1, backends.size());
+            assertEquals(2, backends.get(0).slots());
+        } finally {
+            restarted.stop();
+        }
+
+        // Its model was deleted meanwhile: the configuration runs, and the choice is dropped.
+        Files.delete(chosenModel);
+        restarted = restartedAdapter(this::configureLocalPool);
+        try (LlamaConnection connection = connectionFactory(restarted).getConnection()) {
+            assertEquals(1024, connection.poolSettings().contextSize());
+            assertEquals(2, awaitReady(connection).size());
+        } finally {
+            restarted.stop();
+        }
+        assertFalse(Files.exists(data.resolve(SavedPoolSettings.FILE_NAME)));
+
+        // A choice made over a configuration that an administrator has changed since gives way to it.
+        new SavedPoolSettings(data).save(new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 1024, 1, "auto",
+                2), new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 2048, 2, "auto", 1));
+        restarted = restartedAdapter(() -> {
+            configureLocalPool();
+            adapter.setContextSize(1536);
+        });
+        try (LlamaConnection connection = connectionFactory(restarted).getConnection()) {
+            assertEquals(new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 1536, 1, "auto", 2),
+                    connection.poolSettings());
+        } finally {
+            restarted.stop();
+        }
+        assertFalse(Files.exists(data.resolve(SavedPoolSettings.FILE_NAME)));
+    }
+
+    /** A new adapter configured by {@code configure} (which sets up {@link #adapter}; its settings are copied). */
+    private LlamaResourceAdapter restartedAdapter(Runnable configure) throws Exception {
+        configure.run();
+        LlamaResourceAdapter restarted = new LlamaResourceAdapter();
+        restarted.setServerBinary(adapter.getServerBinary());
+        restarted.setModelFile(adapter.getModelFile());
+        restarted.setContextSize(adapter.getContextSize());
+        restarted.setParallelSlots(adapter.getParallelSlots());
+        restarted.setProcesses(adapter.getProcesses());
+        restarted.setThreads(adapter.getThreads());
+        restarted.setPortRange(adapter.getPortRange());
+        restarted.setDataDirectory(adapter.getDataDirectory());
+        restarted.start(context);
+        return restarted;
     }
 
     @Test

@@ -63,7 +63,8 @@ public final class LlamaTestEnvironment {
         return tinyModel;
     }
 
-    private static Path vocabulary() {
+    /** llama.cpp's {@code models/ggml-vocab-phi-3.gguf}: {@code persona.test.vocab}, else the built source's. */
+    static Path vocabulary() {
         String configured = System.getProperty("persona.test.vocab", "");
         Path vocabulary = configured.isBlank()
                 ? Path.of(runBuildScript("--source-dir")).resolve("models/ggml-vocab-phi-3.gguf")

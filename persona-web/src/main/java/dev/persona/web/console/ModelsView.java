@@ -97,7 +97,8 @@ public class ModelsView implements Serializable {
                     parallelSlots, gpuLayers, processes));
             activeModel = selectedModel;
             restarting = true;
-            Messages.info("Restarting llama-server with " + selectedModel + ". Answers that were running end with a"
+            Messages.info("Restarting llama-server with " + selectedModel + " (kept after a server restart). Answers"
+                    + " that were running end with a"
                     + " message to their phones.");
         } catch (LlamaException e) {
             Messages.error(e.getMessage());
