@@ -4,7 +4,7 @@
 // Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
 import { PhoneIdentity } from './phone-identity.js';
-import { keyIdOf, publicKeyOf } from './key-id.js';
+import { fingerprintOf, keyIdOf, publicKeyOf } from './key-id.js';
 import { proofToken } from './signaling-token.js';
 import { ImpostorError, PhoneHandshake } from './phone-handshake.js';
 import { FrameReassembler, toFrames } from './frames.js';
@@ -51,6 +51,7 @@ const ui = {
       if (item.dataset.step === 'approval' && current === 'approval') item.hidden = false;
     }
     $('hint').textContent = hint;
+    $('approval').hidden = current !== 'approval' || failed;
   },
   bubble(role, text = '') {
     const item = document.createElement('li');
@@ -134,6 +135,7 @@ async function main() {
   $('device').textContent = `This phone: ${deviceId} (${identity.implementation === 'webcrypto'
     ? 'WebCrypto' : 'JavaScript'} Ed25519)`;
   $('device').dataset.id = deviceId;
+  $('approval-code').textContent = await fingerprintOf(identity.publicKey);
   connect();
 }
 

@@ -42,3 +42,14 @@ export function publicKeyOf(keyId) {
   if ((buffer & ((1 << bits) - 1)) !== 0) throw new Error('Not a key id: it is not canonical.');
   return out;
 }
+
+/**
+ * The key written for people to compare (docs/identity.md, "Fingerprints"): the first 16 bytes of SHA-256 of the
+ * public key in lowercase hex, eight groups of four joined by spaces. The phone shows its own while it waits for
+ * approval; the console shows the same next to the waiting phone.
+ */
+export async function fingerprintOf(publicKey) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', publicKey));
+  const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hex.match(/.{4}/g).join(' ');
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as noble from '@noble/ed25519';
 import { proofMessage, proofToken } from '../src/signaling-token.js';
-import { keyIdOf } from '../src/key-id.js';
+import { fingerprintOf, keyIdOf } from '../src/key-id.js';
 
 // The vectors the Java signaling tests check too (persona-signaling IdentityVectorsTest).
 const vectors = JSON.parse(readFileSync(new URL('../../../../../docs/vectors/identity-vectors.json', import.meta.url)));
@@ -12,6 +12,12 @@ const hex = (text) => Uint8Array.from(text.match(/../g), (b) => parseInt(b, 16))
 test('key ids of every vector key match the Java encoding', async () => {
   for (const key of vectors.keyIds) {
     assert.equal(keyIdOf(await noble.getPublicKeyAsync(hex(key.seed))), key.id, key.name);
+  }
+});
+
+test('fingerprints of every vector key match the Java ones', async () => {
+  for (const key of vectors.keyIds) {
+    assert.equal(await fingerprintOf(hex(key.publicKey)), key.fingerprint, key.name);
   }
 });
 

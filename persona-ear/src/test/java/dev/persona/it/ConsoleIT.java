@@ -190,6 +190,8 @@ class ConsoleIT {
         owner.get(console + "devices.xhtml");
         waitFor(owner, PAGE).until(d -> !d.findElements(By.cssSelector(".pending-table .approve")).isEmpty());
         assertTrue(owner.findElement(By.id("pending")).getText().contains("JavaPhone approved"));
+        assertEquals(OwnerDesk.approvalCode(phone.id.toString()), owner.findElement(By.cssSelector(".pending-table "
+                + ".approval-code")).getText(), "the waiting phone's approval code, to compare with the phone's");
         screenshot(owner, "console-5-pending");
         owner.findElement(By.cssSelector(".pending-table .approve")).click();
         JavaPhone.Received admitted = phone.expect("admitted", PAGE);

@@ -105,6 +105,16 @@ public final class OwnerDesk {
         post("revoke?device=" + deviceKeyId);
     }
 
+    /**
+     * The approval code the owner compares for a phone (docs/identity.md, "Fingerprints"), computed here on its own:
+     * the first 16 bytes of SHA-256 of the phone's public key, hex, in groups of four.
+     */
+    static String approvalCode(String deviceKeyId) throws Exception {
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(dev.persona.signaling.identity.KeyId.parse(deviceKeyId).publicKey()), 0, 16);
+        return String.join(" ", hex.split("(?<=\\G.{4})"));
+    }
+
     /** Rotates the first persona's key; the old one stays valid for {@code grace}. Returns the new key id. */
     String rotate(Duration grace) throws Exception {
         return post("rotate?graceSeconds=" + grace.toSeconds());

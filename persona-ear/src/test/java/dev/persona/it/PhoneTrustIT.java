@@ -78,9 +78,12 @@ class PhoneTrustIT {
         assertTrue(phone.status().contains("approve"), phone.status());
         assertFalse(phone.displayed("composer"), "a waiting phone cannot chat");
         String device = phone.deviceId();
+        assertTrue(phone.displayed("approval"), "a waiting phone shows its approval code");
+        assertEquals(OwnerDesk.approvalCode(device), phone.driver.findElement(By.id("approval-code")).getText());
         owner.approve(device);
         phone.awaitState("ready", REPLY);
         assertTrue(phone.displayed("composer"));
+        assertFalse(phone.displayed("approval"), "the approval code goes once the phone is admitted");
 
         // Revoked mid-answer: the answer ends, the page says why, and the phone does not try again by itself.
         phone.send("Tell me a long story about the sea.");

@@ -1,5 +1,9 @@
 package dev.persona.signaling.identity;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * An id that is a raw 32-byte Ed25519 public key: {@code "k1"} followed by the key in lowercase base32 (RFC 4648
  * alphabet, no padding), 54 characters in all. Every key id passes the peerjs client's id rule. Only the canonical
@@ -53,6 +57,29 @@ public final class KeyId {
     /** Whether {@code text} claims to be a key id, by its prefix; such an id must then {@link #parse} too. */
     public static boolean isClaimedKeyId(String text) {
         return text.startsWith(PREFIX);
+    }
+
+    /**
+     * The key written for people to compare (docs/identity.md, "Fingerprints"): the first 16 bytes of SHA-256 of the
+     * public key in lowercase hex, in eight groups of four joined by spaces ({@code 3f2a 91c0 …}). The console shows
+     * it next to a waiting phone and each persona; the phone shows its own while it waits for approval.
+     */
+    public String fingerprint() {
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(publicKey);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+        String hex = HexFormat.of().formatHex(digest, 0, 16);
+        StringBuilder grouped = new StringBuilder(39);
+        for (int i = 0; i < hex.length(); i += 4) {
+            if (i > 0) {
+                grouped.append(' ');
+            }
+            grouped.append(hex, i, i + 4);
+        }
+        return grouped.toString();
     }
 
     /** A copy of the raw 32-byte public key. */

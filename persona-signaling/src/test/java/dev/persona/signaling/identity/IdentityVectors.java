@@ -97,7 +97,8 @@ final class IdentityVectors {
                 .add("name", name)
                 .add("seed", HEX.formatHex(seed))
                 .add("publicKey", HEX.formatHex(publicKey))
-                .add("id", KeyId.of(publicKey).toString());
+                .add("id", KeyId.of(publicKey).toString())
+                .add("fingerprint", KeyId.of(publicKey).fingerprint());
     }
 
     private static JsonArrayBuilder invalidIds(byte[] seed) {

@@ -56,6 +56,7 @@ class IdentityVectorsTest {
             assertEquals(vector.getString("id"), KeyId.of(publicKey).toString(), vector.getString("name"));
             assertArrayEquals(publicKey, KeyId.parse(vector.getString("id")).publicKey(), vector.getString("name"));
             assertTrue(PEERJS_ID.matcher(vector.getString("id")).matches(), vector.getString("name"));
+            assertEquals(vector.getString("fingerprint"), KeyId.of(publicKey).fingerprint(), vector.getString("name"));
         }
     }
 

@@ -95,4 +95,13 @@ class KeyIdTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyId.parse(id));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void aFingerprintIsTheFirstSixteenBytesOfSha256InGroupsOfFour() throws Exception {
+        // SHA-256 of 32 zero bytes starts 66687aadf862bd776c8fc18b8e9f8e20.
+        assertEquals("6668 7aad f862 bd77 6c8f c18b 8e9f 8e20", KeyId.of(new byte[32]).fingerprint());
+        byte[] key = java.util.HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key));
+        assertEquals(digest.substring(0, 32), KeyId.of(key).fingerprint().replace(" ", ""));
+    }
 }

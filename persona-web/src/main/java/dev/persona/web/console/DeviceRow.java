@@ -16,6 +16,7 @@ public class DeviceRow implements Serializable {
     private final UUID id;
     private final String personaName;
     private final String keyId;
+    private final String fingerprint;
     private final String status;
     private final Instant firstSeen;
     private final Instant lastSeen;
@@ -26,6 +27,7 @@ public class DeviceRow implements Serializable {
         this.id = device.id();
         this.personaName = personaName;
         this.keyId = KeyId.of(device.publicKey()).toString();
+        this.fingerprint = KeyId.of(device.publicKey()).fingerprint();
         this.status = device.status().name().toLowerCase(Locale.ROOT);
         this.firstSeen = device.firstSeen();
         this.lastSeen = device.lastSeen();
@@ -43,6 +45,11 @@ public class DeviceRow implements Serializable {
 
     public String getKeyId() {
         return keyId;
+    }
+
+    /** What the phone shows as its approval code while it waits (docs/identity.md, "Fingerprints"). */
+    public String getFingerprint() {
+        return fingerprint;
     }
 
     public String getShortKeyId() {

@@ -25,7 +25,7 @@ public class PersonaRow implements Serializable {
     PersonaRow(Persona persona) {
         this.id = persona.id();
         this.keyId = KeyId.of(persona.publicKey()).toString();
-        this.fingerprint = Fingerprint.of(persona.publicKey());
+        this.fingerprint = KeyId.of(persona.publicKey()).fingerprint();
         this.keyCreatedAt = persona.keyCreatedAt();
         Instant now = Instant.now();
         this.previousKeyValidUntil = persona.previousPublicKey(now) != null ? persona.previousKeyValidUntil() : null;

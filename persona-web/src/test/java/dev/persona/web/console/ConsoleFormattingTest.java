@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 class ConsoleFormattingTest {
-
-    @Test
-    void aFingerprintIsTheFirstSixteenBytesOfSha256InGroupsOfFour() {
-        // SHA-256 of 32 zero bytes starts 66687aadf862bd776c8fc18b8e9f8e20.
-        assertEquals("6668 7aad f862 bd77 6c8f c18b 8e9f 8e20", Fingerprint.of(new byte[32]));
-    }
 
     @Test
     void parameterCountsAndSizesReadLikePeopleSayThem() {
@@ -60,12 +53,5 @@ class ConsoleFormattingTest {
 
     private static ModelRow row(long parameters, long size) {
         return new ModelRow("m.gguf", "m", "llama", parameters, 4096L, "Q4_K_M", size, true, false);
-    }
-
-    @Test
-    void hexFormatOfTheFingerprintMatchesTheDigestPrefix() throws Exception {
-        byte[] key = HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-        String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key));
-        assertEquals(digest.substring(0, 32), Fingerprint.of(key).replace(" ", ""));
     }
 }
