@@ -67,6 +67,18 @@ class BundledPluginsTest {
     }
 
     @Test
+    void theDeepestExpressionTheCalculatorTakesFitsItsStackAndADeeperOneIsRefused() throws Exception {
+        // The modules run with a 64 KiB stack (plugins/rust/build.sh); the calculator allows 64 levels of nesting.
+        String deepest = "-(".repeat(32) + "2" + ")".repeat(32);
+        assertEquals("2", call("calculate", "{\"expression\":\"" + deepest + "\"}").text());
+        String deepestPowers = "1^".repeat(64) + "1";
+        assertEquals("1", call("calculate", "{\"expression\":\"" + deepestPowers + "\"}").text());
+        PluginResult tooDeep = call("calculate", "{\"expression\":\"" + "(".repeat(200) + "1" + ")".repeat(200) + "\"}");
+        assertEquals(PluginOutcome.TOOL_ERROR, tooDeep.outcome(), tooDeep.text());
+        assertTrue(tooDeep.text().contains("nested too deeply"), tooDeep.text());
+    }
+
+    @Test
     void argumentsAreCheckedAgainstTheDeclaration() {
         assertTrue(assertThrows(InvalidToolCallException.class, () -> call("calculate", "{}")).getMessage()
                 .contains("needs the parameter 'expression'"));
