@@ -70,7 +70,7 @@ class ConsoleIT {
     static void startHost() throws Exception {
         JavaPhone.requireLoopbackNetwork();
         host = new PersonaHost(Path.of("target/it-data/console").toAbsolutePath())
-                .with("PERSONA_DEVICES_APPROVAL", "admin")
+                .with("PERSONA_DEVICES_APPROVAL", "admin").with("PERSONA_PEER_CONNECT_TIMEOUT_MS", "5000")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "262144").with("PERSONA_CHAT_MAX_TOKENS", "30000");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
@@ -222,6 +222,24 @@ class ConsoleIT {
 
     @Test
     @Order(5)
+    void aPhoneWithoutAPathToTheHostIsListedAsCouldNotConnect() throws Exception {
+        JavaPhone lost = phone("lost");
+        lost.offerWithoutPath(hostId);
+        owner.get(console + "devices.xhtml");
+        // The host gives up after its connect timeout (5 s here); the page polls every 4 s.
+        waitFor(owner, PAGE).until(d -> !d.findElements(By.cssSelector(".failures-table .failure-row")).isEmpty());
+        WebElement row = owner.findElement(By.cssSelector(".failures-table .failure-row"));
+        assertTrue(row.getText().contains(lost.id.toString().substring(0, 12)), row.getText());
+        assertTrue(row.getText().toLowerCase(java.util.Locale.ROOT).contains("no peer-to-peer path"), row.getText());
+        assertTrue(row.findElement(By.cssSelector(".failure-detail")).getText().contains("could not reach the host "
+                + hostId + " peer-to-peer (no data channel 5000 ms after its offer"), row.getText());
+        owner.executeScript("document.getElementById('failures').scrollIntoView()");
+        screenshot(owner, "console-7a-could-not-connect");
+        lost.disconnect();
+    }
+
+    @Test
+    @Order(6)
     void aRunningAnswerIsEndedFromTheConsole() throws Exception {
         owner.get(console + "pairing.xhtml");
         awaitElement(owner, "invite-card");
@@ -261,7 +279,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theTinyModelIsChosenAndThePoolBecomesReady() throws Exception {
         owner.get(console + "models.xhtml");
         awaitElement(owner, "model-list");
@@ -320,7 +338,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theOwnerChangesThePasswordAndTheLayoutFitsATablet() throws Exception {
         owner.get(console + "account.xhtml");
         awaitElement(owner, "change-password");
@@ -350,7 +368,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void repeatedWrongPasswordsLockTheAccountEvenForTheRightOne() throws Exception {
         ChromeDriver stranger = browser("stranger", 1366, 1000);
         stranger.get(console);
@@ -379,7 +397,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aPersonaGetsANewKeyAndTheOldOneStaysValidForItsGracePeriod() throws Exception {
         owner.get(console + "pairing.xhtml");
         awaitElement(owner, "invite-card");
@@ -396,7 +414,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aToolIsSwitchedOffAndOnForAPersonaAndTheChoiceIsKept() throws Exception {
         owner.get(console + "index.xhtml");
         awaitElement(owner, "nav-tools");

@@ -205,9 +205,23 @@ public final class JavaPhone implements AutoCloseable {
         if (connection != null) {
             throw new IllegalStateException(name + " is already connected; disconnect() first.");
         }
-        connection = new Connection(hostId);
+        connection = new Connection(hostId, true);
         LIVE.add(this);
         return connection.open();
+    }
+
+    /**
+     * Offers a data connection to {@code hostId} as a phone the host cannot reach does: it signs in and sends its
+     * offer but neither sends nor takes ICE candidates, so no path is ever found. Returns once the offer is on its
+     * way; the host gives up after its connect timeout.
+     */
+    void offerWithoutPath(String hostId) throws Exception {
+        if (connection != null) {
+            throw new IllegalStateException(name + " is already connected; disconnect() first.");
+        }
+        connection = new Connection(hostId, false);
+        LIVE.add(this);
+        connection.offer();
     }
 
     boolean connected() {
@@ -538,12 +552,23 @@ public final class JavaPhone implements AutoCloseable {
         private RTCDataChannel channel;
         private boolean answered;
         private volatile boolean closed;
+        /** False for a phone without a path to the host: no candidate is sent or applied. */
+        private final boolean exchangeCandidates;
 
-        Connection(String hostId) {
+        Connection(String hostId, boolean exchangeCandidates) {
             this.hostId = hostId;
+            this.exchangeCandidates = exchangeCandidates;
         }
 
+        /** Offers, then waits until the channel is open; returns milliseconds from the offer to the open channel. */
         long open() throws Exception {
+            long offered = offer();
+            long opened = await(channelOpened, "the data channel to open (offer " + connectionId + ")");
+            return TimeUnit.NANOSECONDS.toMillis(opened - offered);
+        }
+
+        /** Signs in and sends the offer; returns when it was made ({@link System#nanoTime()}). */
+        long offer() throws Exception {
             String token = IdProof.sign(key, origin(), Instant.now().getEpochSecond(), IdProof.newNonce(RANDOM))
                     .token();
             URI uri = URI.create("wss://127.0.0.1:" + host.httpsPort + "/peerjs?key=peerjs&id=" + id + "&token="
@@ -559,7 +584,9 @@ public final class JavaPhone implements AutoCloseable {
                     @Override
                     public void onIceCandidate(RTCIceCandidate candidate) {
                         // peerjs trickles every candidate at once.
-                        events.execute(() -> sendCandidate(candidate));
+                        if (exchangeCandidates) {
+                            events.execute(() -> sendCandidate(candidate));
+                        }
                     }
                 });
                 RTCDataChannelInit init = new RTCDataChannelInit();
@@ -598,8 +625,7 @@ public final class JavaPhone implements AutoCloseable {
                     }
                 });
             }
-            long opened = await(channelOpened, "the data channel to open (offer " + connectionId + ")");
-            return TimeUnit.NANOSECONDS.toMillis(opened - offered);
+            return offered;
         }
 
         private synchronized void applyOffer(RTCSessionDescription offer) {
@@ -694,7 +720,7 @@ public final class JavaPhone implements AutoCloseable {
                             payload.getJsonObject("sdp").getString("sdp")), whenSet(this::answered));
                 }
                 case "CANDIDATE" -> {
-                    if (closed) {
+                    if (closed || !exchangeCandidates) {
                         return;
                     }
                     JsonObject candidate = message.getJsonObject("payload").getJsonObject("candidate");

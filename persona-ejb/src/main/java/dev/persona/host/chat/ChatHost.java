@@ -18,12 +18,13 @@ import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
 import dev.persona.host.identity.PersonaKeyRotated;
 import dev.persona.host.peer.HostPeerService;
+import dev.persona.host.peer.SessionClosed;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
-import dev.persona.llama.LlamaConnection;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.Reminders;
 import dev.persona.host.tools.TurnTools;
+import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.SlotStatus;
@@ -133,6 +134,7 @@ public class ChatHost {
     private TurnScheduler scheduler;
     private volatile ContextBudget budget;
     private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ConnectionFailures connectionFailures = new ConnectionFailures();
     private final List<PeerConnection> registrations = new ArrayList<>();
 
     @PostConstruct
@@ -218,8 +220,14 @@ public class ChatHost {
         sessions.stream().filter(s -> due.deviceId().equals(s.deviceId())).forEach(s -> s.remind(due));
     }
 
-    void closed(PhoneSession session) {
+    void closed(PhoneSession session, SessionClosed closed) {
         sessions.remove(session);
+        connectionFailures.record(session.phoneId(), closed, Instant.now());
+    }
+
+    /** The last phones that could not connect, for the console. */
+    public ConnectionFailures connectionFailures() {
+        return connectionFailures;
     }
 
     /**

@@ -102,7 +102,7 @@ final class PhoneSession implements PeerSessionListener {
         if (running != null) {
             running.stop(false);
         }
-        host.closed(this);
+        host.closed(this, closed);
     }
 
     private void handshake(String type, JsonObject message) {

@@ -10,17 +10,19 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.persona.host.chat.ChatHost;
+import dev.persona.host.chat.ConnectionFailures;
 import dev.persona.host.chat.LiveSessions;
 import dev.persona.host.devices.Device;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
+import dev.persona.host.peer.SessionClosed;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
 
-/** Devices (pending, approved, revoked) and the phones connected now. */
+/** Devices (pending, approved, revoked), the phones connected now, and the ones that could not connect lately. */
 @Named
 @ViewScoped
 public class DevicesView implements Serializable {
@@ -39,6 +41,7 @@ public class DevicesView implements Serializable {
     private List<DeviceRow> pending;
     private List<DeviceRow> known;
     private List<SessionRow> sessions;
+    private List<ConnectionFailureRow> connectionFailures;
 
     @PostConstruct
     void load() {
@@ -49,12 +52,14 @@ public class DevicesView implements Serializable {
         Set<UUID> connected = new HashSet<>();
         live.forEach(s -> connected.add(s.deviceId()));
         Map<UUID, String> deviceNames = new HashMap<>();
+        Map<String, String> namesByKeyId = new HashMap<>();
         Map<UUID, String> personaNames = new HashMap<>();
         for (Persona persona : identities.personas()) {
             personaNames.put(persona.id(), persona.name());
             for (Device device : devices.devices(persona.id())) {
                 DeviceRow row = new DeviceRow(device, persona.name(), connected.contains(device.id()));
                 deviceNames.put(device.id(), device.displayName());
+                namesByKeyId.put(row.getKeyId(), device.displayName());
                 (row.getStatus().equals("pending") ? pending : known).add(row);
             }
         }
@@ -63,6 +68,14 @@ public class DevicesView implements Serializable {
                     "(unknown)");
             sessions.add(new SessionRow(session.phoneId(), device, personaNames.getOrDefault(session.personaId(), "?"),
                     session.deviceId() == null ? "connecting" : "connected", session.request(), session.tokens()));
+        }
+        connectionFailures = new ArrayList<>();
+        for (ConnectionFailures.Failure failure : chat.connectionFailures().list()) {
+            String phone = namesByKeyId.getOrDefault(failure.phoneId(), failure.phoneId().length() > 12
+                    ? failure.phoneId().substring(0, 12) + "…" : failure.phoneId());
+            connectionFailures.add(new ConnectionFailureRow(failure.at(), phone,
+                    failure.reason() == SessionClosed.Reason.UNREACHABLE ? "No peer-to-peer path"
+                            : "Connection offer not usable", failure.detail()));
         }
     }
 
@@ -81,6 +94,11 @@ public class DevicesView implements Serializable {
 
     public List<SessionRow> getSessions() {
         return sessions;
+    }
+
+    /** Phones that could not connect lately, newest first. */
+    public List<ConnectionFailureRow> getConnectionFailures() {
+        return connectionFailures;
     }
 
     public int getRunningTurns() {
