@@ -356,7 +356,10 @@ function showConversations(conversations) {
 function showConversation(conversation) {
   if (turn) return; // an answer is arriving: keep what is on screen
   $('messages').replaceChildren();
-  for (const m of conversation.messages) ui.bubble(m.role, m.text);
+  for (const m of conversation.messages) {
+    const bubble = ui.bubble(m.role, m.text);
+    for (const call of m.tools ?? []) toolCards.recorded(bubble.body, call);
+  }
   $('empty').hidden = conversation.messages.length > 0;
 }
 

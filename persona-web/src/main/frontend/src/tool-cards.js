@@ -37,29 +37,42 @@ export class ToolCards {
 
   /** A `tool` message: a new card above the answer `body` (the answer's text element). */
   call(body, message) {
-    const item = this.document.createElement('li');
-    item.className = 'tool';
-    item.dataset.outcome = 'running';
-    const details = this.document.createElement('details');
-    const title = this.document.createElement('summary');
-    title.textContent = summary(message);
-    const args = this.document.createElement('pre');
-    args.textContent = prettyArguments(message.arguments);
-    details.append(title, args);
-    item.append(details);
-    body.closest('li').before(item);
-    this.cards.set(message.call, { item, title, details, message });
+    this.cards.set(message.call, { ...this.#card(body, message), message });
   }
 
   /** A `tool-result` message: the card's outcome and result. */
   result(message) {
     const card = this.cards.get(message.call);
     if (!card) return;
-    card.item.dataset.outcome = message.outcome;
-    card.title.textContent = summary(card.message, message);
-    const text = this.document.createElement('pre');
-    text.textContent = message.text;
-    card.details.append(text);
     this.cards.delete(message.call);
+    this.#finish(card, card.message, message);
+  }
+
+  /** A call kept in the history (`tools` of an answer): a finished card above the answer `body`. */
+  recorded(body, call) {
+    this.#finish(this.#card(body, call), call, call);
+  }
+
+  #card(body, call) {
+    const item = this.document.createElement('li');
+    item.className = 'tool';
+    item.dataset.outcome = 'running';
+    const details = this.document.createElement('details');
+    const title = this.document.createElement('summary');
+    title.textContent = summary(call);
+    const args = this.document.createElement('pre');
+    args.textContent = prettyArguments(call.arguments);
+    details.append(title, args);
+    item.append(details);
+    body.closest('li').before(item);
+    return { item, title, details };
+  }
+
+  #finish(card, call, result) {
+    card.item.dataset.outcome = result.outcome;
+    card.title.textContent = summary(call, result);
+    const text = this.document.createElement('pre');
+    text.textContent = result.text;
+    card.details.append(text);
   }
 }

@@ -236,6 +236,11 @@ class ConsoleIT {
         owner.executeScript("document.getElementById('failures').scrollIntoView()");
         screenshot(owner, "console-7a-could-not-connect");
         lost.disconnect();
+        // The dashboard points to it.
+        owner.get(console);
+        WebElement notice = waitFor(owner, PAGE).until(d -> d.findElement(By.cssSelector("[id$='failures-notice']")));
+        assertTrue(notice.getText().startsWith("1 phone(s) could not connect to this host in the last hour"),
+                notice.getText());
     }
 
     @Test

@@ -78,6 +78,25 @@ class ToolCardsIT {
         String answer = phone.text(phone.lastAnswer());
         assertTrue(answer.startsWith("The tool answered: wrote 14 bytes to 'notes/shopping.txt'"), answer);
         phone.screenshot("tools-2-note");
+
+        // The cards belong to the conversation's history: after a reload they stand above their answers again.
+        phone.driver.navigate().refresh();
+        phone.awaitState("ready", Duration.ofSeconds(60));
+        new WebDriverWait(phone.driver, ANSWER).until(d -> cards().size() == 2);
+        List<String> kinds = phone.driver.findElements(By.cssSelector("#messages > li")).stream()
+                .map(item -> item.getAttribute("class").split(" ")[0]).toList();
+        assertEquals(List.of("user", "tool", "assistant", "user", "tool", "assistant"), kinds);
+        WebElement kept = cards().get(0);
+        assertEquals("ok", kept.getAttribute("data-outcome"));
+        assertTrue(kept.findElement(By.tagName("summary")).getText().matches("calculate · ok · \\d+ ms"),
+                kept.findElement(By.tagName("summary")).getText());
+        kept.findElement(By.tagName("summary")).click();
+        assertEquals("{\n  \"expression\": \"2+3*4\"\n}", kept.findElements(By.tagName("pre")).get(0).getText());
+        assertEquals("14", kept.findElements(By.tagName("pre")).get(1).getText());
+        assertTrue(cards().get(1).findElement(By.tagName("summary")).getText().startsWith("write_file · ok"));
+        assertEquals("The tool answered: 14", phone.text(phone.driver.findElements(
+                By.cssSelector("#messages > li.assistant")).get(0)));
+        phone.screenshot("tools-3-history");
     }
 
     /** Sends the question and waits until the answer is done and {@code cards} tool calls have their outcome. */

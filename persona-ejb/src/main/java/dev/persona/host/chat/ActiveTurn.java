@@ -115,7 +115,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 lastFlush = started;
                 stream = host.turnTools().stream(host.llama(),
                         ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
-                        new ToolContext(persona.id(), session.deviceId()), this, new ToolCardSender(session::send, id));
+                        new ToolContext(persona.id(), session.deviceId(), conversation), this,
+                        new ToolCardSender(session::send, id));
             }
         } catch (LlamaException e) {
             onError(e);

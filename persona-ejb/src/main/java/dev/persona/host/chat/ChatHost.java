@@ -21,8 +21,10 @@ import dev.persona.host.peer.HostPeerService;
 import dev.persona.host.peer.SessionClosed;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
+import dev.persona.host.tools.PersonaTools;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.Reminders;
+import dev.persona.host.tools.ToolCallView;
 import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
@@ -102,6 +104,9 @@ public class ChatHost {
 
     @EJB
     private Reminders reminders;
+
+    @EJB
+    private PersonaTools personaTools;
 
     @Inject
     @ConfigProperty(name = "persona.chat.slots", defaultValue = "4")
@@ -223,6 +228,11 @@ public class ChatHost {
     void closed(PhoneSession session, SessionClosed closed) {
         sessions.remove(session);
         connectionFailures.record(session.phoneId(), closed, Instant.now());
+    }
+
+    /** The tool calls made in a conversation's turns, oldest first (for its history). */
+    List<ToolCallView> toolCallsIn(UUID conversation) {
+        return personaTools.callsIn(conversation);
     }
 
     /** The last phones that could not connect, for the console. */

@@ -16,9 +16,13 @@ import dev.persona.host.peer.PeerSessionListener;
 import dev.persona.host.peer.SessionClosed;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.ReminderMessage;
+import dev.persona.host.tools.ToolCallView;
+import dev.persona.host.tools.ToolCardSender;
+import dev.persona.llama.ChatRole;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 
 /**
  * One phone's data channel as the chat sees it: the handshake, then the admission decision, then the phone's turns,
@@ -282,10 +286,29 @@ final class PhoneSession implements PeerSessionListener {
         }
         Conversation conversation = guarded(() -> host.conversations().conversation(conversationId, deviceId));
         List<StoredMessage> messages = host.conversations().messages(conversationId, deviceId);
+        List<ToolCallView> calls = host.toolCallsIn(conversationId);
         JsonArrayBuilder list = Json.createArrayBuilder();
+        Instant previous = Instant.MIN;
         for (StoredMessage m : messages) {
-            list.add(Json.createObjectBuilder().add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
-                    .add("text", m.text()).add("at", m.createdAt().toString()));
+            JsonObjectBuilder entry = Json.createObjectBuilder()
+                    .add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
+                    .add("text", m.text()).add("at", m.createdAt().toString());
+            if (m.role() == ChatRole.ASSISTANT) {
+                // The calls of an answer were made after the message before it and before it was stored.
+                JsonArrayBuilder tools = Json.createArrayBuilder();
+                int count = 0;
+                for (ToolCallView call : calls) {
+                    if (call.calledAt().isAfter(previous) && !call.calledAt().isAfter(m.createdAt())) {
+                        tools.add(ToolCardSender.historyCard(call));
+                        count++;
+                    }
+                }
+                if (count > 0) {
+                    entry.add("tools", tools);
+                }
+            }
+            list.add(entry);
+            previous = m.createdAt();
         }
         send(ChatMessages.message("history").add("conversation", Json.createObjectBuilder()
                 .add("id", conversation.id().toString()).add("title", conversation.title()).add("messages", list))

@@ -78,9 +78,17 @@ public class PersonaTools {
                 .stream().map(ToolCallRecord::view).toList();
     }
 
-    /** Keeps a call for the console. */
-    public void record(UUID persona, UUID device, ToolResult call) {
-        entityManager.persist(new ToolCallRecord(persona, device, Instant.now(), call));
+    /** Keeps a call for the console and for the history of its conversation. */
+    public void record(ToolContext context, ToolResult call) {
+        entityManager.persist(new ToolCallRecord(context, Instant.now(), call));
+    }
+
+    /** The calls made in a conversation's turns, oldest first. */
+    public List<ToolCallView> callsIn(UUID conversation) {
+        return entityManager.createQuery("select c from ToolCallRecord c where c.conversationId = :conversation "
+                        + "order by c.calledAt, c.id", ToolCallRecord.class)
+                .setParameter("conversation", conversation).getResultList()
+                .stream().map(ToolCallRecord::view).toList();
     }
 
     private List<ToolPermission> permissions(UUID persona) {

@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /** One tool call the model made, kept for the console: what was asked, how it ended, how long it took. */
 @Entity
-@Table(name = "tool_call", indexes = @Index(columnList = "persona_id, called_at"))
+@Table(name = "tool_call", indexes = {@Index(columnList = "persona_id, called_at"),
+        @Index(columnList = "conversation_id, called_at")})
 public class ToolCallRecord {
 
     /** Longest arguments and result text kept (the rest is cut off with a mark). */
@@ -26,6 +27,10 @@ public class ToolCallRecord {
 
     @Column(name = "device_id")
     private UUID deviceId;
+
+    /** The conversation of the turn; null for calls recorded before conversations kept their calls. */
+    @Column(name = "conversation_id")
+    private UUID conversationId;
 
     @Column(name = "called_at", nullable = false)
     private Instant calledAt;
@@ -48,9 +53,10 @@ public class ToolCallRecord {
     protected ToolCallRecord() {
     }
 
-    ToolCallRecord(UUID personaId, UUID deviceId, Instant calledAt, ToolResult call) {
-        this.personaId = personaId;
-        this.deviceId = deviceId;
+    ToolCallRecord(ToolContext context, Instant calledAt, ToolResult call) {
+        this.personaId = context.persona();
+        this.deviceId = context.device();
+        this.conversationId = context.conversation();
         this.calledAt = calledAt;
         this.tool = call.tool();
         this.arguments = cut(call.arguments());

@@ -1,7 +1,10 @@
 package dev.persona.host.tools;
 
+import java.util.Objects;
+
 import dev.persona.llama.ToolCall;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +39,17 @@ public final class ToolCardSender implements ToolLoop.Observer {
         phone.test(Json.createObjectBuilder().add("type", "tool-result").add("id", turnId).add("call", result.callId())
                 .add("name", result.tool()).add("outcome", result.outcome()).add("text", cut(result.text()))
                 .add("ms", result.durationMicros() / 1000).build().toString());
+    }
+
+    /**
+     * A recorded call as the history shows it on its answer: the fields of {@code tool} and {@code tool-result}
+     * together ({@code name}, {@code arguments}, {@code outcome}, {@code text}, {@code ms}).
+     */
+    public static JsonObject historyCard(ToolCallView call) {
+        return Json.createObjectBuilder().add("name", call.tool())
+                .add("arguments", cut(Objects.requireNonNullElse(call.arguments(), "")))
+                .add("outcome", call.outcome()).add("text", cut(Objects.requireNonNullElse(call.result(), "")))
+                .add("ms", call.durationMicros() / 1000).build();
     }
 
     private static String cut(String text) {

@@ -65,7 +65,7 @@ public class ToolExecutor {
         long started = System.nanoTime();
         ToolResult result = execute(context, call, started);
         try {
-            personaTools.record(context.persona(), context.device(), result);
+            personaTools.record(context, result);
         } catch (RuntimeException e) {
             LOG.warning(() -> "Tool call " + call.name() + " could not be recorded for the console: " + e);
         }

@@ -1,6 +1,8 @@
 package dev.persona.web.console;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.persona.host.chat.ChatHost;
+import dev.persona.host.chat.ConnectionFailures;
 import dev.persona.host.signaling.SignalingHost;
 import dev.persona.llama.BackendStatus;
 import dev.persona.llama.LlamaConnection;
@@ -95,6 +98,12 @@ public class HostStatusView {
 
     public int getRunningTurns() {
         return chat.liveSessions().runningTurns();
+    }
+
+    /** Phones that could not connect in the last hour (the dashboard points to the devices page for them). */
+    public List<ConnectionFailures.Failure> getRecentConnectionFailures() {
+        Instant since = Instant.now().minus(Duration.ofHours(1));
+        return chat.connectionFailures().list().stream().filter(failure -> failure.at().isAfter(since)).toList();
     }
 
     public int getSignalingPeers() {
