@@ -48,8 +48,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The owner's console in headless Chromium against the real host: the login (generated password from the log,
  * wrong password, Elytron's lockout), the dashboard, a fresh invite whose QR image decodes to the phone URL, a Java
  * phone that waits for approval, is approved and then revoked from the console, a running answer ended from the
- * console, the tiny model chosen and the pool seen ready, the password changed. Runs in the loopback namespace (the
- * Java phone speaks WebRTC). Screenshots of each page go to target/screenshots/console-*.png.
+ * console, the tiny model chosen and the pool seen ready (and still chosen after a restart of the host), the password
+ * changed. Runs in the loopback namespace (the Java phone speaks WebRTC). Screenshots of each page go to
+ * target/screenshots/console-*.png.
  */
 @Tag("loopback-network")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -478,6 +479,23 @@ class ConsoleIT {
                 && !d.findElement(By.id("invite-url")).getText().equals(before));
         String url = owner.findElement(By.id("invite-url")).getText();
         return url.substring(url.indexOf("&invite=") + 8);
+    }
+
+    @Test
+    @Order(12)
+    void theChosenPoolOutlastsARestartThoughTheLauncherWouldNowPickAnotherModel() throws Exception {
+        // Order 7 chose persona-tiny.gguf with 2 slots and added uploaded-tiny.gguf and linked-tiny.gguf, one of
+        // which the launcher would take as its default model now; the owner's choice must still win.
+        host.stop();
+        host.start();
+        List<String> log = Files.readAllLines(host.dataDirectory.resolve("logs/server.log"));
+        List<String> chosen = log.stream()
+                .filter(line -> line.contains("Starting the llama-server pool chosen in the console")).toList();
+        assertEquals(1, chosen.size(), "the restart, not the first start, runs a chosen pool: " + chosen);
+        assertTrue(chosen.get(0).contains("modelFile=" + host.dataDirectory.resolve("models/persona-tiny.gguf"))
+                && chosen.get(0).contains("parallelSlots=2"), chosen.get(0));
+        assertTrue(log.stream().noneMatch(line -> line.contains("configuration changed since a pool was chosen")),
+                host.serverLogTail());
     }
 
     private static JavaPhone phone(String name) throws Exception {
