@@ -66,6 +66,8 @@ class ConsoleIT {
     private static ChromeDriver owner;
     private static final List<ChromeDriver> browsers = new ArrayList<>();
     private static final List<JavaPhone> phones = new ArrayList<>();
+    /** The phone approved in {@link #aRunningAnswerIsEndedFromTheConsole}. */
+    private static JavaPhone talker;
 
     @BeforeAll
     static void startHost() throws Exception {
@@ -251,6 +253,7 @@ class ConsoleIT {
         awaitElement(owner, "invite-card");
         String invite = mintInvite();
         JavaPhone phone = phone("talker");
+        talker = phone;
         phone.connect(hostId);
         assertEquals("waiting", phone.handshake(hostId, invite).type());
         owner.get(console + "devices.xhtml");
@@ -341,6 +344,17 @@ class ConsoleIT {
         waitFor(owner, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("dash:live")).getText()
                 .contains("0 busy · 2 free"));
         assertTrue(states.get(states.size() - 1).equals("ready"), "states seen: " + states);
+
+        // The chat follows the new pool: a phone is told the longest text that fits one of 2 slots of 131 072 tokens
+        // now ((131 072 - 30 000 answer tokens - the system prompt) x 3 characters), not one of the 4 slots of
+        // 65 536 the host was started with (about 106 000 characters).
+        talker.connect(hostId);
+        JavaPhone.Received admitted = talker.handshake(hostId, null);
+        assertEquals("admitted", admitted.type(), admitted.toString());
+        int maxText = admitted.message().getInt("maxText");
+        assertTrue(maxText > 300_000 && maxText < 3 * (131_072 - 30_000), admitted.toString());
+        assertEquals("persona-tiny", admitted.message().getString("model"));
+        talker.disconnect();
     }
 
     @Test

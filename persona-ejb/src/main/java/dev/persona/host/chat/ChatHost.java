@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -29,6 +30,7 @@ import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
 import dev.persona.llama.SlotStatus;
 import dev.persona.signaling.identity.KeyId;
 import dev.persona.signaling.registry.Disconnect;
@@ -137,7 +139,7 @@ public class ChatHost {
     private String modelFile;
 
     private TurnScheduler scheduler;
-    private volatile ContextBudget budget;
+    private volatile KnownBudget budget;
     private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
     private final ConnectionFailures connectionFailures = new ConnectionFailures();
     private final List<PeerConnection> registrations = new ArrayList<>();
@@ -241,16 +243,37 @@ public class ChatHost {
     }
 
     /**
-     * The slot context a turn may use: {@code -c} / {@code -np} of the connector's settings, or, with
-     * {@code -c 0} (the model's own context), what llama-server reports for its slots.
+     * The slot context a turn may use: {@code -c} / {@code -np} of the pool as it runs now (the configuration
+     * with external servers only), or, with {@code -c 0} (the model's own context), what llama-server reports for
+     * its slots.
      */
     ContextBudget budget() {
-        ContextBudget known = budget;
-        if (known == null) {
-            known = contextSize > 0 ? ContextBudget.of(contextSize, parallelSlots, maxTokens) : reportedBudget();
+        PoolSettings pool = currentPool();
+        KnownBudget known = budget;
+        if (known == null || !Objects.equals(known.pool(), pool)) {
+            int context = pool != null ? pool.contextSize() : contextSize;
+            int slotsPerProcess = pool != null ? pool.parallelSlots() : parallelSlots;
+            known = new KnownBudget(pool, context > 0 ? ContextBudget.of(context, slotsPerProcess, maxTokens)
+                    : reportedBudget());
             budget = known;
         }
-        return known;
+        return known.budget();
+    }
+
+    /** A budget and the pool it was worked out for: a pool restarted with other sizes gets a new one. */
+    private record KnownBudget(PoolSettings pool, ContextBudget budget) {
+    }
+
+    /**
+     * The local pool's model and sizes as they are now (the console may have changed them since the start), or
+     * null when the connector has none (external servers only): then the configuration says.
+     */
+    private PoolSettings currentPool() {
+        try (LlamaConnection connection = llama.getConnection()) {
+            return connection.poolSettings();
+        } catch (LlamaException | RuntimeException noLocalPool) {
+            return null;
+        }
     }
 
     private ContextBudget reportedBudget() {
@@ -265,7 +288,10 @@ public class ChatHost {
     }
 
     String modelName() {
-        String file = modelFile.isBlank() ? "unknown" : Path.of(modelFile).getFileName().toString();
+        PoolSettings pool = currentPool();
+        String model = pool != null && pool.modelFile() != null && !pool.modelFile().isBlank() ? pool.modelFile()
+                : modelFile;
+        String file = model.isBlank() ? "unknown" : Path.of(model).getFileName().toString();
         return file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
     }
 
