@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * away mid-answer frees its slot at once; a turn beyond a full line hears busy and leaves nothing stored; three
  * phones on two slots are served in fair order with the documented queue positions; a handshake proof replayed on a
  * new channel is refused; after a key rotation's grace period the old key id is refused with
- * {@code unknown-host-key} and the new one admits the paired phone.
+ * {@code unknown-host-key} and the new one admits the paired phone; a turn llama-server finds longer than its
+ * slot gets {@code too-long} and the next turn is answered.
  *
  * <p>Pairing needs one invite per phone: the first is the one the host prints at start, the others the owner mints
  * ({@link OwnerDesk}). The host restarts when a test needs another number of slots (the paired phones stay
@@ -480,6 +481,34 @@ class PhoneProtocolIT {
         assertTrue(phone.closedByHost(REPLY), "the host closes the channel after the refusal");
         phone.disconnect();
         phone.connectAndAdmit(hostId);
+        historyWorks(phone);
+    }
+
+    @Test
+    @Order(7)
+    void aTurnLlamaServerFindsLongerThanItsSlotGetsTooLongAndTheSessionGoesOn() throws Exception {
+        // The host plans with slots of 16 384 / 4 = 4 096 tokens. llama-server caps a slot at the context the model
+        // says it was trained for, so overriding that to 512 makes it refuse a prompt the host's estimate took for
+        // fitting: the fallback of docs/protocol.md section 6, with llama-server's own refusal.
+        host.with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--override-kv llama.context_length=int:512");
+        restart(Math.max(slots, 1));
+        JavaPhone phone = paired.get(0);
+        phone.connect(hostId);
+        Received admitted = phone.handshake(hostId, null);
+        assertEquals("admitted", admitted.type(), admitted.toString());
+        String text = "hello ".repeat(600).strip();
+        assertTrue(text.length() < admitted.message().getInt("maxText"), "the host takes the text: " + admitted);
+        phone.chat("overflow", null, text);
+        List<Received> upToError = phone.until(m -> "error".equals(m.type()), REPLY);
+        Received tooLong = upToError.get(upToError.size() - 1);
+        assertEquals("too-long", tooLong.message().getString("code"), upToError.toString());
+        assertEquals("overflow", tooLong.message().getString("id"), tooLong.toString());
+        assertTrue(tooLong.message().getString("message").contains("do not fit the model's context"),
+                tooLong.toString());
+        // The slot is free again and a short turn is answered.
+        phone.chat("short", null, "Hi.");
+        phone.expect("accepted", REPLY);
+        phone.until(m -> "done".equals(m.type()), REPLY);
         historyWorks(phone);
     }
 
