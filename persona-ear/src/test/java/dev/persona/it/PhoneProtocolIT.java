@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * away mid-answer frees its slot at once; a turn beyond a full line hears busy and leaves nothing stored; three
  * phones on two slots are served in fair order with the documented queue positions; a handshake proof replayed on a
  * new channel is refused; after a key rotation's grace period the old key id is refused with
- * {@code unknown-host-key} and the new one admits the paired phone; a turn llama-server finds longer than its
- * slot gets {@code too-long} and the next turn is answered.
+ * {@code unknown-host-key} and the new one admits the paired phone; with {@code -c 0} the host plans with the slot
+ * context llama-server reports; a turn llama-server finds longer than its slot gets {@code too-long} and the next
+ * turn is answered.
  *
  * <p>Pairing needs one invite per phone: the first is the one the host prints at start, the others the owner mints
  * ({@link OwnerDesk}). The host restarts when a test needs another number of slots (the paired phones stay
@@ -486,11 +487,33 @@ class PhoneProtocolIT {
 
     @Test
     @Order(7)
+    void withTheModelsOwnContextTheHostPlansWithTheSlotsLlamaServerReports() throws Exception {
+        // -c 0: llama-server gives each of its slots the model's trained context (131 072 tokens for the tiny
+        // model: it reports n_ctx_slot = 131072 with 4 slots); the host cannot know that from its settings, so it
+        // asks /slots. The answer keeps 3 000 of them (persona.chat.max.tokens), the prompt the rest.
+        host.with("PERSONA_LLAMA_CONTEXT_SIZE", "0");
+        restart(Math.max(slots, 1));
+        JavaPhone phone = paired.get(0);
+        phone.connect(hostId);
+        Received admitted = phone.handshake(hostId, null);
+        assertEquals("admitted", admitted.type(), admitted.toString());
+        int maxText = admitted.message().getInt("maxText");
+        measure("maxText with -c 0 (the tiny model's 131072 tokens in each of 4 llama-server slots) and "
+                + MAX_TOKENS + " max tokens: " + maxText + " characters");
+        assertTrue(maxText > 3 * (131_072 - 3_000 - 200) && maxText < 3 * (131_072 - 3_000), admitted.toString());
+        phone.chat("own-context", null, "Hi.");
+        phone.expect("accepted", REPLY);
+        phone.until(m -> "done".equals(m.type()), REPLY);
+    }
+
+    @Test
+    @Order(8)
     void aTurnLlamaServerFindsLongerThanItsSlotGetsTooLongAndTheSessionGoesOn() throws Exception {
         // The host plans with slots of 16 384 / 4 = 4 096 tokens. llama-server caps a slot at the context the model
         // says it was trained for, so overriding that to 512 makes it refuse a prompt the host's estimate took for
         // fitting: the fallback of docs/protocol.md section 6, with llama-server's own refusal.
-        host.with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--override-kv llama.context_length=int:512");
+        host.with("PERSONA_LLAMA_CONTEXT_SIZE", "16384")
+                .with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--override-kv llama.context_length=int:512");
         restart(Math.max(slots, 1));
         JavaPhone phone = paired.get(0);
         phone.connect(hostId);
