@@ -27,24 +27,39 @@ final class HeadlessChromium {
     }
 
     /**
-     * A fresh browser with its own profile. {@code mediaOrigin} gets the microphone permission, without which
-     * Chromium hides local addresses from WebRTC and gathers no loopback candidates.
+     * A fresh browser with its own profile and an 800 x 600 window. {@code mediaOrigin} gets the microphone
+     * permission, without which Chromium hides local addresses from WebRTC and gathers no loopback candidates.
      */
     static ChromeDriver start(PersonaHost host, String profile, String mediaOrigin) throws Exception {
+        return start(host, profile, 800, 600, mediaOrigin);
+    }
+
+    /**
+     * A fresh browser with its own profile and a window of {@code width} x {@code height}, trusting the host's
+     * server certificate. With a {@code mediaOrigin} it can make WebRTC connections over loopback (that origin
+     * gets the microphone permission, without which Chromium hides local addresses from WebRTC); with null it is
+     * a plain browser (the console's).
+     */
+    static ChromeDriver start(PersonaHost host, String profile, int width, int height, String mediaOrigin)
+            throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=800,600",
+                "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
                 "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
-                "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
                 "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
+        if (mediaOrigin != null) {
+            options.addArguments("--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream");
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", mediaOrigin,
-                "permissions", List.of("audioCapture")));
+        if (mediaOrigin != null) {
+            driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", mediaOrigin,
+                    "permissions", List.of("audioCapture")));
+        }
         return driver;
     }
 

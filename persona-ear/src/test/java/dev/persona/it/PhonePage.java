@@ -13,8 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,20 +31,7 @@ public final class PhonePage implements AutoCloseable {
     public PhonePage(PersonaHost host, String profile) throws Exception {
         this.host = host;
         this.downloads = Files.createTempDirectory("persona-downloads-" + profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=420,860",
-                "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
-                "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                "--ignore-certificate-errors-spki-list=" + HeadlessChromium.serverKeyHash(host));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
-        driver = new ChromeDriver(service, options);
-        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin(),
-                "permissions", List.of("audioCapture")));
+        driver = HeadlessChromium.start(host, profile, 420, 860, origin());
         driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
                 "downloadPath", downloads.toString()));
         Files.createDirectories(SCREENSHOTS);
