@@ -3,6 +3,7 @@ package dev.persona.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,14 +13,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The phone page shows tool calls as cards: headless Chromium ({@link PhonePage}) pairs with a host whose model
  * server is the {@link ToolCallingBackend} fixture, asks for a calculation and a note, and sees a collapsible card
- * per call (name, outcome, time; arguments and result inside) above the answer that carries the result.
- * Screenshots go to target/screenshots (tools-*.png).
+ * per call (name, outcome, time; arguments and result inside) above the answer that carries the result, and again
+ * after a reload; the owner then sees both calls on the console's Tools page. Screenshots go to target/screenshots
+ * (tools-*.png, console-16-tool-calls.png).
  */
 @Tag("loopback-network")
 class ToolCardsIT {
@@ -97,6 +101,32 @@ class ToolCardsIT {
         assertEquals("The tool answered: 14", phone.text(phone.driver.findElements(
                 By.cssSelector("#messages > li.assistant")).get(0)));
         phone.screenshot("tools-3-history");
+
+        // The owner sees both calls on the console's Tools page: arguments, outcome, result and duration.
+        Matcher password = Pattern.compile("Console login \\(shown only this once\\): user 'admin', password "
+                + "'([a-z2-9-]{23})'").matcher(Files.readString(host.dataDirectory.resolve("logs/server.log")));
+        assertTrue(password.find(), "the first start logs the console password");
+        ChromeDriver owner = HeadlessChromium.start(host, "tool-cards-owner", 1366, 1000, null);
+        try {
+            owner.get("https://127.0.0.1:" + host.httpsPort + "/console/tools.xhtml");
+            new WebDriverWait(owner, ANSWER).until(d -> !d.findElements(By.id("j_password")).isEmpty());
+            owner.findElement(By.id("j_password")).sendKeys(password.group(1));
+            owner.findElement(By.id("sign-in")).click();
+            new WebDriverWait(owner, ANSWER).until(d -> d.findElements(By.cssSelector(".tool-call-row")).size() == 2);
+            List<WebElement> rows = owner.findElements(By.cssSelector(".tool-call-row"));
+            String newest = rows.get(0).getText();
+            String oldest = rows.get(1).getText();
+            assertTrue(newest.contains("write_file") && newest.contains("notes/shopping.txt")
+                    && newest.contains("wrote 14 bytes"), newest);
+            assertTrue(oldest.contains("calculate") && oldest.contains("2+3*4") && oldest.contains("14")
+                    && oldest.matches("(?s).*\\d+(\\.\\d)? ms.*"), oldest);
+            for (WebElement row : rows) {
+                assertEquals("ok", row.findElement(By.cssSelector(".badge")).getText().toLowerCase(), row.getText());
+            }
+            Files.write(Path.of("target/screenshots/console-16-tool-calls.png"), owner.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            owner.quit();
+        }
     }
 
     /** Sends the question and waits until the answer is done and {@code cards} tool calls have their outcome. */
