@@ -54,11 +54,13 @@ class ToolCardsIT {
     void toolCallsShowAsCardsAboveTheAnswer() throws Exception {
         backend = new ToolCallingBackend();
         host = new PersonaHost(Path.of("target/it-data/tool-cards").toAbsolutePath())
-                .with("PERSONA_LLAMA_BACKEND_URLS", backend.url());
+                .with("PERSONA_LLAMA_BACKEND_URLS", backend.url()).with("PERSONA_TOOLS_TIMEOUT_MS", "4000");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
                 .matcher(host.start().output());
         assertTrue(url.find(), "the launcher prints the pairing URL");
+        assertTrue(Files.readString(host.dataDirectory.resolve("logs/server.log")).contains("Tool plugin calls may "
+                + "take 4000 ms, 64 MiB of memory, 8192 KiB of output"), "the plugin limits follow the settings");
         phone = new PhonePage(host, "tool-cards");
         phone.open(url.group(1));
         phone.awaitState("ready", Duration.ofSeconds(60));

@@ -8,6 +8,8 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.persona.host.config.SettingValues;
+
 /**
  * The host peer's settings, each checked when the record is made so that a bad value fails at once with its name
  * and accepted range. {@link #from} reads them by name (MicroProfile Config in the server, a map in tests);
@@ -58,8 +60,7 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
      * @throws IllegalArgumentException naming the setting, its value and what is accepted
      */
     public static HostPeerSettings from(Function<String, Optional<String>> source) {
-        Function<String, Optional<String>> text = name -> source.apply(name).map(String::strip)
-                .filter(value -> !value.isEmpty());
+        Function<String, Optional<String>> text = name -> SettingValues.text(source, name);
         String username = text.apply(ICE_USERNAME).orElse(null);
         String password = text.apply(ICE_PASSWORD).orElse(null);
         List<IceServer> iceServers = new ArrayList<>();
@@ -86,23 +87,12 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
                 (int) number(text, MAX_SESSIONS, 64));
     }
 
+    /** A number that the constructor then checks against its range. */
     private static long number(Function<String, Optional<String>> text, String name, long fallback) {
-        Optional<String> value = text.apply(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.get());
-        } catch (NumberFormatException notANumber) {
-            throw new IllegalArgumentException("Invalid value '" + value.get() + "' for " + name
-                    + ": expected a whole number.", notANumber);
-        }
+        return SettingValues.wholeNumber(text, name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     private static void requireRange(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException("Invalid value " + value + " for " + name + ": expected " + min
-                    + " to " + max + ".");
-        }
+        SettingValues.requireRange(name, value, min, max);
     }
 }

@@ -11,12 +11,15 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * The bundled plugins, compiled once in the background at start (a few seconds on a slow machine; the first tool
- * call waits for it), and the runner that runs their calls with the default limits.
+ * call waits for it), and the runner that runs their calls within the limits of the {@code persona.tools.*}
+ * settings ({@link ToolLimitsSettings}).
  */
 @Singleton
 @Startup
@@ -31,12 +34,19 @@ public class ToolBox {
     @Resource
     private ManagedScheduledExecutorService watchdogs;
 
+    @Inject
+    private Config config;
+
     private CompletableFuture<PluginCatalog> catalog;
     private PluginRunner runner;
 
     @PostConstruct
     void load() {
-        runner = new PluginRunner(watchdogs, PluginLimits.DEFAULT);
+        PluginLimits limits = ToolLimitsSettings.from(name -> config.getOptionalValue(name, String.class));
+        runner = new PluginRunner(watchdogs, limits);
+        LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
+                + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)
+                + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB.");
         long started = System.nanoTime();
         catalog = CompletableFuture.supplyAsync(PluginCatalog::bundled, executor);
         catalog.whenComplete((loaded, error) -> {
