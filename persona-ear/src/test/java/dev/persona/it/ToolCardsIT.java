@@ -54,13 +54,15 @@ class ToolCardsIT {
     void toolCallsShowAsCardsAboveTheAnswer() throws Exception {
         backend = new ToolCallingBackend();
         host = new PersonaHost(Path.of("target/it-data/tool-cards").toAbsolutePath())
-                .with("PERSONA_LLAMA_BACKEND_URLS", backend.url()).with("PERSONA_TOOLS_TIMEOUT_MS", "4000");
+                .with("PERSONA_LLAMA_BACKEND_URLS", backend.url()).with("PERSONA_TOOLS_TIMEOUT_MS", "4000")
+                .with("PERSONA_TOOLS_SYSTEM_INFO_FACTS", "time_zone,os");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
                 .matcher(host.start().output());
         assertTrue(url.find(), "the launcher prints the pairing URL");
         assertTrue(Files.readString(host.dataDirectory.resolve("logs/server.log")).contains("Tool plugin calls may "
-                + "take 4000 ms, 64 MiB of memory, 8192 KiB of output"), "the plugin limits follow the settings");
+                + "take 4000 ms, 64 MiB of memory, 8192 KiB of output; each persona's folder holds at most 64 MiB;"
+                + " system-info shares os, time_zone."), "the plugin limits and shared facts follow the settings");
         phone = new PhonePage(host, "tool-cards");
         phone.open(url.group(1));
         phone.awaitState("ready", Duration.ofSeconds(60));

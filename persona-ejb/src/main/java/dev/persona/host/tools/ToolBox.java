@@ -12,6 +12,8 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import java.util.Collections;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -39,14 +41,19 @@ public class ToolBox {
 
     private CompletableFuture<PluginCatalog> catalog;
     private PluginRunner runner;
+    private Set<String> systemInfoFacts;
 
     @PostConstruct
     void load() {
         PluginLimits limits = ToolLimitsSettings.from(name -> config.getOptionalValue(name, String.class));
+        systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(
+                name -> config.getOptionalValue(name, String.class)));
         runner = new PluginRunner(watchdogs, limits);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
                 + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)
-                + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB.");
+                + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB;"
+                + " system-info shares " + (systemInfoFacts.isEmpty() ? "nothing" : String.join(", ", systemInfoFacts))
+                + ".");
         long started = System.nanoTime();
         catalog = CompletableFuture.supplyAsync(PluginCatalog::bundled, executor);
         catalog.whenComplete((loaded, error) -> {
@@ -66,5 +73,10 @@ public class ToolBox {
 
     public PluginRunner runner() {
         return runner;
+    }
+
+    /** The facts about the host that system-info may tell the model ({@link SystemInfoFacts}). */
+    public Set<String> systemInfoFacts() {
+        return systemInfoFacts;
     }
 }

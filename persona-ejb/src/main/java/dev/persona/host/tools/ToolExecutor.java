@@ -10,7 +10,6 @@ import dev.persona.plugins.PluginResult;
 import dev.persona.plugins.ToolDeclaration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -105,17 +104,11 @@ public class ToolExecutor {
         return result(call, "ok", outcome.text(), started);
     }
 
-    /** What a plugin may read: the host facts for system-info, the owner's UTC offset for the scheduler. */
-    private static Map<String, String> environment(String plugin) {
+    /** What a plugin may read: the host facts the owner shares for system-info, the UTC offset for the scheduler. */
+    private Map<String, String> environment(String plugin) {
         int offsetMinutes = ZoneId.systemDefault().getRules().getOffset(Instant.now()).getTotalSeconds() / 60;
         if (plugin.equals("system-info")) {
-            Runtime runtime = Runtime.getRuntime();
-            return Map.of("PERSONA_INFO_OS", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                    "PERSONA_INFO_PROCESSORS", Integer.toString(runtime.availableProcessors()),
-                    "PERSONA_INFO_JAVA", System.getProperty("java.version"),
-                    "PERSONA_INFO_HOST_UPTIME_MINUTES",
-                    Long.toString(ManagementFactory.getRuntimeMXBean().getUptime() / 60_000),
-                    "PERSONA_INFO_TIME_ZONE", ZoneId.systemDefault().getId());
+            return SystemInfoFacts.environment(toolBox.systemInfoFacts());
         }
         if (plugin.equals("scheduler")) {
             return Map.of("PERSONA_UTC_OFFSET_MINUTES", Integer.toString(offsetMinutes));
