@@ -170,7 +170,8 @@ class ResourceAdapterTest {
     }
 
     @Test
-    void aPoolChosenWhileRunningOutlastsARestartUntilTheConfigurationChangesOrItsModelIsGone() throws Exception {
+    void aPoolChosenWhileRunningOutlastsARestartUntilTheConfigurationChangesOrItsModelIsGoneOrItsFileBreaks()
+            throws Exception {
         configureLocalPool();
         adapter.start(context);
         Path chosenModel = Files.copy(LlamaTestEnvironment.tinyModel(), data.resolve("chosen.gguf"));
@@ -218,6 +219,16 @@ class ResourceAdapterTest {
             restarted.stop();
         }
         assertFalse(Files.exists(data.resolve(SavedPoolSettings.FILE_NAME)));
+
+        // A file that does not read as a choice (cut short, edited by hand) is passed over: the configuration runs.
+        Files.writeString(data.resolve(SavedPoolSettings.FILE_NAME), "configured.modelFile=" + chosenModel + "\n");
+        restarted = restartedAdapter(this::configureLocalPool);
+        try (LlamaConnection connection = connectionFactory(restarted).getConnection()) {
+            assertEquals(new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 1024, 1, "auto", 2),
+                    connection.poolSettings());
+        } finally {
+            restarted.stop();
+        }
     }
 
     /** A new adapter configured by {@code configure} (which sets up {@link #adapter}; its settings are copied). */

@@ -288,27 +288,23 @@ final class PhoneSession implements PeerSessionListener {
         List<StoredMessage> messages = host.conversations().messages(conversationId, deviceId);
         List<ToolCallView> calls = host.toolCallsIn(conversationId);
         JsonArrayBuilder list = Json.createArrayBuilder();
-        Instant previous = Instant.MIN;
+        int nextCall = 0;
         for (StoredMessage m : messages) {
             JsonObjectBuilder entry = Json.createObjectBuilder()
                     .add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
                     .add("text", m.text()).add("at", m.createdAt().toString());
-            if (m.role() == ChatRole.ASSISTANT) {
-                // The calls of an answer were made after the message before it and before it was stored.
+            // Both lists are oldest first: the calls of an answer are those made after the message before it and
+            // before it was stored; calls before a user message belong to a turn that stored no answer.
+            int first = nextCall;
+            while (nextCall < calls.size() && !calls.get(nextCall).calledAt().isAfter(m.createdAt())) {
+                nextCall++;
+            }
+            if (m.role() == ChatRole.ASSISTANT && nextCall > first) {
                 JsonArrayBuilder tools = Json.createArrayBuilder();
-                int count = 0;
-                for (ToolCallView call : calls) {
-                    if (call.calledAt().isAfter(previous) && !call.calledAt().isAfter(m.createdAt())) {
-                        tools.add(ToolCardSender.historyCard(call));
-                        count++;
-                    }
-                }
-                if (count > 0) {
-                    entry.add("tools", tools);
-                }
+                calls.subList(first, nextCall).forEach(call -> tools.add(ToolCardSender.historyCard(call)));
+                entry.add("tools", tools);
             }
             list.add(entry);
-            previous = m.createdAt();
         }
         send(ChatMessages.message("history").add("conversation", Json.createObjectBuilder()
                 .add("id", conversation.id().toString()).add("title", conversation.title()).add("messages", list))

@@ -44,9 +44,9 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
                     + ": expected two ports from 1024 to 65535, the lower first, like 50000-50100; or nothing for "
                     + "any port.");
         }
-        requireRange(CONNECT_TIMEOUT_MS, connectTimeout.toMillis(), 1000, 300_000);
-        requireRange(MAX_MESSAGE_BYTES, maxMessageBytes, 16 * 1024, 256 * 1024 * 1024);
-        requireRange(MAX_SESSIONS, maxSessions, 1, 10_000);
+        SettingValues.requireRange(CONNECT_TIMEOUT_MS, connectTimeout.toMillis(), 1000, 300_000);
+        SettingValues.requireRange(MAX_MESSAGE_BYTES, maxMessageBytes, 16 * 1024, 256 * 1024 * 1024);
+        SettingValues.requireRange(MAX_SESSIONS, maxSessions, 1, 10_000);
     }
 
     /** Every setting at its default. */
@@ -90,9 +90,5 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
     /** A number that the constructor then checks against its range. */
     private static long number(Function<String, Optional<String>> text, String name, long fallback) {
         return SettingValues.wholeNumber(text, name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    private static void requireRange(String name, long value, long min, long max) {
-        SettingValues.requireRange(name, value, min, max);
     }
 }

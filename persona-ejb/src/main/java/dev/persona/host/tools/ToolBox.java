@@ -13,8 +13,10 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -45,9 +47,9 @@ public class ToolBox {
 
     @PostConstruct
     void load() {
-        PluginLimits limits = ToolLimitsSettings.from(name -> config.getOptionalValue(name, String.class));
-        systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(
-                name -> config.getOptionalValue(name, String.class)));
+        Function<String, Optional<String>> settings = name -> config.getOptionalValue(name, String.class);
+        PluginLimits limits = ToolLimitsSettings.from(settings);
+        systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(settings));
         runner = new PluginRunner(watchdogs, limits);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
                 + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)

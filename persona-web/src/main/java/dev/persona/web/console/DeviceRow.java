@@ -26,8 +26,9 @@ public class DeviceRow implements Serializable {
     DeviceRow(Device device, String personaName, boolean connected) {
         this.id = device.id();
         this.personaName = personaName;
-        this.keyId = KeyId.of(device.publicKey()).toString();
-        this.fingerprint = KeyId.of(device.publicKey()).fingerprint();
+        KeyId key = KeyId.of(device.publicKey());
+        this.keyId = key.toString();
+        this.fingerprint = key.fingerprint();
         this.status = device.status().name().toLowerCase(Locale.ROOT);
         this.firstSeen = device.firstSeen();
         this.lastSeen = device.lastSeen();
@@ -53,7 +54,12 @@ public class DeviceRow implements Serializable {
     }
 
     public String getShortKeyId() {
-        return keyId.substring(0, 12) + "…";
+        return shortened(keyId);
+    }
+
+    /** A phone's id as the console's tables show it: its first 12 characters. */
+    static String shortened(String id) {
+        return id.length() > 12 ? id.substring(0, 12) + "…" : id;
     }
 
     public String getStatus() {

@@ -71,8 +71,7 @@ public class DevicesView implements Serializable {
         }
         connectionFailures = new ArrayList<>();
         for (ConnectionFailures.Failure failure : chat.connectionFailures().list()) {
-            String phone = namesByKeyId.getOrDefault(failure.phoneId(), failure.phoneId().length() > 12
-                    ? failure.phoneId().substring(0, 12) + "…" : failure.phoneId());
+            String phone = namesByKeyId.getOrDefault(failure.phoneId(), DeviceRow.shortened(failure.phoneId()));
             connectionFailures.add(new ConnectionFailureRow(failure.at(), phone,
                     failure.reason() == SessionClosed.Reason.UNREACHABLE ? "No peer-to-peer path"
                             : "Connection offer not usable", failure.detail()));

@@ -15,7 +15,7 @@ public record SessionRow(String phoneId, String deviceName, String personaName, 
     private static final int REQUEST_SHOWN = 80;
 
     public String shortPhoneId() {
-        return phoneId.length() > 12 ? phoneId.substring(0, 12) + "…" : phoneId;
+        return DeviceRow.shortened(phoneId);
     }
 
     /** The request as the page shows it: on one line, at most {@link #REQUEST_SHOWN} characters. */
