@@ -49,7 +49,7 @@ public final class ResultsTable {
             listing.filter(file -> file.toString().endsWith(".json")).sorted().forEach(files::add);
         }
         StringBuilder table = new StringBuilder("| benchmark | metric | ours | baseline | ratio | target | met "
-                + "| what it means | date |\n|---|---|---:|---:|---:|---|---|---|---|\n");
+                + "| what it means | date | commit |\n|---|---|---:|---:|---:|---|---|---|---|---|\n");
         JsonProvider json = JsonProvider.provider();
         for (Path file : files) {
             JsonObject result;
@@ -66,6 +66,7 @@ public final class ResultsTable {
                     .append(" | ").append(met == JsonValue.TRUE ? "yes" : met == JsonValue.FALSE ? "**no**" : "—")
                     .append(" | ").append(string(result, "meaning"))
                     .append(" | ").append(string(result, "date").replaceAll("T.*", ""))
+                    .append(" | ").append(commit(result))
                     .append(" |\n");
         }
         return table.toString();
@@ -73,6 +74,15 @@ public final class ResultsTable {
 
     private static String string(JsonObject object, String name) {
         return object.get(name) instanceof JsonString text ? text.getString().replace("|", "\\|") : "";
+    }
+
+    /** The measured commit, abbreviated, marked when the tree had uncommitted changes; a dash when not recorded. */
+    private static String commit(JsonObject result) {
+        String commit = string(result, "commit");
+        if (commit.isEmpty()) {
+            return "—";
+        }
+        return commit.substring(0, Math.min(10, commit.length())) + (result.get("clean") == JsonValue.TRUE ? "" : "+");
     }
 
     private static String number(JsonObject object, String name) {
