@@ -112,10 +112,45 @@ cmake_flags=(-DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 [[ $flavor == cuda ]] && cmake_flags+=(-DGGML_CUDA=ON)
 
 [[ -n $cpu_note ]] && log "$cpu_note"
-log "building llama-server ($flavor, $jobs jobs) in $dir/build; a cold CPU build takes about 6 minutes on 2 cores"
+# The compiler's output (thousands of lines, warnings mostly) goes to a log file; the terminal gets one line per
+# phase and the compile's progress with the time left, and an error names the log.
+build_log=$dir/build.log
+log "building llama-server ($flavor, $jobs jobs; a cold CPU build takes about 6 minutes on 2 cores)"
+log "full build log: $build_log"
 start=$SECONDS
-cmake -S "$src" -B "$dir/build" "${cmake_flags[@]}" >&2
-cmake --build "$dir/build" --target llama-server -j"$jobs" >&2
+cmake -S "$src" -B "$dir/build" "${cmake_flags[@]}" >"$build_log" 2>&1 || {
+  tail -n 15 "$build_log" >&2
+  die "configuring the build failed (above: the end of $build_log)"
+}
+log "configured in $((SECONDS - start)) s; compiling"
+
+# Reports the highest "[ NN%]" of cmake's build output: in place on a terminal, else one line per 10 %.
+report_progress() {
+  local percent shown=-1 elapsed left
+  while kill -0 "$1" 2>/dev/null; do
+    sleep 2
+    percent=$(grep -o '^\[ *[0-9]*%\]' "$build_log" | tail -n 1 | tr -dc '0-9' || true)
+    [[ -n $percent ]] || continue
+    elapsed=$((SECONDS - start))
+    left=$((percent > 0 ? elapsed * (100 - percent) / percent : 0))
+    if [[ -t 2 ]]; then
+      printf '\rbuild-llama-server: compiling %3d %% (%d min %02d s, about %d min %02d s left) ' \
+        "$percent" $((elapsed / 60)) $((elapsed % 60)) $((left / 60)) $((left % 60)) >&2
+    elif ((percent / 10 > shown)); then
+      shown=$((percent / 10))
+      log "compiling $percent % ($((elapsed / 60)) min $((elapsed % 60)) s, about $((left / 60)) min $((left % 60)) s left)"
+    fi
+  done
+  [[ -t 2 ]] && printf '\n' >&2
+  return 0
+}
+cmake --build "$dir/build" --target llama-server -j"$jobs" >>"$build_log" 2>&1 &
+compile=$!
+report_progress "$compile"
+wait "$compile" || {
+  grep -E ' error[: ]|Error [0-9]|fatal error' "$build_log" | head -n 15 >&2 || true
+  die "compiling llama-server failed (above: its first errors); the full log is $build_log"
+}
 elapsed=$((SECONDS - start))
 
 mkdir -p "$dir/bin"
