@@ -2,9 +2,13 @@ package dev.persona.server;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -18,7 +22,7 @@ import java.util.Set;
 public record DataDirectory(Path root) {
 
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> GROUP_AND_OTHER = PosixFilePermissions.fromString("---rwxrwx");
 
     public Path database() {
         return root.resolve("db");
@@ -33,7 +37,12 @@ public record DataDirectory(Path root) {
         return tls().resolve("ca.crt");
     }
 
-    /** The CA's private key and certificate. */
+    /** The CA's private key (PKCS#8), sealed with the {@link KeyEncryptionKey}. */
+    public Path caPrivateKey() {
+        return tls().resolve("ca.key");
+    }
+
+    /** The CA's private key and certificate as older versions kept them, its password in {@link #tlsSecrets}. */
     public Path caKeyStore() {
         return tls().resolve("ca.p12");
     }
@@ -43,9 +52,18 @@ public record DataDirectory(Path root) {
         return tls().resolve("server.p12");
     }
 
-    /** Random passwords of the two key stores; readable by the owner only. */
+    /** Random passwords of the key stores; readable by the owner only. */
     public Path tlsSecrets() {
         return tls().resolve("secrets.properties");
+    }
+
+    /** Whether the database was made already (then sealed private keys may exist). */
+    public boolean hasDatabase() {
+        try (var files = Files.list(database())) {
+            return files.findAny().isPresent();
+        } catch (IOException e) {
+            return Files.exists(database());
+        }
     }
 
     public Path keys() {
@@ -66,8 +84,9 @@ public record DataDirectory(Path root) {
     }
 
     /**
-     * Creates the folders that are missing (owner-only where secrets live) and proves each one writable, so that
-     * a read-only or foreign folder fails now with a clear message instead of later inside the server.
+     * Creates the folders that are missing and proves each one writable, so that a read-only or foreign folder
+     * fails now with a clear message instead of later inside the server; then makes the whole directory the
+     * owner's only, also where it was made by someone else first or by an older version (see {@link #closeToOthers}).
      */
     public void prepare() {
         for (Path dir : List.of(root, database(), tls(), keys(), models(), logs(), run())) {
@@ -79,7 +98,6 @@ public record DataDirectory(Path root) {
                                 + HostSettings.DATA_DIR + " / PERSONA_DATA_DIR.");
                     }
                     Files.createDirectories(dir);
-                    restrictToOwner(dir, OWNER_ONLY_DIR);
                 }
                 Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
                 Files.delete(probe);
@@ -91,6 +109,46 @@ public record DataDirectory(Path root) {
                 throw new ConfigurationException("Cannot prepare the data directory " + dir + ": " + e.getMessage(), e);
             }
         }
+        closeToOthers();
+    }
+
+    /**
+     * Takes group and other access from the data directory and everything in it (the launcher's umask 077 keeps
+     * new files so): it holds keys, the database and logs. Symbolic links are left alone, and so is what they
+     * point to (a model linked from elsewhere).
+     */
+    void closeToOthers() {
+        if (!supportsPosix(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    removeGroupAndOtherAccess(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile() || attributes.isDirectory()) {
+                        removeGroupAndOtherAccess(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new ConfigurationException("Cannot make the data directory " + root + " private to this user ("
+                    + e + "). Make this user the owner of every file in it (chown -R), or choose another data "
+                    + "directory with " + HostSettings.DATA_DIR + " / PERSONA_DATA_DIR.", e);
+        }
+    }
+
+    private static void removeGroupAndOtherAccess(Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        if (permissions.removeAll(GROUP_AND_OTHER)) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
     }
 
     /** Writes a file that only the owner may read, replacing it atomically. */
@@ -101,6 +159,14 @@ public record DataDirectory(Path root) {
         restrictToOwner(temp, OWNER_ONLY_FILE);
         Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static boolean supportsPosix(Path path) {
+        try {
+            return Files.getFileStore(path).supportsFileAttributeView("posix");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void restrictToOwner(Path path, Set<PosixFilePermission> permissions) throws IOException {

@@ -55,6 +55,7 @@ public final class HostBootstrap {
         }
         System.out.println("persona: server certificate " + tls.serverCertificateAction() + ", valid until "
                 + tls.serverCertificate().getNotAfter().toInstant());
+        tls.warnings().forEach(warning -> System.out.println("persona: WARNING: " + warning));
         try {
             writeServerProperties(tls.serverKeyStorePassword(), names);
             writeLaunchEnvironment();

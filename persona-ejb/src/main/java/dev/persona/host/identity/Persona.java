@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 /**
  * One persona of this host: a name, the system prompt the host applies, and its Ed25519 identity. After a
  * rotation the previous key stays usable until {@code previousKeyValidUntil}, so paired phones can move over.
- * Private keys are stored sealed by the {@link KeyEncryptionKey}; this entity never exposes them.
+ * Private keys are stored sealed by the {@link dev.persona.server.KeyEncryptionKey}; this entity never exposes them.
  */
 @Entity
 @Table(name = "persona")

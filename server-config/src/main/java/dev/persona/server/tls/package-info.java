@@ -1,6 +1,8 @@
 /**
  * HTTPS with zero manual steps: a local certificate authority created once and never replaced silently (phones
  * trust it), and a server certificate issued by it for every name and address the machine answers on, re-issued
- * when those change or the certificate nears its end. BouncyCastle does the X.509 work.
+ * when those change or the certificate nears its end. The CA is name-constrained to the host's own and local names
+ * and addresses, and its key is sealed with the data directory's key-encryption key. BouncyCastle does the X.509
+ * work.
  */
 package dev.persona.server.tls;

@@ -1,4 +1,4 @@
-package dev.persona.host.identity;
+package dev.persona.server;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,12 +12,11 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import dev.persona.server.DataDirectory;
-
 /**
- * The AES-256 key that seals private keys in the database, kept in {@code keys/identity.kek} (owner-only), so that
- * a copy of the database alone reveals no private key. It is made once; a missing file when sealed keys exist is
- * an error, never a reason to make a new one, since that would make every sealed key unreadable.
+ * The AES-256 key that seals the host's private keys: the personas' keys in the database and the local CA's key in
+ * {@code tls/}. It is kept in {@code keys/identity.kek} (owner-only), so that a copy of the database or of
+ * {@code tls/} alone reveals no private key. It is made once; a missing file when sealed keys exist is an error,
+ * never a reason to make a new one, since that would make every sealed key unreadable.
  */
 public final class KeyEncryptionKey {
 
@@ -103,7 +102,8 @@ public final class KeyEncryptionKey {
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (javax.crypto.AEADBadTagException e) {
             throw new IllegalStateException("A sealed private key does not open with the key-encryption key in "
-                    + "keys/identity.kek: the file belongs to another data directory, or the database was altered.", e);
+                    + "keys/identity.kek: the file belongs to another data directory, or the sealed key was altered.",
+                    e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
