@@ -43,10 +43,12 @@ public final class SignalingServer implements AutoCloseable {
      */
     public static SignalingServer inMemory(SignalingSettings settings, ScheduledExecutorService scheduler,
                                            Clock clock) {
-        PeerRegistry registry = new InMemoryPeerRegistry(settings.concurrentLimit(),
-                settings.queuedMessagesPerPeer(), settings.expireTimeout(), settings.aliveTimeout(), clock, scheduler);
+        PeerRegistry registry = new InMemoryPeerRegistry(new InMemoryPeerRegistry.Limits(settings.concurrentLimit(),
+                settings.peersPerSource(), settings.queuedMessagesPerPeer(), settings.queuedBytes(),
+                settings.queuedBytesPerSource()), settings.expireTimeout(), settings.aliveTimeout(), clock, scheduler);
         ProofVerifier verifier = new ProofVerifier(settings.origins(), settings.proofMaxAge(),
-                settings.proofClockSkew(), new ReplayCache(settings.replayCacheCapacity()), clock);
+                settings.proofClockSkew(),
+                new ReplayCache(settings.replayCacheCapacity(), settings.proofsPerSource()), clock);
         return new SignalingServer(settings, registry, verifier, scheduler);
     }
 
@@ -59,7 +61,9 @@ public final class SignalingServer implements AutoCloseable {
         sweeping = scheduler.scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info(() -> "Signaling started: origins " + settings.origins() + ", non-key ids "
                 + (settings.allowNonKeyIds() ? "allowed" : "refused") + ", at most " + settings.concurrentLimit()
-                + " peers.");
+                + " peers (" + settings.peersPerSource() + " per source address), " + settings.proofsPerSource()
+                + " recent proofs per source address, " + settings.queuedBytes() + " bytes waiting for absent peers ("
+                + settings.queuedBytesPerSource() + " per source address).");
     }
 
     /** Stops the sweep; connected peers stay until their sockets close. */
