@@ -157,9 +157,10 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
                 queued.messages().forEach(parked -> sink.deliver(parked.message()));
                 release(queued);
             }
-            peers.put(id, added);
-            if (replaced != null) {
-                releasePeer(replaced.source);
+            // What put replaces, not what get found: a leave outside the lock may have removed (and released) it.
+            Registration previous = peers.put(id, added);
+            if (previous != null) {
+                releasePeer(previous.source);
             }
             if (source != null) {
                 sources.computeIfAbsent(source, s -> new SourceUsage()).peers++;
