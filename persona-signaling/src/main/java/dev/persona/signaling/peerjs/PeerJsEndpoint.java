@@ -63,7 +63,7 @@ public final class PeerJsEndpoint extends Endpoint {
         try {
             connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), source, sink);
         } catch (PeerJsRefusal refusal) {
-            LOG.info(() -> "Refused a peer connection: " + refusal.getMessage());
+            server.refusals().refused("Refused a peer connection: " + refusal.getMessage());
             closing = true;
             sink.sendAndClose(PeerJsJson.withText(refusal.type(), refusal.getMessage()), refusal.closeCode());
             return;
@@ -150,7 +150,7 @@ public final class PeerJsEndpoint extends Endpoint {
     }
 
     private void violation(String message, CloseCode code) {
-        LOG.info(() -> "Closed peer " + connection.id() + ": " + message);
+        server.refusals().refused("Closed peer " + connection.id() + ": " + message);
         closing = true;
         partialText = null;
         connection.leave();
