@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,19 +35,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The PeerJS signaling of the deployed EAR over real WSS on the application's HTTPS port: key-proven ids, relay
- * with the server-set src, forged and replayed proofs refused, REST calls. (The full protocol is tested in
- * persona-signaling against an embedded container; this proves the wiring in WildFly.)
+ * with the server-set src, forged and replayed proofs refused, REST calls, and the limits per source address against
+ * a flood from one address while phones on another keep working. (The full protocol is tested in persona-signaling
+ * against an embedded container; this proves the wiring in WildFly.) The normal peers connect from 127.0.0.1; each
+ * flood comes from an address of its own in 127.0.0.0/8 ({@link BoundWebSocket}), so the tests do not share limits.
  */
 class SignalingIT {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PEERS_PER_SOURCE = 4;
+    private static final int PROOFS_PER_SOURCE = 30;
+    private static final int QUEUED_BYTES_PER_SOURCE = 65_536;
+    private static final int QUEUED_BYTES = 3 * QUEUED_BYTES_PER_SOURCE;
+    /** The payload of a parked OFFER: 3 fit in the bytes one source may park, a 4th does not. */
+    private static final int PARKED_SDP_CHARS = 20_000;
+    private static final Duration WAIT = Duration.ofSeconds(20);
     private static PersonaHost host;
     private static HttpClient https;
     private static String origin;
 
     @BeforeAll
     static void startHost() throws Exception {
-        host = new PersonaHost(Path.of("target/it-data/signaling").toAbsolutePath());
+        host = new PersonaHost(Path.of("target/it-data/signaling").toAbsolutePath())
+                .with("PERSONA_SIGNALING_PEERS_PER_SOURCE", Integer.toString(PEERS_PER_SOURCE))
+                .with("PERSONA_SIGNALING_PROOFS_PER_SOURCE", Integer.toString(PROOFS_PER_SOURCE))
+                .with("PERSONA_SIGNALING_QUEUED_BYTES_PER_SOURCE", Integer.toString(QUEUED_BYTES_PER_SOURCE))
+                .with("PERSONA_SIGNALING_QUEUED_BYTES", Integer.toString(QUEUED_BYTES))
+                // Parked messages stay for the whole test instead of expiring after 5 s on a slow machine.
+                .with("PERSONA_SIGNALING_EXPIRE_TIMEOUT_MS", "120000");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         host.start();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).connectTimeout(Duration.ofSeconds(5))
@@ -68,9 +85,22 @@ class SignalingIT {
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
         WebSocket socket;
+        /** OFFERs this peer parked for absent ids. */
+        int parked;
 
         String token(long timestamp) {
             return IdProof.sign(key, origin, timestamp, IdProof.newNonce(RANDOM)).token();
+        }
+
+        String freshToken() {
+            return token(Instant.now().getEpochSecond());
+        }
+
+        /** Connects from {@code localAddress} (a loopback address other than 127.0.0.1) with a fresh proof. */
+        BoundWebSocket connectFrom(String localAddress) throws Exception {
+            return BoundWebSocket.connect(host.trustingOnlyTheHostCa(), localAddress, host.httpsPort,
+                    "/peerjs?key=peerjs&id=" + id + "&token=" + URLEncoder.encode(freshToken(), StandardCharsets.UTF_8)
+                            + "&version=1.5.5");
         }
 
         void connect(String token) {
@@ -177,5 +207,163 @@ class SignalingIT {
         HttpResponse<String> peers = https.send(HttpRequest.newBuilder(URI.create(origin + "/peerjs/peers")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, peers.statusCode());
+    }
+
+    @Test
+    void oneAddressOpensPeersUpToItsLimitAndAnotherStillConnects() throws Exception {
+        List<BoundWebSocket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < PEERS_PER_SOURCE; i++) {
+                BoundWebSocket socket = new Peer().connectFrom("127.0.0.2");
+                flood.add(socket);
+                assertEquals("OPEN", type(nextFrame(socket)), "peer " + (i + 1) + " of " + PEERS_PER_SOURCE);
+            }
+            BoundWebSocket refused = new Peer().connectFrom("127.0.0.2");
+            flood.add(refused);
+            JsonObject error = nextFrame(refused);
+            assertEquals("ERROR", type(error), "peer " + (PEERS_PER_SOURCE + 1) + " from one address: " + error);
+            assertTrue(message(error).startsWith("Too many peers from this address: at most " + PEERS_PER_SOURCE),
+                    error.toString());
+            assertEquals(1013, refused.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+            Peer phone = new Peer();
+            phone.connect(phone.freshToken());
+            assertEquals("OPEN", phone.next().getString("type"), "a peer from another address still connects");
+            phone.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        } finally {
+            for (BoundWebSocket socket : flood) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void oneAddressMakesProofsUpToItsLimitAndAnotherStillProves() throws Exception {
+        for (int i = 0; i < PROOFS_PER_SOURCE; i++) {
+            try (BoundWebSocket socket = new Peer().connectFrom("127.0.0.3")) {
+                assertEquals("OPEN", type(nextFrame(socket)), "proof " + (i + 1) + " of " + PROOFS_PER_SOURCE);
+                socket.send("{\"type\":\"LEAVE\"}");
+                assertEquals(1000, socket.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+        }
+        try (BoundWebSocket refused = new Peer().connectFrom("127.0.0.3")) {
+            JsonObject error = nextFrame(refused);
+            assertEquals("ERROR", type(error), "proof " + (PROOFS_PER_SOURCE + 1) + " from one address: " + error);
+            assertTrue(message(error).startsWith("Too many recent proofs from this address"), error.toString());
+            assertEquals(1013, refused.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        Peer phone = new Peer();
+        phone.connect(phone.freshToken());
+        assertEquals("OPEN", phone.next().getString("type"), "a proof from another address is still taken");
+        phone.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    }
+
+    @Test
+    void parkedBytesAreBoundedPerAddressAndInAllWhileOthersStillPark() throws Exception {
+        // One address parks OFFERs for absent ids until it is refused: 3 of them fit in its bytes, not 4.
+        int parkedByFirst = parkUntilRefused("127.0.0.4", "Too many bytes waiting for peers that are not connected, "
+                + "sent from this address", 1008);
+        assertEquals(QUEUED_BYTES_PER_SOURCE / PARKED_SDP_CHARS, parkedByFirst,
+                "OFFERs of " + PARKED_SDP_CHARS + " characters parked from one address");
+
+        // A phone on another address still parks a message for an absent peer, which gets it after its OPEN.
+        Peer phone = new Peer();
+        phone.connect(phone.freshToken());
+        assertEquals("OPEN", phone.next().getString("type"));
+        Peer absent = new Peer();
+        phone.socket.sendText(offer(absent.id, "parked-for-later"), true).join();
+        phone.socket.sendText(offer(phone.id, "handled"), true).join();
+        assertEquals("handled", phone.next().getJsonObject("payload").getString("sdp"), "the OFFER before was parked");
+        absent.connect(absent.freshToken());
+        assertEquals("OPEN", absent.next().getString("type"));
+        JsonObject delivered = absent.next();
+        assertEquals("OFFER", delivered.getString("type"), delivered.toString());
+        assertEquals("parked-for-later", delivered.getJsonObject("payload").getString("sdp"));
+
+        // More addresses park until the server's budget for all of them is spent; then anyone who would park is
+        // refused (try again later), while messages between connected peers still go through.
+        int refusedBy = 0;
+        for (int address = 5; address <= 9 && refusedBy == 0; address++) {
+            String source = "127.0.0." + address;
+            String refusal = parkUntilRefusal(source);
+            if (refusal.startsWith("The server holds as many bytes of messages for peers that are not connected")) {
+                refusedBy = address;
+            } else {
+                assertTrue(refusal.startsWith("Too many bytes waiting"), refusal);
+            }
+        }
+        assertTrue(refusedBy > 0, "no address was refused by the server's budget of " + QUEUED_BYTES + " bytes");
+        phone.socket.sendText(offer(absent.id, "direct"), true).join();
+        JsonObject direct = absent.next();
+        assertEquals("direct", direct.getJsonObject("payload").getString("sdp"), direct.toString());
+        phone.socket.sendText(offer(new Peer().id, "x".repeat(PARKED_SDP_CHARS)), true).join();
+        JsonObject full = phone.next();
+        assertEquals("ERROR", full.getString("type"), full.toString());
+        assertTrue(message(full).startsWith("The server holds as many bytes"), full.toString());
+        assertEquals(1013, phone.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        absent.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    }
+
+    /**
+     * Parks OFFERs from a fresh peer at {@code source} until refused, and checks the refusal; returns how many were
+     * parked.
+     */
+    private static int parkUntilRefused(String source, String refusalStart, int closeCode) throws Exception {
+        Peer flooder = new Peer();
+        try (BoundWebSocket socket = flooder.connectFrom(source)) {
+            assertEquals("OPEN", type(nextFrame(socket)));
+            String refusal = parkUntilRefusal(flooder, socket);
+            assertTrue(refusal.startsWith(refusalStart), refusal);
+            assertEquals(closeCode, socket.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            return flooder.parked;
+        }
+    }
+
+    /** Parks OFFERs from a fresh peer at {@code source} until refused; returns the refusal's message. */
+    private static String parkUntilRefusal(String source) throws Exception {
+        Peer flooder = new Peer();
+        try (BoundWebSocket socket = flooder.connectFrom(source)) {
+            assertEquals("OPEN", type(nextFrame(socket)));
+            return parkUntilRefusal(flooder, socket);
+        }
+    }
+
+    /**
+     * Sends OFFERs for fresh absent ids, each followed by a small OFFER to the flooder itself: its echo proves the
+     * server handled the OFFER before it (a socket's messages are handled in order) and parked it; an ERROR instead
+     * is the refusal, whose message is returned.
+     */
+    private static String parkUntilRefusal(Peer flooder, BoundWebSocket socket) throws Exception {
+        for (int sent = 0; sent < 10; sent++) {
+            socket.send(offer(new Peer().id, "x".repeat(PARKED_SDP_CHARS)));
+            socket.send(offer(flooder.id, "echo-" + sent));
+            JsonObject reply = nextFrame(socket);
+            if (type(reply).equals("ERROR")) {
+                return message(reply);
+            }
+            assertEquals("echo-" + sent, reply.getJsonObject("payload").getString("sdp"), reply.toString());
+            flooder.parked++;
+        }
+        throw new AssertionError("10 OFFERs of " + PARKED_SDP_CHARS + " characters for absent ids were all parked, "
+                + "none refused");
+    }
+
+    private static String offer(KeyId dst, String sdp) {
+        return Json.createObjectBuilder().add("type", "OFFER").add("dst", dst.toString())
+                .add("payload", Json.createObjectBuilder().add("sdp", sdp)).build().toString();
+    }
+
+    private static JsonObject nextFrame(BoundWebSocket socket) throws InterruptedException {
+        String frame = socket.next(WAIT);
+        assertNotNull(frame, "no signaling message within " + WAIT.toSeconds() + " s");
+        return Json.createReader(new StringReader(frame)).readObject();
+    }
+
+    private static String type(JsonObject message) {
+        return message.getString("type");
+    }
+
+    private static String message(JsonObject error) {
+        return error.getJsonObject("payload").getString("msg");
     }
 }

@@ -27,11 +27,18 @@ import dev.persona.signaling.identity.WebOrigin;
  * @param proofMaxAge how old a proof token may be
  * @param proofClockSkew how far a signer's clock may differ from the server's
  * @param replayCacheCapacity most proof nonces remembered at once
+ * @param peersPerSource most peers connected at once from one source address
+ * @param proofsPerSource most proof nonces remembered at once for one source address
+ * @param queuedBytes most bytes of messages waiting for absent peers, all senders together
+ * @param queuedBytesPerSource most bytes of messages waiting for absent peers that the peers of one source address
+ *                             sent
  */
 public record SignalingSettings(Set<String> origins, boolean allowNonKeyIds, boolean allowDiscovery,
                                 int concurrentLimit, int maxMessageBytes, int messagesPerSecond,
                                 int queuedMessagesPerPeer, Duration expireTimeout, Duration aliveTimeout,
-                                Duration proofMaxAge, Duration proofClockSkew, int replayCacheCapacity) {
+                                Duration proofMaxAge, Duration proofClockSkew, int replayCacheCapacity,
+                                int peersPerSource, int proofsPerSource, long queuedBytes,
+                                long queuedBytesPerSource) {
 
     public static final String ORIGINS = "persona.signaling.origins";
     public static final String ALLOW_NON_KEY_IDS = "persona.signaling.allow.non.key.ids";
@@ -45,6 +52,10 @@ public record SignalingSettings(Set<String> origins, boolean allowNonKeyIds, boo
     public static final String PROOF_MAX_AGE_SECONDS = "persona.signaling.proof.max.age.seconds";
     public static final String PROOF_CLOCK_SKEW_SECONDS = "persona.signaling.proof.clock.skew.seconds";
     public static final String REPLAY_CACHE_CAPACITY = "persona.signaling.proof.replay.cache.capacity";
+    public static final String PEERS_PER_SOURCE = "persona.signaling.peers.per.source";
+    public static final String PROOFS_PER_SOURCE = "persona.signaling.proofs.per.source";
+    public static final String QUEUED_BYTES = "persona.signaling.queued.bytes";
+    public static final String QUEUED_BYTES_PER_SOURCE = "persona.signaling.queued.bytes.per.source";
 
     private static final int MAX_ORIGINS = 64;
 
@@ -69,6 +80,10 @@ public record SignalingSettings(Set<String> origins, boolean allowNonKeyIds, boo
         requireRange(PROOF_MAX_AGE_SECONDS, proofMaxAge.toSeconds(), 1, 3600);
         requireRange(PROOF_CLOCK_SKEW_SECONDS, proofClockSkew.toSeconds(), 0, 3600);
         requireRange(REPLAY_CACHE_CAPACITY, replayCacheCapacity, 100, 10_000_000);
+        requireRange(PEERS_PER_SOURCE, peersPerSource, 1, 1_000_000);
+        requireRange(PROOFS_PER_SOURCE, proofsPerSource, 1, 10_000_000);
+        requireRange(QUEUED_BYTES, queuedBytes, 65_536, 1L << 30);
+        requireRange(QUEUED_BYTES_PER_SOURCE, queuedBytesPerSource, 1024, 1L << 30);
     }
 
     /**
@@ -94,7 +109,11 @@ public record SignalingSettings(Set<String> origins, boolean allowNonKeyIds, boo
                 Duration.ofMillis(longSetting(trimmed, ALIVE_TIMEOUT_MS, 60_000)),
                 Duration.ofSeconds(longSetting(trimmed, PROOF_MAX_AGE_SECONDS, 60)),
                 Duration.ofSeconds(longSetting(trimmed, PROOF_CLOCK_SKEW_SECONDS, 60)),
-                intSetting(trimmed, REPLAY_CACHE_CAPACITY, 100_000));
+                intSetting(trimmed, REPLAY_CACHE_CAPACITY, 100_000),
+                intSetting(trimmed, PEERS_PER_SOURCE, 50),
+                intSetting(trimmed, PROOFS_PER_SOURCE, 200),
+                longSetting(trimmed, QUEUED_BYTES, 32L * 1024 * 1024),
+                longSetting(trimmed, QUEUED_BYTES_PER_SOURCE, 1024L * 1024));
     }
 
     /** How often the registry looks for expired queues and silent peers: a quarter of the shorter timeout. */

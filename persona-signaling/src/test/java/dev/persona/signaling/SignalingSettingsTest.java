@@ -31,6 +31,10 @@ class SignalingSettingsTest {
         assertEquals(Duration.ofSeconds(60), settings.proofMaxAge());
         assertEquals(Duration.ofSeconds(60), settings.proofClockSkew());
         assertEquals(100_000, settings.replayCacheCapacity());
+        assertEquals(50, settings.peersPerSource());
+        assertEquals(200, settings.proofsPerSource());
+        assertEquals(32L * 1024 * 1024, settings.queuedBytes());
+        assertEquals(1024L * 1024, settings.queuedBytesPerSource());
         assertEquals(Duration.ofSeconds(1), settings.sweepInterval());
     }
 
@@ -48,7 +52,11 @@ class SignalingSettingsTest {
                 Map.entry(SignalingSettings.ALIVE_TIMEOUT_MS, "400"),
                 Map.entry(SignalingSettings.PROOF_MAX_AGE_SECONDS, "30"),
                 Map.entry(SignalingSettings.PROOF_CLOCK_SKEW_SECONDS, "0"),
-                Map.entry(SignalingSettings.REPLAY_CACHE_CAPACITY, "500")));
+                Map.entry(SignalingSettings.REPLAY_CACHE_CAPACITY, "500"),
+                Map.entry(SignalingSettings.PEERS_PER_SOURCE, "4"),
+                Map.entry(SignalingSettings.PROOFS_PER_SOURCE, "8"),
+                Map.entry(SignalingSettings.QUEUED_BYTES, "100000"),
+                Map.entry(SignalingSettings.QUEUED_BYTES_PER_SOURCE, "2048")));
         assertEquals(Set.of("https://localhost:8443", ORIGIN), settings.origins());
         assertTrue(settings.allowNonKeyIds());
         assertTrue(settings.allowDiscovery());
@@ -61,6 +69,10 @@ class SignalingSettingsTest {
         assertEquals(Duration.ofSeconds(30), settings.proofMaxAge());
         assertEquals(Duration.ZERO, settings.proofClockSkew());
         assertEquals(500, settings.replayCacheCapacity());
+        assertEquals(4, settings.peersPerSource());
+        assertEquals(8, settings.proofsPerSource());
+        assertEquals(100_000, settings.queuedBytes());
+        assertEquals(2048, settings.queuedBytesPerSource());
         assertEquals(Duration.ofMillis(50), settings.sweepInterval());
     }
 
@@ -72,6 +84,10 @@ class SignalingSettingsTest {
                 SignalingSettings.MESSAGES_PER_SECOND, "many");
         assertError("Invalid value 50 for persona.signaling.expire.timeout.ms: expected an integer from 100 to 600000.",
                 SignalingSettings.EXPIRE_TIMEOUT_MS, "50");
+        assertError("Invalid value 1000 for persona.signaling.queued.bytes: expected an integer from 65536 to "
+                + "1073741824.", SignalingSettings.QUEUED_BYTES, "1000");
+        assertError("Invalid value 0 for persona.signaling.peers.per.source: expected an integer from 1 to 1000000.",
+                SignalingSettings.PEERS_PER_SOURCE, "0");
         assertError("Invalid value 'yes' for persona.signaling.allow.discovery: expected true or false.",
                 SignalingSettings.ALLOW_DISCOVERY, "yes");
         assertError("Invalid value 99999999999 for persona.signaling.max.message.bytes: it is far too large.",

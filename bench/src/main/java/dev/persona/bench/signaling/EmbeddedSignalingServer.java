@@ -2,7 +2,7 @@ package dev.persona.bench.signaling;
 
 import dev.persona.signaling.SignalingServer;
 import dev.persona.signaling.SignalingSettings;
-import dev.persona.signaling.peerjs.PeerJsEndpoint;
+import dev.persona.signaling.peerjs.PeerJsUpgrade;
 
 import io.undertow.Undertow;
 import io.undertow.server.DefaultByteBufferPool;
@@ -16,8 +16,6 @@ import io.undertow.websockets.jsr.WebSocketDeploymentInfo;
 
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -63,13 +61,7 @@ public final class EmbeddedSignalingServer {
         ServletContextListener registration = new ServletContextListener() {
             @Override
             public void contextInitialized(ServletContextEvent event) {
-                ServerContainer container = (ServerContainer) event.getServletContext()
-                        .getAttribute(ServerContainer.class.getName());
-                try {
-                    container.addEndpoint(PeerJsEndpoint.config(server));
-                } catch (DeploymentException e) {
-                    throw new IllegalStateException(e);
-                }
+                PeerJsUpgrade.register(event.getServletContext(), server);
             }
         };
         DeploymentInfo info = Servlets.deployment()

@@ -169,6 +169,9 @@ public final class SignalingBenchmark {
         settings.put(SignalingSettings.ALLOW_NON_KEY_IDS, Boolean.toString(scenario == Scenario.OURS_PLAIN));
         // peer has no rate limit; ours keeps checking its limit, set where random pairs never reach it.
         settings.put(SignalingSettings.MESSAGES_PER_SECOND, "1000");
+        // Every peer of the swarm comes from 127.0.0.1: one source, with room for all of them and their proofs.
+        settings.put(SignalingSettings.PEERS_PER_SOURCE, "1000000");
+        settings.put(SignalingSettings.PROOFS_PER_SOURCE, "10000000");
         return ServerProcess.ours(scenario.label, serverJvm, settings, log);
     }
 

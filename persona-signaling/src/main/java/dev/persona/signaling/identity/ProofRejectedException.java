@@ -19,7 +19,10 @@ public final class ProofRejectedException extends Exception {
         BAD_SIGNATURE,
         /** The same id and nonce were accepted before, within the freshness window. */
         REPLAYED,
-        /** The replay cache is full of fresh nonces; the proof cannot be remembered, so it is refused. */
+        /**
+         * The replay cache is full of fresh nonces, in all or for the proof's source address; the proof cannot be
+         * remembered, so it is refused.
+         */
         TOO_MANY_PROOFS
     }
 

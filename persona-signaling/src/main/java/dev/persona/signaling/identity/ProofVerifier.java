@@ -11,7 +11,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 /**
  * Decides whether a proof token proves a key id at this server now: well formed, made for one of the server's
  * origins, fresh (no older than {@code maxAge}, allowing {@code clockSkew} either way), signed by the id's key, and
- * never used before. Checks run in that order, so only proofs with a valid signature take room in the replay cache.
+ * never used before. Checks run in that order, so only proofs with a valid signature take room in the replay cache,
+ * where each is counted for the source address that brought it (keys are free to make: the per-source room keeps one
+ * source from filling the cache for everyone).
  */
 public final class ProofVerifier {
 
@@ -41,11 +43,12 @@ public final class ProofVerifier {
     }
 
     /**
-     * Returns the proof when {@code token} proves {@code id}; its nonce is then used up.
+     * Returns the proof when {@code token} proves {@code id}; its nonce is then used up, counted for {@code source}.
      *
+     * @param source the address the proof came from, as the replay cache counts it
      * @throws ProofRejectedException saying why not
      */
-    public IdProof verify(KeyId id, String token) throws ProofRejectedException {
+    public IdProof verify(KeyId id, String token, String source) throws ProofRejectedException {
         IdProof proof = IdProof.parse(token);
         if (!acceptedOrigins.contains(proof.origin())) {
             throw new ProofRejectedException(Reason.WRONG_ORIGIN, "Proof is for origin " + proof.origin()
@@ -79,7 +82,7 @@ public final class ProofVerifier {
                     + "not made with the private key of id " + id + ".");
         }
         long rememberUntilMillis = (proof.timestamp() + maxAgeSeconds + clockSkewSeconds + 1) * 1000;
-        ReplayCache.Use use = replays.use(id + " " + proof.nonce(), rememberUntilMillis, clock.millis());
+        ReplayCache.Use use = replays.use(id + " " + proof.nonce(), source, rememberUntilMillis, clock.millis());
         if (use == ReplayCache.Use.REPLAY) {
             throw new ProofRejectedException(Reason.REPLAYED, "Proof was already used (its nonce was seen before); "
                     + "make a fresh token for every connection, also before peer.reconnect().");
@@ -87,6 +90,11 @@ public final class ProofVerifier {
         if (use == ReplayCache.Use.FULL) {
             throw new ProofRejectedException(Reason.TOO_MANY_PROOFS, "The server remembers too many recent proofs "
                     + "to take another one now; try again in a minute.");
+        }
+        if (use == ReplayCache.Use.SOURCE_FULL) {
+            throw new ProofRejectedException(Reason.TOO_MANY_PROOFS, "Too many recent proofs from this address, "
+                    + "more than one address may make within " + (maxAgeSeconds + clockSkewSeconds) + " s; try again "
+                    + "in a minute.");
         }
         return proof;
     }

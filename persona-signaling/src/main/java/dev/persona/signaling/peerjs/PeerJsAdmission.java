@@ -18,7 +18,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 /**
  * The checks a new socket passes before it is registered, in peerjs's order with ours in between: parameters
  * present, the key, a well-formed id, then for a key id a valid fresh unreplayed proof (or, for another id, the
- * setting that allows such ids), then the registry (id taken, concurrent limit).
+ * setting that allows such ids), then the registry (id taken, concurrent limit, peers per source address).
  */
 final class PeerJsAdmission {
 
@@ -41,7 +41,8 @@ final class PeerJsAdmission {
         this.server = server;
     }
 
-    PeerConnection admit(Map<String, List<String>> query, MessageSink sink) throws PeerJsRefusal {
+    /** Admits a socket from {@code source} (its address, as the limits per source count it) or says why not. */
+    PeerConnection admit(Map<String, List<String>> query, String source, MessageSink sink) throws PeerJsRefusal {
         String id = single(query, "id");
         String token = single(query, "token");
         String key = single(query, "key");
@@ -55,18 +56,19 @@ final class PeerJsAdmission {
             throw error("Invalid id: an id is at most " + MAX_ID_LENGTH + " letters and digits, single spaces, "
                     + "dashes or underscores between them, as the peerjs client requires.", CloseCodes.VIOLATED_POLICY);
         }
-        Claim claim = KeyId.isClaimedKeyId(id) ? provenKey(id, token) : plainToken(id, token);
+        Claim claim = KeyId.isClaimedKeyId(id) ? provenKey(id, token, source) : plainToken(id, token);
         try {
-            return server.registry().register(id, claim, sink);
+            return server.registry().register(id, claim, source, sink);
         } catch (RegistrationRefusedException refused) {
             throw switch (refused.refusal()) {
                 case ID_TAKEN -> new PeerJsRefusal(MessageType.ID_TAKEN, ID_TAKEN, CloseCodes.VIOLATED_POLICY);
                 case CONCURRENT_LIMIT -> error(CONCURRENT_LIMIT, CloseCodes.TRY_AGAIN_LATER);
+                case SOURCE_LIMIT -> error(refused.getMessage(), CloseCodes.TRY_AGAIN_LATER);
             };
         }
     }
 
-    private Claim provenKey(String id, String token) throws PeerJsRefusal {
+    private Claim provenKey(String id, String token, String source) throws PeerJsRefusal {
         KeyId keyId;
         try {
             keyId = KeyId.parse(id);
@@ -75,7 +77,7 @@ final class PeerJsAdmission {
                     + "(docs/identity.md).", CloseCodes.VIOLATED_POLICY);
         }
         try {
-            server.verifier().verify(keyId, token);
+            server.verifier().verify(keyId, token, source);
         } catch (ProofRejectedException rejected) {
             throw error(rejected.getMessage(), rejected.reason() == ProofRejectedException.Reason.TOO_MANY_PROOFS
                     ? CloseCodes.TRY_AGAIN_LATER : CloseCodes.VIOLATED_POLICY);

@@ -8,6 +8,7 @@ import dev.persona.signaling.SignalingServer;
 import dev.persona.signaling.registry.MessageType;
 import dev.persona.signaling.registry.PeerConnection;
 import dev.persona.signaling.registry.QueueLimitExceededException;
+import dev.persona.signaling.registry.SignalingMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCode;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -21,7 +22,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
  * The PeerJS server socket at {@value #PATH}, one instance per connection: admits the peer (see
  * {@link PeerJsAdmission}), then reads its JSON frames, enforcing the size and rate limits, and relays them through
  * the registry with {@code src} set to the peer's id. A peer that breaks a rule gets ERROR and is closed; the others
- * are not affected. Register it with {@code serverContainer.addEndpoint(PeerJsEndpoint.config(server))}.
+ * are not affected. Each instance knows the source address of its connection, which {@link PeerJsUpgrade} (the way
+ * to put it on the web) took from the upgrade request.
  */
 public final class PeerJsEndpoint extends Endpoint {
 
@@ -30,6 +32,7 @@ public final class PeerJsEndpoint extends Endpoint {
     private static final Logger LOG = Logger.getLogger(PeerJsEndpoint.class.getName());
 
     private final SignalingServer server;
+    private final String source;
     private WebSocketSink sink;
     private PeerConnection connection;
     private MessageRate rate;
@@ -37,17 +40,18 @@ public final class PeerJsEndpoint extends Endpoint {
     private long partialBytes;
     private boolean closing;
 
-    PeerJsEndpoint(SignalingServer server) {
+    PeerJsEndpoint(SignalingServer server, String source) {
         this.server = server;
+        this.source = source;
     }
 
-    /** The endpoint's configuration for {@code ServerContainer.addEndpoint}, each connection bound to {@code server}. */
-    public static ServerEndpointConfig config(SignalingServer server) {
+    /** The configuration of one connection from {@code source}, for {@code ServerContainer.upgradeHttpToWebSocket}. */
+    static ServerEndpointConfig config(SignalingServer server, String source) {
         return ServerEndpointConfig.Builder.create(PeerJsEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new PeerJsEndpoint(server));
+                        return endpointClass.cast(new PeerJsEndpoint(server, source));
                     }
                 })
                 .build();
@@ -57,9 +61,9 @@ public final class PeerJsEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         sink = new WebSocketSink(session);
         try {
-            connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), sink);
+            connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), source, sink);
         } catch (PeerJsRefusal refusal) {
-            LOG.info(() -> "Refused a peer connection: " + refusal.getMessage());
+            server.refusals().refused("Refused a peer connection: " + refusal.getMessage());
             closing = true;
             sink.sendAndClose(PeerJsJson.withText(refusal.type(), refusal.getMessage()), refusal.closeCode());
             return;
@@ -85,7 +89,7 @@ public final class PeerJsEndpoint extends Endpoint {
         if (closing) {
             return;
         }
-        partialBytes += utf8Length(part);
+        partialBytes += SignalingMessage.utf8Length(part);
         if (partialBytes > server.settings().maxMessageBytes()) {
             violation("Message too large: more than " + server.settings().maxMessageBytes() + " bytes.",
                     CloseCodes.TOO_BIG);
@@ -133,7 +137,8 @@ public final class PeerJsEndpoint extends Endpoint {
         try {
             connection.sendJson(type, message.dst(), message.payloadJson());
         } catch (QueueLimitExceededException full) {
-            violation(full.getMessage(), CloseCodes.VIOLATED_POLICY);
+            violation(full.getMessage(), full.limit() == QueueLimitExceededException.Limit.SERVER
+                    ? CloseCodes.TRY_AGAIN_LATER : CloseCodes.VIOLATED_POLICY);
         }
     }
 
@@ -145,20 +150,10 @@ public final class PeerJsEndpoint extends Endpoint {
     }
 
     private void violation(String message, CloseCode code) {
-        LOG.info(() -> "Closed peer " + connection.id() + ": " + message);
+        server.refusals().refused("Closed peer " + connection.id() + ": " + message);
         closing = true;
         partialText = null;
         connection.leave();
         sink.sendAndClose(PeerJsJson.withText(MessageType.ERROR, message), code);
-    }
-
-    /** UTF-8 length of a text fragment; each half of a surrogate pair counts 2 of its 4 bytes. */
-    private static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-        }
-        return bytes;
     }
 }

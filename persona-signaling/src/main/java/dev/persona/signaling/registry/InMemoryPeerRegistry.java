@@ -22,13 +22,28 @@ import jakarta.json.JsonValue;
  * The registry of one server, in memory: a map from id to connection, read without locks on the relay path, and
  * the queues of absent peers. Registration and queueing take one lock, so a message is either queued before its
  * destination registers (and delivered right after its OPEN) or delivered to it directly, never lost in between.
+ * The same lock guards what each source address holds (connected peers, bytes of waiting messages) and the bytes
+ * waiting in all; those counts change only when a peer comes or goes and when a message waits or stops waiting, so
+ * a message to a connected peer never takes the lock.
  */
 public final class InMemoryPeerRegistry implements PeerRegistry {
 
     private static final Logger LOG = Logger.getLogger(InMemoryPeerRegistry.class.getName());
 
-    private final int concurrentLimit;
-    private final int queuedMessagesPerPeer;
+    /**
+     * The limits the registry enforces.
+     *
+     * @param concurrentPeers most peers connected at once
+     * @param peersPerSource most peers connected at once from one source address (in-process peers have none)
+     * @param queuedMessagesPerPeer most messages waiting for one absent peer
+     * @param queuedBytes most bytes of messages waiting for absent peers, all senders together
+     * @param queuedBytesPerSource most bytes of waiting messages that the peers of one source address sent
+     */
+    public record Limits(int concurrentPeers, int peersPerSource, int queuedMessagesPerPeer, long queuedBytes,
+                         long queuedBytesPerSource) {
+    }
+
+    private final Limits limits;
     private final long expireTimeoutMillis;
     private final long aliveTimeoutMillis;
     private final Clock clock;
@@ -38,16 +53,19 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
     private final Object lock = new Object();
     /** Messages waiting for absent peers, by destination id; guarded by {@link #lock}. */
     private final Map<String, WaitingMessages> waiting = new HashMap<>();
+    /** What each source address holds, while it holds anything; guarded by {@link #lock}. */
+    private final Map<String, SourceUsage> sources = new HashMap<>();
+    /** Bytes of all waiting messages; guarded by {@link #lock}. */
+    private long queuedBytes;
 
     /**
      * @param expireTimeout how long messages wait for an absent peer before their senders get EXPIRE
      * @param aliveTimeout how long a connected peer may be silent before {@link #sweep} drops it
      * @param localDelivery runs deliveries to in-process peers (see {@link #attachLocalPeer})
      */
-    public InMemoryPeerRegistry(int concurrentLimit, int queuedMessagesPerPeer, Duration expireTimeout,
-                                Duration aliveTimeout, Clock clock, Executor localDelivery) {
-        this.concurrentLimit = concurrentLimit;
-        this.queuedMessagesPerPeer = queuedMessagesPerPeer;
+    public InMemoryPeerRegistry(Limits limits, Duration expireTimeout, Duration aliveTimeout, Clock clock,
+                                Executor localDelivery) {
+        this.limits = limits;
         this.expireTimeoutMillis = expireTimeout.toMillis();
         this.aliveTimeoutMillis = aliveTimeout.toMillis();
         this.clock = clock;
@@ -55,15 +73,16 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
     }
 
     @Override
-    public PeerConnection register(String id, Claim claim, MessageSink sink) throws RegistrationRefusedException {
-        return add(id, claim, sink, false);
+    public PeerConnection register(String id, Claim claim, String source, MessageSink sink)
+            throws RegistrationRefusedException {
+        return add(id, claim, Objects.requireNonNull(source, "source"), sink);
     }
 
     @Override
     public PeerConnection attachLocalPeer(KeyId id, Function<PeerConnection, MessageSink> sinkFactory)
             throws RegistrationRefusedException {
         ExecutorSink handOff = new ExecutorSink(localDelivery);
-        Registration connection = add(id.toString(), Claim.provenKey(), handOff, true);
+        Registration connection = add(id.toString(), Claim.provenKey(), null, handOff);
         try {
             handOff.start(Objects.requireNonNull(sinkFactory.apply(connection), "the sink factory returned null"));
         } catch (RuntimeException factoryFailed) {
@@ -92,23 +111,24 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
                 Map.Entry<String, WaitingMessages> queue = it.next();
                 if (now - queue.getValue().sinceMillis() >= expireTimeoutMillis) {
                     Set<String> senders = new LinkedHashSet<>();
-                    queue.getValue().messages().forEach(message -> senders.add(message.src()));
+                    queue.getValue().messages().forEach(parked -> senders.add(parked.message().src()));
                     senders.forEach(sender -> expiries.add(
                             new SignalingMessage(MessageType.EXPIRE, queue.getKey(), sender, null)));
                     it.remove();
+                    release(queue.getValue());
                 }
             }
         }
         expiries.forEach(this::notifyIfConnected);
         for (Registration peer : peers.values()) {
-            if (!peer.local && now - peer.lastSeenMillis > aliveTimeoutMillis && peers.remove(peer.id, peer)) {
+            if (!peer.local && now - peer.lastSeenMillis > aliveTimeoutMillis && unregister(peer)) {
                 LOG.fine(() -> "Dropped peer " + peer.id + ": silent for more than " + aliveTimeoutMillis + " ms.");
                 peer.sink.disconnected(Disconnect.SILENT);
             }
         }
     }
 
-    private Registration add(String id, Claim claim, MessageSink sink, boolean local)
+    private Registration add(String id, Claim claim, String source, MessageSink sink)
             throws RegistrationRefusedException {
         Registration replaced;
         Registration added;
@@ -118,19 +138,33 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
                 throw new RegistrationRefusedException(RegistrationRefusedException.Refusal.ID_TAKEN,
                         "ID is taken");
             }
-            if (replaced == null && peers.size() >= concurrentLimit) {
+            if (replaced == null && peers.size() >= limits.concurrentPeers()) {
                 throw new RegistrationRefusedException(RegistrationRefusedException.Refusal.CONCURRENT_LIMIT,
                         "Server has reached its concurrent user limit");
             }
-            added = new Registration(id, claim, sink, local, clock.millis());
+            boolean sameSourceAgain = replaced != null && Objects.equals(replaced.source, source);
+            if (source != null && !sameSourceAgain && peersFrom(source) >= limits.peersPerSource()) {
+                throw new RegistrationRefusedException(RegistrationRefusedException.Refusal.SOURCE_LIMIT,
+                        "Too many peers from this address: at most " + limits.peersPerSource()
+                                + " may be connected from one address at once.");
+            }
+            added = new Registration(id, claim, source, sink, clock.millis());
             if (replaced == null || claim.isProvenKey()) {
                 sink.deliver(SignalingMessage.fromServer(MessageType.OPEN, null));
             }
             WaitingMessages queued = waiting.remove(id);
             if (queued != null) {
-                queued.messages().forEach(sink::deliver);
+                queued.messages().forEach(parked -> sink.deliver(parked.message()));
+                release(queued);
             }
-            peers.put(id, added);
+            // What put replaces, not what get found: a leave outside the lock may have removed (and released) it.
+            Registration previous = peers.put(id, added);
+            if (previous != null) {
+                releasePeer(previous.source);
+            }
+            if (source != null) {
+                sources.computeIfAbsent(source, s -> new SourceUsage()).peers++;
+            }
         }
         if (replaced != null) {
             LOG.fine(() -> "Peer " + id + " reconnected; the previous connection is closed.");
@@ -139,13 +173,58 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
         return added;
     }
 
-    private void relay(SignalingMessage message) throws QueueLimitExceededException {
+    /** Removes {@code peer} if it is still registered; returns whether it was. */
+    private boolean unregister(Registration peer) {
+        if (!peers.remove(peer.id, peer)) {
+            return false;
+        }
+        if (peer.source != null) {
+            synchronized (lock) {
+                releasePeer(peer.source);
+            }
+        }
+        return true;
+    }
+
+    private int peersFrom(String source) {
+        SourceUsage usage = sources.get(source);
+        return usage == null ? 0 : usage.peers;
+    }
+
+    /** Guarded by {@link #lock}. */
+    private void releasePeer(String source) {
+        if (source != null) {
+            SourceUsage usage = sources.get(source);
+            usage.peers--;
+            forgetIfIdle(source, usage);
+        }
+    }
+
+    /** Returns the bytes of messages that stopped waiting to the budgets; guarded by {@link #lock}. */
+    private void release(WaitingMessages queue) {
+        for (ParkedMessage parked : queue.messages()) {
+            queuedBytes -= parked.bytes();
+            if (parked.source() != null) {
+                SourceUsage usage = sources.get(parked.source());
+                usage.queuedBytes -= parked.bytes();
+                forgetIfIdle(parked.source(), usage);
+            }
+        }
+    }
+
+    private void forgetIfIdle(String source, SourceUsage usage) {
+        if (usage.peers == 0 && usage.queuedBytes == 0) {
+            sources.remove(source);
+        }
+    }
+
+    private void relay(Registration sender, SignalingMessage message) throws QueueLimitExceededException {
         Registration target = peers.get(message.dst());
         if (target == null) {
             synchronized (lock) {
                 target = peers.get(message.dst());
                 if (target == null) {
-                    queueForAbsentPeer(message);
+                    queueForAbsentPeer(sender, message);
                     return;
                 }
             }
@@ -169,7 +248,7 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
         if (target.sink.deliver(message)) {
             return;
         }
-        peers.remove(target.id, target);
+        unregister(target);
         Registration newer = peers.get(target.id);
         if (newer != null) {
             deliver(newer, message);
@@ -180,34 +259,73 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
         }
     }
 
-    private void queueForAbsentPeer(SignalingMessage message) throws QueueLimitExceededException {
+    /** Guarded by {@link #lock}. */
+    private void queueForAbsentPeer(Registration sender, SignalingMessage message)
+            throws QueueLimitExceededException {
         if (!message.type().waitsForAbsentPeer()) {
             return;
         }
-        WaitingMessages queue = waiting.computeIfAbsent(message.dst(),
-                dst -> new WaitingMessages(clock.millis(), new ArrayList<>()));
-        if (queue.messages().size() >= queuedMessagesPerPeer) {
-            throw new QueueLimitExceededException(message.dst(), queuedMessagesPerPeer);
+        WaitingMessages queue = waiting.get(message.dst());
+        if (queue != null && queue.messages().size() >= limits.queuedMessagesPerPeer()) {
+            throw new QueueLimitExceededException(QueueLimitExceededException.Limit.PER_PEER,
+                    "Too many messages waiting for peer " + message.dst() + ", which is not connected: at most "
+                            + limits.queuedMessagesPerPeer() + " may wait.");
         }
-        queue.messages().add(message);
+        int bytes = message.relayedBytes();
+        SourceUsage usage = sender.source == null ? null : sources.get(sender.source);
+        if (usage != null && usage.queuedBytes + bytes > limits.queuedBytesPerSource()) {
+            throw new QueueLimitExceededException(QueueLimitExceededException.Limit.PER_SOURCE,
+                    "Too many bytes waiting for peers that are not connected, sent from this address: at most "
+                            + limits.queuedBytesPerSource() + " may wait until those peers connect or the messages "
+                            + "expire.");
+        }
+        if (queuedBytes + bytes > limits.queuedBytes()) {
+            LOG.fine(() -> "Refused a message for absent peer " + message.dst() + ": " + queuedBytes
+                    + " bytes wait for absent peers already.");
+            throw new QueueLimitExceededException(QueueLimitExceededException.Limit.SERVER,
+                    "The server holds as many bytes of messages for peers that are not connected as it may ("
+                            + limits.queuedBytes() + "); try again in a minute.");
+        }
+        if (queue == null) {
+            queue = new WaitingMessages(clock.millis(), new ArrayList<>());
+            waiting.put(message.dst(), queue);
+        }
+        queue.messages().add(new ParkedMessage(message, sender.source, bytes));
+        queuedBytes += bytes;
+        if (usage != null) {
+            usage.queuedBytes += bytes;
+        }
     }
 
     /** Messages for one absent peer, and when the first of them arrived. */
-    private record WaitingMessages(long sinceMillis, List<SignalingMessage> messages) {
+    private record WaitingMessages(long sinceMillis, List<ParkedMessage> messages) {
+    }
+
+    /** A waiting message, with the source address its bytes are counted for (null for an in-process sender). */
+    private record ParkedMessage(SignalingMessage message, String source, int bytes) {
+    }
+
+    /** What one source address holds; guarded by {@link #lock}. */
+    private static final class SourceUsage {
+        int peers;
+        long queuedBytes;
     }
 
     private final class Registration implements PeerConnection {
         final String id;
         final Claim claim;
+        /** The source address of a socket peer; null for an in-process peer. */
+        final String source;
         final MessageSink sink;
         final boolean local;
         volatile long lastSeenMillis;
 
-        Registration(String id, Claim claim, MessageSink sink, boolean local, long nowMillis) {
+        Registration(String id, Claim claim, String source, MessageSink sink, long nowMillis) {
             this.id = id;
             this.claim = claim;
+            this.source = source;
             this.sink = sink;
-            this.local = local;
+            this.local = source == null;
             this.lastSeenMillis = nowMillis;
         }
 
@@ -221,7 +339,7 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
             check(type, dst);
             if (isRegistered()) {
                 lastSeenMillis = clock.millis();
-                relay(new SignalingMessage(type, id, dst, payload));
+                relay(this, new SignalingMessage(type, id, dst, payload));
             }
         }
 
@@ -230,7 +348,7 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
             check(type, dst);
             if (isRegistered()) {
                 lastSeenMillis = clock.millis();
-                relay(SignalingMessage.withPayloadJson(type, id, dst, payloadJson));
+                relay(this, SignalingMessage.withPayloadJson(type, id, dst, payloadJson));
             }
         }
 
@@ -248,7 +366,7 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
 
         @Override
         public void leave() {
-            peers.remove(id, this);
+            unregister(this);
         }
 
         @Override

@@ -18,7 +18,8 @@ public interface PeerConnection {
      *
      * @param type one of the relayed types ({@link MessageType#isRelayed()})
      * @param payload the payload as the sender wrote it; null for none
-     * @throws QueueLimitExceededException when {@code dst} is absent and already has the most messages waiting
+     * @throws QueueLimitExceededException when {@code dst} is absent and the message would pass a limit on waiting
+     *                                     messages (for {@code dst}, for this peer's source address, or in all)
      */
     void send(MessageType type, String dst, JsonValue payload) throws QueueLimitExceededException;
 

@@ -9,17 +9,21 @@ import dev.persona.signaling.identity.KeyId;
  * Who is connected under which id, and the relay between them: registration by claim, delivery or queueing of
  * messages, EXPIRE for messages that waited too long, and dropping of silent peers. Callers check ids, proofs and
  * per-connection limits before they register; the registry owns everything that spans peers (the concurrent limit,
- * the queues of absent peers).
+ * the limits per source address, the queues of absent peers and their byte budgets).
  */
 public interface PeerRegistry {
 
     /**
-     * Registers {@code id} for a connection. A new registration gets OPEN, then any messages that were waiting
-     * for the id, through {@code sink}; the connection it replaces (if any) is told {@link Disconnect#REPLACED}.
+     * Registers {@code id} for a connection from {@code source}. A new registration gets OPEN, then any messages
+     * that were waiting for the id, through {@code sink}; the connection it replaces (if any) is told
+     * {@link Disconnect#REPLACED}.
      *
-     * @throws RegistrationRefusedException when the id is taken by another token or the server is full
+     * @param source the address the connection comes from, as the limits per source count it
+     * @throws RegistrationRefusedException when the id is taken by another token, the server is full, or the source
+     *                                      has as many peers connected as one source may
      */
-    PeerConnection register(String id, Claim claim, MessageSink sink) throws RegistrationRefusedException;
+    PeerConnection register(String id, Claim claim, String source, MessageSink sink)
+            throws RegistrationRefusedException;
 
     /**
      * Registers an in-process peer, such as a persona of the host, under its key id without a proof: the caller is

@@ -8,7 +8,9 @@ public final class RegistrationRefusedException extends Exception {
         /** A connection with another token holds the id. */
         ID_TAKEN,
         /** As many peers as the concurrent limit allows are connected. */
-        CONCURRENT_LIMIT
+        CONCURRENT_LIMIT,
+        /** As many peers as one source address may have are connected from the new one's address. */
+        SOURCE_LIMIT
     }
 
     private final Refusal refusal;

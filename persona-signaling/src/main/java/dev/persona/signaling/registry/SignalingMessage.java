@@ -21,6 +21,9 @@ public final class SignalingMessage {
 
     /** One lookup for the process: {@code Json.create*} would look the provider up on every call. */
     private static final JsonProvider JSON = JsonProvider.provider();
+    /** The quotes, keys, colons, commas and braces of a relayed frame around its four values. */
+    private static final int FRAME_OVERHEAD_BYTES =
+            "{\"type\":\"\",\"src\":\"\",\"dst\":\"\",\"payload\":}".length();
 
     private final MessageType type;
     private final String src;
@@ -86,6 +89,29 @@ public final class SignalingMessage {
             payloadJson = text;
         }
         return text;
+    }
+
+    /**
+     * About the UTF-8 bytes of this message as a relayed frame ({@code {"type":…,"src":…,"dst":…,"payload":…}}):
+     * what a waiting message is counted for in the registry's byte budgets. Written out once, not per relay.
+     */
+    public int relayedBytes() {
+        long bytes = FRAME_OVERHEAD_BYTES + type.wireName().length() + utf8Length(src) + utf8Length(dst)
+                + utf8Length(payloadJson());
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
+    /** UTF-8 length of {@code text} (0 for null); each half of a surrogate pair counts 2 of its 4 bytes. */
+    public static long utf8Length(CharSequence text) {
+        if (text == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     @Override

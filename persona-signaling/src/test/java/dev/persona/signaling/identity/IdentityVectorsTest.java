@@ -104,7 +104,7 @@ class IdentityVectorsTest {
             ProofVerifier verifier = new ProofVerifier(origins,
                     Duration.ofSeconds(settings.getInt("maxAgeSeconds")),
                     Duration.ofSeconds(settings.getInt("clockSkewSeconds")),
-                    new ReplayCache(IdentityVectors.REPLAY_CACHE_CAPACITY),
+                    new ReplayCache(IdentityVectors.REPLAY_CACHE_CAPACITY, IdentityVectors.REPLAY_CACHE_CAPACITY),
                     TestClock.atEpochSecond(vector.getJsonNumber("now").longValueExact()));
             KeyId id = KeyId.parse(vector.getString("id"));
             for (JsonValue expected : vector.getJsonArray("outcomes")) {
@@ -130,7 +130,7 @@ class IdentityVectorsTest {
 
     private static String outcome(ProofVerifier verifier, KeyId id, String token) {
         try {
-            verifier.verify(id, token);
+            verifier.verify(id, token, "vectors");
             return "ACCEPTED";
         } catch (ProofRejectedException rejected) {
             return rejected.reason().name();

@@ -16,13 +16,14 @@ class ProofVerifierTest {
 
     private static final String ORIGIN = "https://persona.test:8443";
     private static final long NOW = 1_767_225_600L;
+    private static final String SOURCE = "192.168.1.50";
 
     private final TestClock clock = TestClock.atEpochSecond(NOW);
     private final TestIdentity phone = TestIdentity.random();
 
     @Test
     void acceptsAFreshProof() throws ProofRejectedException {
-        IdProof proof = verifier(100).verify(phone.keyId(), phone.token(ORIGIN, NOW));
+        IdProof proof = verifier(100).verify(phone.keyId(), phone.token(ORIGIN, NOW), SOURCE);
         assertEquals(ORIGIN, proof.origin());
         assertEquals(NOW, proof.timestamp());
     }
@@ -30,8 +31,8 @@ class ProofVerifierTest {
     @Test
     void allowsTheClockSkewEitherWayAndNoMore() throws ProofRejectedException {
         ProofVerifier verifier = verifier(100);
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW + 30));
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW - 60 - 30));
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW + 30), SOURCE);
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW - 60 - 30), SOURCE);
         assertRejected(Reason.NOT_YET_VALID, "31 s ahead of the server clock", verifier, phone.token(ORIGIN, NOW + 31));
         assertRejected(Reason.EXPIRED, "more than the 60 s allowed plus 30 s of clock skew", verifier,
                 phone.token(ORIGIN, NOW - 91));
@@ -41,7 +42,7 @@ class ProofVerifierTest {
     void refusesAReplayUntilTheProofIsStaleAnyway() throws ProofRejectedException {
         ProofVerifier verifier = verifier(100);
         String token = phone.token(ORIGIN, NOW);
-        verifier.verify(phone.keyId(), token);
+        verifier.verify(phone.keyId(), token, SOURCE);
         assertRejected(Reason.REPLAYED, "already used", verifier, token);
         clock.advance(Duration.ofSeconds(90));
         assertRejected(Reason.REPLAYED, "already used", verifier, token);
@@ -54,18 +55,36 @@ class ProofVerifierTest {
         ProofVerifier verifier = verifier(100);
         TestIdentity other = TestIdentity.random();
         String nonce = "AAAAAAAAAAAAAAAAAAAAAA";
-        verifier.verify(phone.keyId(), IdProof.sign(phone.privateKey(), ORIGIN, NOW, nonce).token());
-        verifier.verify(other.keyId(), IdProof.sign(other.privateKey(), ORIGIN, NOW, nonce).token());
+        verifier.verify(phone.keyId(), IdProof.sign(phone.privateKey(), ORIGIN, NOW, nonce).token(), SOURCE);
+        verifier.verify(other.keyId(), IdProof.sign(other.privateKey(), ORIGIN, NOW, nonce).token(), SOURCE);
     }
 
     @Test
     void refusesNewProofsWhileTheReplayCacheIsFullOfFreshOnes() throws ProofRejectedException {
         ProofVerifier verifier = verifier(2);
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW));
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW));
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW), SOURCE);
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW), SOURCE);
         assertRejected(Reason.TOO_MANY_PROOFS, "try again in a minute", verifier, phone.token(ORIGIN, NOW));
         clock.advance(Duration.ofSeconds(91));
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW + 91));
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW + 91), SOURCE);
+    }
+
+    @Test
+    void oneSourceFillsOnlyItsOwnRoomInTheReplayCache() throws ProofRejectedException {
+        ProofVerifier verifier = new ProofVerifier(Set.of(ORIGIN), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                new ReplayCache(100, 2), clock);
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW), SOURCE);
+        TestIdentity second = TestIdentity.random();
+        verifier.verify(second.keyId(), second.token(ORIGIN, NOW), SOURCE);
+        TestIdentity fresh = TestIdentity.random();
+        ProofRejectedException e = assertThrows(ProofRejectedException.class,
+                () -> verifier.verify(fresh.keyId(), fresh.token(ORIGIN, NOW), SOURCE));
+        assertEquals(Reason.TOO_MANY_PROOFS, e.reason());
+        assertTrue(e.getMessage().startsWith("Too many recent proofs from this address, more than one address may "
+                + "make within 90 s"), e.getMessage());
+        verifier.verify(fresh.keyId(), fresh.token(ORIGIN, NOW), "192.168.1.51");
+        clock.advance(Duration.ofSeconds(91));
+        verifier.verify(fresh.keyId(), fresh.token(ORIGIN, NOW + 91), SOURCE);
     }
 
     @Test
@@ -74,7 +93,7 @@ class ProofVerifierTest {
         TestIdentity impostor = TestIdentity.random();
         assertRejected(Reason.BAD_SIGNATURE, "not made with the private key of id " + phone.id(), verifier,
                 impostor.token(ORIGIN, NOW));
-        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW));
+        verifier.verify(phone.keyId(), phone.token(ORIGIN, NOW), SOURCE);
     }
 
     @Test
@@ -108,12 +127,12 @@ class ProofVerifierTest {
 
     private ProofVerifier verifier(int replayCapacity) {
         return new ProofVerifier(Set.of(ORIGIN), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                new ReplayCache(replayCapacity), clock);
+                new ReplayCache(replayCapacity, replayCapacity), clock);
     }
 
     private void assertRejected(Reason reason, String messagePart, ProofVerifier verifier, String token) {
         ProofRejectedException e = assertThrows(ProofRejectedException.class,
-                () -> verifier.verify(phone.keyId(), token));
+                () -> verifier.verify(phone.keyId(), token, SOURCE));
         assertEquals(reason, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }

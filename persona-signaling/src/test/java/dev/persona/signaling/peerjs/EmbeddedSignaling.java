@@ -26,13 +26,12 @@ import org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletContextListener;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
 
 /**
  * The signaling endpoint and REST resource in an embedded Undertow with RESTEasy (WildFly's WebSocket and JAX-RS
  * implementations) on 127.0.0.1 and an ephemeral port, wired the way the web module does it: a
- * {@code ServletContextListener} calls {@code ServerContainer.addEndpoint} and sets the servlet context attribute
+ * {@code ServletContextListener} calls {@link PeerJsUpgrade#register}, which adds the upgrading filter and sets the
+ * servlet context attribute
  * the resource reads; the JAX-RS application is mounted at {@code /peerjs}.
  */
 final class EmbeddedSignaling implements AutoCloseable {
@@ -55,14 +54,7 @@ final class EmbeddedSignaling implements AutoCloseable {
         ServletContextListener registration = new ServletContextListener() {
             @Override
             public void contextInitialized(ServletContextEvent event) {
-                ServerContainer container = (ServerContainer) event.getServletContext()
-                        .getAttribute(ServerContainer.class.getName());
-                event.getServletContext().setAttribute(PeerJsResource.SERVER_ATTRIBUTE, server);
-                try {
-                    container.addEndpoint(PeerJsEndpoint.config(server));
-                } catch (DeploymentException e) {
-                    throw new IllegalStateException(e);
-                }
+                PeerJsUpgrade.register(event.getServletContext(), server);
             }
         };
         DeploymentInfo info = Servlets.deployment()
