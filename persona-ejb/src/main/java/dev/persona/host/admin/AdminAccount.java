@@ -9,8 +9,8 @@ import jakarta.persistence.Table;
 
 /**
  * The console login. Elytron's JDBC realm reads this table directly (persona.cli): {@code password_hash} is a bcrypt
- * modular-crypt string ({@code $2a$<cost>$<salt+hash>}), {@code role} the role the console requires; while
- * {@code locked_until} lies ahead the realm finds no account, so every login fails, the right password's too.
+ * modular-crypt string ({@code $2a$<cost>$<salt+hash>}), {@code role} the role the console requires. The
+ * password is checked by {@link ConsoleAccount#signIn}, which also keeps the lockout (per source address, in memory).
  */
 @Entity
 @Table(name = "admin_account")
@@ -29,13 +29,6 @@ public class AdminAccount {
     @Column(name = "changed_at", nullable = false)
     private Instant changedAt;
 
-    /** Failed logins in a row since the last success or lock. */
-    @Column(name = "failed_logins")
-    private Integer failedLogins;
-
-    @Column(name = "locked_until")
-    private Instant lockedUntil;
-
     protected AdminAccount() {
     }
 
@@ -49,26 +42,6 @@ public class AdminAccount {
     void passwordHash(String hash, Instant now) {
         this.passwordHash = hash;
         this.changedAt = now;
-    }
-
-    /** Counts a failed login; at {@code max} in a row the account locks until {@code now + lockout}. */
-    boolean failedLogin(int max, Instant lockUntil) {
-        int failures = (failedLogins == null ? 0 : failedLogins) + 1;
-        if (failures >= max) {
-            failedLogins = 0;
-            lockedUntil = lockUntil;
-            return true;
-        }
-        failedLogins = failures;
-        return false;
-    }
-
-    void succeededLogin() {
-        failedLogins = 0;
-    }
-
-    Instant lockedUntil() {
-        return lockedUntil;
     }
 
     String passwordHash() {

@@ -2,24 +2,27 @@ package dev.persona.host.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The console's one account, {@value #USER}. At every start: with {@code persona.admin.password}
  * ({@code PERSONA_ADMIN_PASSWORD}) set, that becomes the password (also the way to reset a forgotten one); otherwise
  * the first start generates one and logs it once. The password is stored only as a bcrypt hash; the owner changes
- * it in the console.
+ * it in the console. Sign-ins are checked here, and only here ({@link #signIn}); wrong passwords lock the address they
+ * come from ({@link SourceLockout}), never the account, so a stranger cannot lock the owner out.
  */
 @Singleton
 @Startup
@@ -41,15 +44,27 @@ public class ConsoleAccount {
     private Optional<String> configuredPassword;
 
     @Inject
-    @ConfigProperty(name = "persona.admin.max.failed.logins", defaultValue = "5")
-    private int maxFailedLogins;
+    private Config config;
 
-    @Inject
-    @ConfigProperty(name = "persona.admin.lockout.minutes", defaultValue = "5")
-    private int lockoutMinutes;
+    private SourceLockout lockout;
+
+    /** How a sign-in ended. */
+    public enum SignIn {
+        SIGNED_IN,
+        /** A wrong user name or password. */
+        REFUSED,
+        /** The source address is locked: the password was not checked (or this failure locked it). */
+        LOCKED
+    }
 
     @PostConstruct
     void ensureAccount() {
+        lockout = SourceLockout.from(name -> config.getOptionalValue(name, String.class));
+        LOG.info(() -> "Console sign-in: " + lockout.maxFailures()
+                + " wrong passwords in a row lock their address for " + lockout.lockout().toMinutes()
+                + " minutes, each further lock twice as long up to "
+                + lockout.maxLock().toMinutes() + " minutes (" + SourceLockout.MAX_FAILED_LOGINS + ", "
+                + SourceLockout.LOCKOUT_MINUTES + ", " + SourceLockout.MAX_LOCKOUT_MINUTES + ").");
         AdminAccount account = entityManager.find(AdminAccount.class, USER);
         Instant now = Instant.now();
         String configured = configuredPassword.filter(p -> !p.isEmpty()).orElse(null);
@@ -89,45 +104,49 @@ public class ConsoleAccount {
     }
 
     /**
-     * A login failed (the web module sees the login form's error page). The {@code max}-th failure in a row locks the
-     * account for the lockout time: WildFly 38's Elytron has no brute-force protection of its own, so the realm's
-     * query (persona.cli) skips a locked account.
+     * Checks a sign-in from {@code source} (the client's address). While the source is locked, no password is
+     * checked; the {@code max}-th wrong one in a row locks it. Runs beside other calls: bcrypt takes a while.
      */
-    public void loginFailed(String from) {
+    @Lock(LockType.READ)
+    public SignIn signIn(String user, String password, String source) {
+        SourceLockout.Attempt attempt = lockout.attempt(source, Instant.now());
+        if (attempt == null) {
+            return SignIn.LOCKED;
+        }
         AdminAccount account = entityManager.find(AdminAccount.class, USER);
-        if (account == null) {
-            return;
+        boolean right = account != null && password != null && PasswordHash.matches(account.passwordHash(), password)
+                && USER.equals(user);
+        if (right) {
+            lockout.succeeded(source);
+            return SignIn.SIGNED_IN;
         }
-        Instant until = Instant.now().plus(Duration.ofMinutes(lockoutMinutes));
-        if (account.failedLogin(maxFailedLogins, until)) {
-            LOG.warning(() -> maxFailedLogins + " failed console logins in a row (the last from " + from
-                    + "): the console is locked until " + until + ". Sessions signed in before stay valid.");
+        Instant until = attempt.locksUntil();
+        if (until == null) {
+            return SignIn.REFUSED;
         }
+        LOG.warning(() -> lockout.maxFailures() + " failed console logins in a row from " + source
+                + ": that address may not sign in until " + until + " (each further lock lasts twice as long, up to "
+                + lockout.maxLock().toMinutes() + " minutes). Other addresses and sessions signed in before are not"
+                + " affected.");
+        return SignIn.LOCKED;
     }
 
-    /** A login succeeded: the count of failures starts over. */
-    public void loginSucceeded() {
-        AdminAccount account = entityManager.find(AdminAccount.class, USER);
-        if (account != null) {
-            account.succeededLogin();
-        }
+    /** Until when {@code source} may not sign in, or null when it may. */
+    @Lock(LockType.READ)
+    public Instant lockedUntil(String source) {
+        return lockout.lockedUntil(source, Instant.now());
     }
 
-    /** Until when logins are refused, or null when they are not. */
-    public Instant lockedUntil() {
-        AdminAccount account = entityManager.find(AdminAccount.class, USER);
-        Instant until = account == null ? null : account.lockedUntil();
-        return until != null && until.isAfter(Instant.now()) ? until : null;
-    }
-
-    /** Failed logins in a row that lock the console. */
+    /** Failed logins in a row that lock their source address. */
+    @Lock(LockType.READ)
     public int maxFailedLogins() {
-        return maxFailedLogins;
+        return lockout.maxFailures();
     }
 
-    /** How long a lock lasts. */
+    /** How long the first lock of an address lasts. */
+    @Lock(LockType.READ)
     public int lockoutMinutes() {
-        return lockoutMinutes;
+        return (int) lockout.lockout().toMinutes();
     }
 
     /** When the password was last set. */

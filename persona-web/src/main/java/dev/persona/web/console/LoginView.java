@@ -5,8 +5,9 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.servlet.http.HttpServletRequest;
 
-/** The sign-in page: whether the account is locked, and until when. */
+/** The sign-in page: whether the visitor's address is locked, and until when. */
 @Named
 @RequestScoped
 public class LoginView {
@@ -17,6 +18,9 @@ public class LoginView {
     @Inject
     private Times times;
 
+    @Inject
+    private HttpServletRequest request;
+
     public int getMaxFailedLogins() {
         return account.maxFailedLogins();
     }
@@ -26,7 +30,7 @@ public class LoginView {
     }
 
     public String getLockedUntil() {
-        java.time.Instant until = account.lockedUntil();
+        java.time.Instant until = account.lockedUntil(request.getRemoteAddr());
         return until == null ? null : times.time(until);
     }
 }
