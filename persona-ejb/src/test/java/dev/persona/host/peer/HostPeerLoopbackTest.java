@@ -48,6 +48,9 @@ class HostPeerLoopbackTest {
     private static final int MIN_PORT = 40000;
     private static final int MAX_PORT = 40999;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Every phone here is a stranger (the acceptors know none); the listeners admit them when the channel opens. */
+    private static final HostPeerSettings.HandshakeLimits HANDSHAKE_LIMITS = new HostPeerSettings.HandshakeLimits(
+            Duration.ofSeconds(30), 4096, 64, 100, 64);
     private static final Pattern CANDIDATE_ADDRESS = Pattern.compile("^candidate:\\S+ \\d+ \\S+ \\d+ (\\S+) (\\d+) ");
 
     private static ScheduledThreadPoolExecutor executor;
@@ -66,7 +69,7 @@ class HostPeerLoopbackTest {
         executor.setRemoveOnCancelPolicy(true);
         long started = System.nanoTime();
         hostPeer = new HostPeer(new HostPeerSettings(List.of(), MIN_PORT, MAX_PORT, CONNECT_TIMEOUT,
-                4 * 1024 * 1024, 64), executor);
+                4 * 1024 * 1024, 64, HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor);
         Measurements.record("JVM: host peer ready (native library loaded, factory made) in "
                 + millis(System.nanoTime() - started) + " ms; RSS " + Measurements.residentKib() / 1024 + " MiB");
         phoneAudio = new HeadlessAudioDeviceModule();
@@ -384,8 +387,8 @@ class HostPeerLoopbackTest {
     void closingTheHostPeerEndsItsOpenSessionsWithoutCrashing() throws Exception {
         List<RecordingListener> listeners = new ArrayList<>();
         List<JavaPhone> connectedPhones = new ArrayList<>();
-        try (HostPeer secondHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8),
-                executor)) {
+        try (HostPeer secondHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
+                HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor)) {
             SignalingEndpoint endpoint = secondHost.attach("host2", signaling.linkFor("host2"), request -> {
                 RecordingListener listener = RecordingListener.echoing();
                 listeners.add(listener);
