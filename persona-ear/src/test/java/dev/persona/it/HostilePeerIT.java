@@ -46,11 +46,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * An unpaired device on the LAN against the deployed host's own WebRTC peer (issue 14, findings 1, 2 and 8): a flood
  * of offers from one self-made key leaves the next real phone served; a channel that never says {@code hello} is
  * closed at the handshake deadline; a frame or a chunked message larger than a handshake message before the
- * handshake closes the channel; an offer's text cannot forge a line of server.log, and 200 bad offers make a
+ * handshake closes the channel; a fifth unproven stranger from one address is closed when its channel opens; an offer's text cannot forge a line of server.log, and 200 bad offers make a
  * bounded number of log lines with a summary that counts them.
  *
  * <p>The host waits 60 s for a data channel after an offer (so that a flood would hold its places for the whole
- * test), gives a channel 4 s to complete the handshake and summarises refusals every 2 s. Runs in the network
+ * test), gives a channel 20 s to complete the handshake and summarises refusals every 2 s. Runs in the network
  * namespace of the failsafe execution {@code loopback-network}.
  */
 @Tag("loopback-network")
@@ -61,7 +61,8 @@ class HostilePeerIT {
             "open https://\\S+/client\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(4);
+    /** Long enough for five phones to connect at once on a busy machine, short enough to wait for. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(2);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A line WildFly would write for a SEVERE record, as an attacker puts it after a newline. */
@@ -186,6 +187,40 @@ class HostilePeerIT {
 
     @Test
     @Order(4)
+    void aFifthUnprovenStrangerFromOneAddressIsClosed() throws Exception {
+        List<JavaPhone> phones = new ArrayList<>();
+        java.util.concurrent.ExecutorService connecting = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            List<java.util.concurrent.Future<Long>> opened = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                JavaPhone phone = new JavaPhone(host, "stranger-" + i);
+                phones.add(phone);
+                opened.add(connecting.submit(() -> phone.connect(hostId)));
+            }
+            for (java.util.concurrent.Future<Long> open : opened) {
+                open.get(120, TimeUnit.SECONDS);
+            }
+            awaitTrue(() -> phones.stream().anyMatch(p -> !linesWith("Phone " + p.id + " connected from ").isEmpty()),
+                    "the host to close one of five unproven strangers from one address");
+            List<JavaPhone> closed = phones.stream()
+                    .filter(p -> !linesWith("Phone " + p.id + " connected from ").isEmpty()).toList();
+            assertEquals(1, closed.size(), "one of the five is over the limit of 4");
+            assertTrue(closed.get(0).closedByHost(REPLY), "its channel is closed");
+            assertTrue(linesWith("Phone " + closed.get(0).id + " connected from ").get(0)
+                    .contains("which has 4 sessions that have not completed the handshake already"));
+            for (JavaPhone phone : phones) {
+                if (phone != closed.get(0)) {
+                    assertTrue(phone.connected(), phone.name + " keeps its channel until its own deadline");
+                }
+            }
+        } finally {
+            connecting.shutdownNow();
+            phones.forEach(JavaPhone::close);
+        }
+    }
+
+    @Test
+    @Order(5)
     void offerTextCannotForgeALogLineAndBadOffersAreSummarised() throws Exception {
         try (OfferSender attacker = new OfferSender()) {
             attacker.offer("dc_forged", "data\n" + FORGED_LINE);

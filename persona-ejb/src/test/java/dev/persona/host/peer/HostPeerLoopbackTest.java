@@ -414,6 +414,54 @@ class HostPeerLoopbackTest {
         }
     }
 
+    @Test
+    void unprovenSessionsAreHeldToTheHandshakeLimits() throws Exception {
+        List<RecordingListener> listeners = new ArrayList<>();
+        HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(3), 1024,
+                2, 1, 64);
+        try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
+                limits, Duration.ofMinutes(1)), executor)) {
+            SignalingEndpoint endpoint = strictHost.attach("host3", signaling.linkFor("host3"), request -> {
+                RecordingListener listener = RecordingListener.unproven();
+                listeners.add(listener);
+                return Optional.of(listener);
+            });
+            signaling.register("host3", endpoint::receive);
+
+            // A channel that says nothing is closed at the deadline.
+            JavaPhone silent = phone("silent-phone");
+            silent.connect("host3", "raw", true, null);
+            await(silent.opened, "the silent phone's channel to open");
+            SessionClosed deadline = await(listeners.get(0).closed, "the host to close the silent phone's channel");
+            assertEquals(Reason.CLOSED_BY_HOST, deadline.reason());
+            assertTrue(deadline.message().contains("did not complete the handshake within 3000 ms"),
+                    deadline.message());
+
+            // A frame above 1024 bytes before the handshake closes the channel; a smaller one goes through.
+            JavaPhone big = phone("big-frame-phone");
+            big.connect("host3", "raw", true, null);
+            await(big.opened, "the big phone's channel to open");
+            big.send("x".repeat(1000));
+            assertEquals("x".repeat(1000), take(listeners.get(1).messages, "the handshake-sized message"));
+            big.send("y".repeat(1025));
+            SessionClosed tooBig = await(listeners.get(1).closed, "the host to close the big phone's channel");
+            assertTrue(tooBig.message().contains("sent a frame of 1025 bytes before completing the handshake"),
+                    tooBig.message());
+
+            // One phone gets one unproven session; its second offer is left unanswered.
+            JavaPhone first = phone("twice-phone");
+            first.connect("host3", "raw", true, null);
+            await(first.opened, "the first channel to open");
+            int asked = listeners.size();
+            JavaPhone second = phone("twice-phone");
+            second.connect("host3", "raw", true, null);
+            Thread.sleep(1000);   // nothing to wait for: the offer is dropped without a word
+            assertEquals(asked, listeners.size(), "the second offer of one unproven phone reaches no listener");
+            assertFalse(second.opened.isDone());
+            signaling.unregister("host3");
+        }
+    }
+
     private record Connected(JavaPhone phone, PeerSession session, long openMillis) {
     }
 
