@@ -46,8 +46,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * An unpaired device on the LAN against the deployed host's own WebRTC peer (issue 14, findings 1, 2 and 8): a flood
  * of offers from one self-made key leaves the next real phone served; a channel that never says {@code hello} is
  * closed at the handshake deadline; a frame or a chunked message larger than a handshake message before the
- * handshake closes the channel; a fifth unproven stranger from one address is closed when its channel opens; an offer's text cannot forge a line of server.log, and 200 bad offers make a
- * bounded number of log lines with a summary that counts them.
+ * handshake closes the channel; a fifth unproven stranger from one address is closed when its channel opens; an
+ * offer's text cannot forge a line of server.log, and 200 bad offers make a bounded number of log lines with a
+ * summary that counts them.
  *
  * <p>The host waits 60 s for a data channel after an offer (so that a flood would hold its places for the whole
  * test), gives a channel 20 s to complete the handshake and summarises refusals every 10 s. Runs in the network

@@ -97,7 +97,7 @@ public class DeviceTrust {
         return new AdmissionResult(decision, device == null ? null : device.id());
     }
 
-    /** Whether the key is an approved device of the persona (asked for every offer: a phone not approved is a stranger). */
+    /** Whether the key is an approved device of the persona (asked for each offer: other phones are strangers). */
     public boolean approved(UUID personaId, byte[] devicePublicKey) {
         Device device = findDevice(personaId, devicePublicKey);
         return device != null && device.status() == DeviceStatus.APPROVED;

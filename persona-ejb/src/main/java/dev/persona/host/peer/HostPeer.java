@@ -64,17 +64,16 @@ public final class HostPeer implements AutoCloseable {
         this.executor = executor;
         this.refusals = new RefusalLog(Logger.getLogger(SignalingEndpoint.class.getName()), "offers",
                 settings.refusalsLogInterval());
-        long interval = settings.refusalsLogInterval().toNanos();
-        this.refusalSummaries = executor.scheduleAtFixedRate(refusals::summarise, interval, interval,
-                TimeUnit.NANOSECONDS);
         this.audioModule = new HeadlessAudioDeviceModule();
         try {
             this.factory = new PeerConnectionFactory(audioModule);
         } catch (RuntimeException | Error failure) {
-            refusalSummaries.cancel(false);
             audioModule.dispose();
             throw failure;
         }
+        long interval = settings.refusalsLogInterval().toNanos();
+        this.refusalSummaries = executor.scheduleAtFixedRate(refusals::summarise, interval, interval,
+                TimeUnit.NANOSECONDS);
         LOG.info(() -> "Host peer ready; ICE servers: " + (settings.iceServers().isEmpty()
                 ? "none (host candidates only)" : settings.iceServers())
                 + (settings.minPort() > 0 ? ", ports " + settings.minPort() + "-" + settings.maxPort() : "") + ".");
