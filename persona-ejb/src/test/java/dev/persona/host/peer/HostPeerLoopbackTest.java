@@ -462,6 +462,54 @@ class HostPeerLoopbackTest {
         }
     }
 
+    @Test
+    void strangersNeverTakeThePlacesOfApprovedPhones() throws Exception {
+        List<RecordingListener> strangers = new ArrayList<>();
+        RecordingListener approved = RecordingListener.unproven();
+        HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(30), 4096,
+                2, 3, 64);
+        try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 3,
+                limits, Duration.ofMinutes(1)), executor)) {
+            SignalingEndpoint endpoint = strictHost.attach("host4", signaling.linkFor("host4"),
+                    new PeerSessionAcceptor() {
+                        @Override
+                        public Optional<PeerSessionListener> accept(ConnectionRequest request) {
+                            if (knows(request)) {
+                                return Optional.of(approved);
+                            }
+                            RecordingListener listener = RecordingListener.unproven();
+                            strangers.add(listener);
+                            return Optional.of(listener);
+                        }
+
+                        @Override
+                        public boolean knows(ConnectionRequest request) {
+                            return request.phoneId().equals("approved-phone");
+                        }
+                    });
+            signaling.register("host4", endpoint::receive);
+            for (int i = 0; i < 2; i++) {
+                JavaPhone stranger = phone("stranger-" + i);
+                stranger.connect("host4", "raw", true, null);
+                await(stranger.opened, "stranger " + i + " to connect");
+            }
+            JavaPhone third = phone("stranger-2");
+            third.connect("host4", "raw", true, null);
+            awaitTrue(() -> signaling.relayedTo("host4").stream().anyMatch(m -> m.src().equals("stranger-2")
+                    && m.type().equals("OFFER")), "the third stranger's offer to reach the host");
+
+            // 3 places, 2 of them for strangers: both are taken, and the approved phone gets the third.
+            JavaPhone phone = phone("approved-phone");
+            phone.connect("host4", "raw", true, null);
+            await(phone.opened, "the approved phone to connect while strangers hold their whole share");
+            await(approved.opened, "the approved phone's session to open");
+            assertEquals(2, strangers.size(), "the third stranger found no place");
+            assertFalse(third.opened.isDone());
+            assertEquals(3, strictHost.sessionCount());
+            signaling.unregister("host4");
+        }
+    }
+
     private record Connected(JavaPhone phone, PeerSession session, long openMillis) {
     }
 
