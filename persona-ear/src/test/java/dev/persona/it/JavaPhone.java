@@ -159,6 +159,47 @@ public final class JavaPhone implements AutoCloseable {
         return factory;
     }
 
+    /**
+     * A real offer for a peerjs data connection, made by a peer connection of this JVM that is closed at once: what a
+     * sender of bare OFFERs (no ICE, no channel) puts in each of them.
+     */
+    static String dataChannelOfferSdp() throws Exception {
+        CompletableFuture<String> sdp = new CompletableFuture<>();
+        RTCPeerConnection peer;
+        synchronized (JavaPhone.class) {
+            peer = factory().createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+                @Override
+                public void onIceCandidate(RTCIceCandidate candidate) {
+                }
+            });
+        }
+        RTCDataChannelInit init = new RTCDataChannelInit();
+        init.ordered = true;
+        RTCDataChannel channel = peer.createDataChannel("dc_offer", init);
+        peer.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription offer) {
+                sdp.complete(offer.sdp);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                sdp.completeExceptionally(new IllegalStateException("createOffer: " + error));
+            }
+        });
+        try {
+            return sdp.get(30, TimeUnit.SECONDS);
+        } finally {
+            channel.close();
+            try {
+                channel.dispose();
+            } catch (Error stillReferenced) {
+                // The peer connection drops its reference when it closes, right below.
+            }
+            peer.close();
+        }
+    }
+
     /** Closes every phone still connected, then the factory and its audio module, in that order. */
     public static synchronized void disposeFactory() {
         LIVE.forEach(JavaPhone::close);

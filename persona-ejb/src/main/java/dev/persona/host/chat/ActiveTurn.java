@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
+import dev.persona.host.logs.LogText;
 import dev.persona.host.tools.ToolCardSender;
 import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
@@ -121,7 +122,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         } catch (LlamaException e) {
             onError(e);
         } catch (RuntimeException e) {
-            LOG.warning(() -> "Turn " + id + " could not start: " + e);
+            LOG.warning(() -> "Turn " + LogText.untrusted(id) + " could not start: " + e);
             onError(new LlamaException("The answer could not start: " + e.getMessage(), e));
         }
     }
@@ -183,7 +184,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             ended = true;
             flush(System.nanoTime());
         }
-        LOG.info(() -> "Turn " + id + " failed: " + error.getMessage());
+        LOG.info(() -> "Turn " + LogText.untrusted(id) + " failed: " + error.getMessage());
         // llama-server's words for a prompt longer than the slot (its error type exceed_context_size_error).
         String failure;
         if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
@@ -250,7 +251,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                     host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
             } catch (RuntimeException e) {
-                LOG.warning(() -> "Could not store the answer of turn " + id + ": " + e);
+                LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
                 outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
             } finally {
                 session.turnEnded(this);

@@ -18,7 +18,10 @@ import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
 import dev.persona.host.identity.PersonaKeyRotated;
+import dev.persona.host.peer.ConnectionRequest;
 import dev.persona.host.peer.HostPeerService;
+import dev.persona.host.peer.PeerSessionAcceptor;
+import dev.persona.host.peer.PeerSessionListener;
 import dev.persona.host.peer.SessionClosed;
 import dev.persona.host.peer.SignalingEndpoint;
 import dev.persona.host.signaling.SignalingHost;
@@ -185,10 +188,22 @@ public class ChatHost {
             } catch (QueueLimitExceededException e) {
                 LOG.info(() -> "Signaling to " + dst + " dropped: " + e.getMessage());
             }
-        }, request -> {
-            PhoneSession session = new PhoneSession(this, persona, request);
-            sessions.add(session);
-            return Optional.of(session);
+        }, new PeerSessionAcceptor() {
+            @Override
+            public Optional<PeerSessionListener> accept(ConnectionRequest request) {
+                PhoneSession session = new PhoneSession(ChatHost.this, persona, request);
+                sessions.add(session);
+                return Optional.of(session);
+            }
+
+            @Override
+            public boolean knows(ConnectionRequest request) {
+                try {
+                    return devices.approved(persona.id(), KeyId.parse(request.phoneId()).publicKey());
+                } catch (IllegalArgumentException notAKeyId) {
+                    return false;
+                }
+            }
         });
         return new MessageSink() {
             @Override

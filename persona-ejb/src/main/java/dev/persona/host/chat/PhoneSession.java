@@ -10,6 +10,7 @@ import dev.persona.host.devices.Admission;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.handshake.HandshakeException;
 import dev.persona.host.handshake.HostHandshake;
+import dev.persona.host.logs.LogText;
 import dev.persona.host.peer.ConnectionRequest;
 import dev.persona.host.peer.PeerSession;
 import dev.persona.host.peer.PeerSessionListener;
@@ -83,7 +84,8 @@ final class PhoneSession implements PeerSessionListener {
         } catch (ProtocolException e) {
             send(ChatMessages.error(e.turnId(), e.code(), e.getMessage()));
         } catch (HandshakeException e) {
-            LOG.info(() -> "Handshake with " + request.phoneId() + " failed: " + e.code() + ": " + e.getMessage());
+            LOG.info(() -> "Handshake with " + request.phoneId() + " failed: " + e.code() + ": "
+                    + LogText.untrusted(e.getMessage()));
             send(ChatMessages.error(null, e.code(), e.getMessage()));
             close();
         }
@@ -127,6 +129,7 @@ final class PhoneSession implements PeerSessionListener {
                     throw new HandshakeException("bad-signature", "The phone proved another key than the one it "
                             + "signed in to signaling with.");
                 }
+                session.proven(false);
                 DeviceTrust.AdmissionResult result = host.devices().admit(persona.id(), phone.deviceId().publicKey(),
                         phone.invite(), phone.name());
                 deviceId = result.deviceId();
@@ -171,6 +174,7 @@ final class PhoneSession implements PeerSessionListener {
 
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
+        session.proven(true);
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
                 .add("host", persona.currentKeyId().toString()).add("model", host.modelName())
                 .add("maxText", host.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()

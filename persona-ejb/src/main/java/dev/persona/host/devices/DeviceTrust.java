@@ -97,6 +97,12 @@ public class DeviceTrust {
         return new AdmissionResult(decision, device == null ? null : device.id());
     }
 
+    /** Whether the key is an approved device of the persona (asked for each offer: other phones are strangers). */
+    public boolean approved(UUID personaId, byte[] devicePublicKey) {
+        Device device = findDevice(personaId, devicePublicKey);
+        return device != null && device.status() == DeviceStatus.APPROVED;
+    }
+
     public List<Device> devices(UUID personaId) {
         return entityManager.createQuery("select d from Device d where d.personaId = :persona order by d.firstSeen",
                 Device.class).setParameter("persona", personaId).getResultList();

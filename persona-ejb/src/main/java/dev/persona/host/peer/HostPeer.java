@@ -1,7 +1,9 @@
 package dev.persona.host.peer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -17,6 +19,7 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.persona.host.logs.RefusalLog;
 
 /**
  * The host's WebRTC peer: owns the one native {@link PeerConnectionFactory} of the application (made with a headless
@@ -27,6 +30,12 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
  * <p>The host answers phones under each of its ids through a {@link SignalingEndpoint} from {@link #attach}. All work
  * runs on the executor given here, never on WebRTC's native threads; in the server it must run tasks with the
  * application's context (see {@code HostPeerService}).
+ *
+ * <p>It keeps the budgets of sessions: at most {@code maxSessions} at once, of which at most
+ * {@code maxStrangerSessions} are of strangers (phones that are not an approved device of the id they call) until
+ * they are admitted, so that strangers never take the places of approved phones; and at most
+ * {@code maxPerAddress} unproven sessions of strangers from one network address. Refused offers are logged through
+ * one {@link RefusalLog}, summarised once per {@code refusalsLogInterval}.
  */
 public final class HostPeer implements AutoCloseable {
 
@@ -38,6 +47,10 @@ public final class HostPeer implements AutoCloseable {
     private final PeerConnectionFactory factory;
     private final Set<SignalingEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger strangerSessions = new AtomicInteger();
+    private final Map<String, Integer> unprovenByAddress = new HashMap<>();
+    private final RefusalLog refusals;
+    private final Future<?> refusalSummaries;
     private final Object lifecycle = new Object();
     private boolean closed;
 
@@ -49,6 +62,8 @@ public final class HostPeer implements AutoCloseable {
     public HostPeer(HostPeerSettings settings, ScheduledExecutorService executor) {
         this.settings = settings;
         this.executor = executor;
+        this.refusals = new RefusalLog(Logger.getLogger(SignalingEndpoint.class.getName()), "offers",
+                settings.refusalsLogInterval());
         this.audioModule = new HeadlessAudioDeviceModule();
         try {
             this.factory = new PeerConnectionFactory(audioModule);
@@ -56,6 +71,9 @@ public final class HostPeer implements AutoCloseable {
             audioModule.dispose();
             throw failure;
         }
+        long interval = settings.refusalsLogInterval().toNanos();
+        this.refusalSummaries = executor.scheduleAtFixedRate(refusals::summarise, interval, interval,
+                TimeUnit.NANOSECONDS);
         LOG.info(() -> "Host peer ready; ICE servers: " + (settings.iceServers().isEmpty()
                 ? "none (host candidates only)" : settings.iceServers())
                 + (settings.minPort() > 0 ? ", ports " + settings.minPort() + "-" + settings.maxPort() : "") + ".");
@@ -108,6 +126,8 @@ public final class HostPeer implements AutoCloseable {
         for (SignalingEndpoint endpoint : List.copyOf(endpoints)) {
             endpoint.close();
         }
+        refusalSummaries.cancel(false);
+        refusals.summarise();
         factory.dispose();
         audioModule.dispose();
         LOG.info("Host peer stopped; the native WebRTC factory is released.");
@@ -131,19 +151,63 @@ public final class HostPeer implements AutoCloseable {
         return executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    boolean reserveSession() {
-        int now;
-        do {
-            now = sessions.get();
-            if (now >= settings.maxSessions()) {
-                return false;
-            }
-        } while (!sessions.compareAndSet(now, now + 1));
+    /** Whether every place is taken now (a quick check before any work on an offer). */
+    boolean full() {
+        return sessions.get() >= settings.maxSessions();
+    }
+
+    /**
+     * Takes a place for a session, if one is free: a stranger's also needs a place in the strangers' budget.
+     *
+     * @return null when it got one, else why not
+     */
+    synchronized String reserveSession(boolean stranger) {
+        if (sessions.get() >= settings.maxSessions()) {
+            return settings.maxSessions() + " sessions are open or connecting already (" + HostPeerSettings.MAX_SESSIONS
+                    + ")";
+        }
+        if (stranger && strangerSessions.get() >= settings.handshake().maxStrangerSessions()) {
+            return settings.handshake().maxStrangerSessions() + " sessions of phones that are not approved devices "
+                    + "are open or connecting already (" + HostPeerSettings.MAX_STRANGER_SESSIONS + ")";
+        }
+        sessions.incrementAndGet();
+        if (stranger) {
+            strangerSessions.incrementAndGet();
+        }
+        return null;
+    }
+
+    /** A stranger's session was admitted: it leaves the strangers' budget and keeps its place. */
+    synchronized void admitted() {
+        strangerSessions.decrementAndGet();
+    }
+
+    synchronized void releaseSession(boolean stranger) {
+        sessions.decrementAndGet();
+        if (stranger) {
+            strangerSessions.decrementAndGet();
+        }
+    }
+
+    /**
+     * Counts an unproven session of a stranger from {@code address}, if that address has fewer than
+     * {@code maxPerAddress} such sessions.
+     */
+    synchronized boolean holdAddress(String address) {
+        int held = unprovenByAddress.getOrDefault(address, 0);
+        if (held >= settings.handshake().maxPerAddress()) {
+            return false;
+        }
+        unprovenByAddress.put(address, held + 1);
         return true;
     }
 
-    void releaseSession() {
-        sessions.decrementAndGet();
+    synchronized void releaseAddress(String address) {
+        unprovenByAddress.computeIfPresent(address, (key, held) -> held > 1 ? held - 1 : null);
+    }
+
+    RefusalLog refusals() {
+        return refusals;
     }
 
     void detach(SignalingEndpoint endpoint) {

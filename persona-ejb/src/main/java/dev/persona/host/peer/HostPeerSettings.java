@@ -22,9 +22,37 @@ import dev.persona.host.config.SettingValues;
  *                       not reach the host
  * @param maxMessageBytes largest message the host takes from a phone, in UTF-8 bytes after reassembly
  * @param maxSessions most sessions (open or connecting) at once, over all host ids
+ * @param handshake the limits on sessions whose phone has not proven its key yet
+ * @param refusalsLogInterval how often refused offers are summarised in the log (the first of each phone in an
+ *                            interval is logged in full)
  */
 public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxPort, Duration connectTimeout,
-                               int maxMessageBytes, int maxSessions) {
+                               int maxMessageBytes, int maxSessions, HandshakeLimits handshake,
+                               Duration refusalsLogInterval) {
+
+    /**
+     * The limits on unproven sessions: those whose phone has not completed the handshake (docs/identity.md), and
+     * for strangers (phones that are not an approved device of the host id they call) until they are admitted.
+     *
+     * @param timeout from the open data channel to the completed handshake; then the host closes the channel
+     * @param maxBytes largest frame, and largest chunked message, the host takes before the handshake
+     * @param maxStrangerSessions sessions of strangers at once, over all host ids; approved phones keep the rest
+     *                            of {@code maxSessions}
+     * @param maxPerPhone unproven sessions of one phone id at once
+     * @param maxPerAddress unproven sessions of strangers from one network address at once (known when ICE has
+     *                      connected)
+     */
+    public record HandshakeLimits(Duration timeout, int maxBytes, int maxStrangerSessions, int maxPerPhone,
+                                  int maxPerAddress) {
+
+        public HandshakeLimits {
+            SettingValues.requireRange(HANDSHAKE_TIMEOUT_MS, timeout.toMillis(), 1000, 300_000);
+            SettingValues.requireRange(HANDSHAKE_MAX_BYTES, maxBytes, 1024, 16_000);
+            SettingValues.requireRange(MAX_STRANGER_SESSIONS, maxStrangerSessions, 1, 10_000);
+            SettingValues.requireRange(MAX_UNPROVEN_PER_PHONE, maxPerPhone, 1, 100);
+            SettingValues.requireRange(MAX_UNPROVEN_PER_ADDRESS, maxPerAddress, 1, 10_000);
+        }
+    }
 
     public static final String ICE_SERVERS = "persona.peer.ice.servers";
     public static final String ICE_USERNAME = "persona.peer.ice.username";
@@ -33,6 +61,12 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
     public static final String CONNECT_TIMEOUT_MS = "persona.peer.connect.timeout.ms";
     public static final String MAX_MESSAGE_BYTES = "persona.peer.max.message.bytes";
     public static final String MAX_SESSIONS = "persona.peer.max.sessions";
+    public static final String HANDSHAKE_TIMEOUT_MS = "persona.peer.handshake.timeout.ms";
+    public static final String HANDSHAKE_MAX_BYTES = "persona.peer.handshake.max.bytes";
+    public static final String MAX_STRANGER_SESSIONS = "persona.peer.max.stranger.sessions";
+    public static final String MAX_UNPROVEN_PER_PHONE = "persona.peer.max.unproven.per.phone";
+    public static final String MAX_UNPROVEN_PER_ADDRESS = "persona.peer.max.unproven.per.address";
+    public static final String REFUSALS_LOG_INTERVAL_MS = "persona.peer.refusals.log.interval.ms";
 
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
 
@@ -47,6 +81,7 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
         SettingValues.requireRange(CONNECT_TIMEOUT_MS, connectTimeout.toMillis(), 1000, 300_000);
         SettingValues.requireRange(MAX_MESSAGE_BYTES, maxMessageBytes, 16 * 1024, 256 * 1024 * 1024);
         SettingValues.requireRange(MAX_SESSIONS, maxSessions, 1, 10_000);
+        SettingValues.requireRange(REFUSALS_LOG_INTERVAL_MS, refusalsLogInterval.toMillis(), 1000, 3_600_000);
     }
 
     /** Every setting at its default. */
@@ -84,7 +119,13 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
         return new HostPeerSettings(iceServers, minPort, maxPort,
                 Duration.ofMillis(number(text, CONNECT_TIMEOUT_MS, 20_000)),
                 (int) number(text, MAX_MESSAGE_BYTES, 4 * 1024 * 1024),
-                (int) number(text, MAX_SESSIONS, 64));
+                (int) number(text, MAX_SESSIONS, 64),
+                new HandshakeLimits(Duration.ofMillis(number(text, HANDSHAKE_TIMEOUT_MS, 30_000)),
+                        (int) number(text, HANDSHAKE_MAX_BYTES, 4096),
+                        (int) number(text, MAX_STRANGER_SESSIONS, 16),
+                        (int) number(text, MAX_UNPROVEN_PER_PHONE, 3),
+                        (int) number(text, MAX_UNPROVEN_PER_ADDRESS, 4)),
+                Duration.ofMillis(number(text, REFUSALS_LOG_INTERVAL_MS, 60_000)));
     }
 
     /** A number that the constructor then checks against its range. */

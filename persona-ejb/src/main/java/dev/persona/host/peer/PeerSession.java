@@ -18,6 +18,13 @@ public interface PeerSession {
      */
     boolean send(String message);
 
+    /**
+     * The phone completed the handshake: the limits on unproven sessions (the handshake deadline, handshake-sized
+     * frames, the count per address) no longer apply. With {@code admitted}, the phone is an approved device now:
+     * the session leaves the strangers' budget. Call it again with {@code admitted} when a waiting phone is approved.
+     */
+    void proven(boolean admitted);
+
     /** Closes the data channel and the connection; the listener hears {@link SessionClosed.Reason#CLOSED_BY_HOST}. */
     void close();
 }

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.persona.host.logs.LogText;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonNumber;
@@ -28,6 +29,8 @@ final class PeerjsPayloads {
 
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
     private static final Pattern USERNAME_FRAGMENT = Pattern.compile(" ufrag (\\S+)");
+    /** peerjs makes {@code dc_} and a random base-36 token; logs and the console show the id as it is. */
+    private static final Pattern CONNECTION_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
     private PeerjsPayloads() {
     }
@@ -36,19 +39,23 @@ final class PeerjsPayloads {
         JsonObject offer = object(payload, "the payload");
         String type = offer.getString("type", "");
         if (!DATA_CONNECTION.equals(type)) {
-            throw new IllegalArgumentException("it is a '" + type + "' connection; the host answers data connections "
-                    + "(peer.connect) only.");
+            throw new IllegalArgumentException("it is a '" + LogText.untrusted(type) + "' connection; the host "
+                    + "answers data connections (peer.connect) only.");
         }
         String connectionId = text(offer, "connectionId");
+        if (!CONNECTION_ID.matcher(connectionId).matches()) {
+            throw new IllegalArgumentException("its connectionId '" + LogText.untrusted(connectionId) + "' is not 1 to "
+                    + "100 letters, digits and _.:- (peerjs makes dc_ and a random token).");
+        }
         JsonObject description = object(offer.get("sdp"), "its \"sdp\"");
         if (!"offer".equals(description.getString("type", ""))) {
             throw new IllegalArgumentException("its \"sdp\" is not of type \"offer\".");
         }
         String serializationName = offer.getString("serialization", "binary");
         Serialization serialization = Serialization.fromWireName(serializationName).orElseThrow(
-                () -> new IllegalArgumentException("it asks for serialization '" + serializationName
-                        + "'; the host speaks 'raw' and 'json' only. Connect with peer.connect(hostId, "
-                        + "{serialization: 'raw', reliable: true})."));
+                () -> new IllegalArgumentException("it asks for serialization '"
+                        + LogText.untrusted(serializationName) + "'; the host speaks 'raw' and 'json' only. Connect "
+                        + "with peer.connect(hostId, {serialization: 'raw', reliable: true})."));
         if (!offer.getBoolean("reliable", false)) {
             throw new IllegalArgumentException("it asks for an unordered channel (reliable: false, peerjs's default),"
                     + " where messages may overtake each other. Connect with peer.connect(hostId, "

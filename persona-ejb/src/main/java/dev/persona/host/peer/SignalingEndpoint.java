@@ -91,9 +91,7 @@ public final class SignalingEndpoint {
     /** Called once by a session that ended or was refused. */
     void forget(WebRtcSession session) {
         ConnectionRequest request = session.request();
-        if (sessions.remove(new SessionKey(request.phoneId(), request.connectionId()), session)) {
-            host.releaseSession();
-        }
+        sessions.remove(new SessionKey(request.phoneId(), request.connectionId()), session);
     }
 
     private void offer(String phoneId, JsonValue payload) {
@@ -101,19 +99,24 @@ public final class SignalingEndpoint {
         try {
             offer = PeerjsPayloads.readOffer(hostId, phoneId, payload);
         } catch (IllegalArgumentException unusable) {
-            LOG.warning("Left an offer from phone " + phoneId + " to " + hostId + " unanswered: "
-                    + unusable.getMessage());
+            refused(phoneId, unusable.getMessage());
             return;
         }
         SessionKey key = new SessionKey(phoneId, offer.request().connectionId());
         if (sessions.containsKey(key)) {
-            LOG.warning("Ignored a second offer for connection " + key.connectionId() + " from phone " + phoneId
-                    + " to " + hostId + ": peerjs does not renegotiate a connection.");
+            host.refusals().refused(phoneId, () -> "Ignored a second offer for connection " + key.connectionId()
+                    + " from phone " + phoneId + " to " + hostId + ": peerjs does not renegotiate a connection.");
             return;
         }
-        if (!host.reserveSession()) {
-            LOG.warning("Left an offer from phone " + phoneId + " to " + hostId + " unanswered: "
-                    + host.settings().maxSessions() + " sessions are open or connecting already ("
+        int maxPerPhone = host.settings().handshake().maxPerPhone();
+        if (sessions.values().stream().filter(s -> s.request().phoneId().equals(phoneId) && !s.isProven()).count()
+                >= maxPerPhone) {
+            refused(phoneId, "this phone has " + maxPerPhone + " sessions that have not completed the handshake "
+                    + "already (" + HostPeerSettings.MAX_UNPROVEN_PER_PHONE + ").");
+            return;
+        }
+        if (host.full()) {
+            refused(phoneId, host.settings().maxSessions() + " sessions are open or connecting already ("
                     + HostPeerSettings.MAX_SESSIONS + ").");
             return;
         }
@@ -123,6 +126,12 @@ public final class SignalingEndpoint {
         if (closed) {
             session.end(new SessionClosed(Reason.HOST_STOPPED, "The host stopped answering as " + hostId + "."));
         }
+    }
+
+    /** An offer left unanswered; {@code why} has what the phone chose escaped already. */
+    private void refused(String phoneId, String why) {
+        host.refusals().refused(phoneId, () -> "Left an offer from phone " + phoneId + " to " + hostId
+                + " unanswered: " + why);
     }
 
     private void candidate(String phoneId, JsonValue payload) {

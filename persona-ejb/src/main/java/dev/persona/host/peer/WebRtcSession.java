@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,7 +31,11 @@ import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsReport;
+import dev.onvoid.webrtc.RTCStatsType;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.persona.host.logs.LogText;
 import dev.persona.host.peer.SessionClosed.Reason;
 
 /**
@@ -39,6 +44,11 @@ import dev.persona.host.peer.SessionClosed.Reason;
  * connection). WebRTC's native threads only queue work here ({@link ConnectionEvents}, {@link ChannelEvents}); the
  * work runs in order on {@link #events}. Native objects are touched only while holding this object's lock and only
  * until the session ends, so that {@link HostPeer#close()} can dispose of the factory safely afterwards.
+ *
+ * <p>Until the listener says the phone is {@linkplain #proven proven}, the session is held to the handshake limits
+ * ({@link HostPeerSettings.HandshakeLimits}): it is closed when its handshake deadline passes, on the first frame or
+ * chunked message larger than a handshake message, and, for a stranger, when its network address (the remote side of
+ * the selected candidate pair, known once ICE has connected) has too many unproven sessions already.
  */
 final class WebRtcSession implements PeerSession {
 
@@ -78,7 +88,8 @@ final class WebRtcSession implements PeerSession {
     private final List<RTCIceCandidate> earlyRemoteCandidates = new ArrayList<>();
     private boolean answerSent;
     private final List<RTCIceCandidate> earlyLocalCandidates = new ArrayList<>();
-    private final ChunkReassembler reassembler;
+    private ChunkReassembler reassembler;
+    private boolean fullSizeMessages;
     private RTCIceConnectionState iceState = RTCIceConnectionState.NEW;
 
     // Guarded by this.
@@ -87,6 +98,14 @@ final class WebRtcSession implements PeerSession {
     private RTCDataChannel channel;
     private ChannelEvents channelEvents;
     private Future<?> connectTimer;
+    private Future<?> handshakeTimer;
+    /** Whether this session holds a place in the host's budget, and whether in the strangers' part of it. */
+    private boolean reserved;
+    private boolean stranger;
+    /** The address this unproven stranger's session is counted under, or null. */
+    private String heldAddress;
+
+    private volatile boolean proven;
 
     private volatile SessionClosed closed;
     private volatile boolean open;
@@ -105,7 +124,7 @@ final class WebRtcSession implements PeerSession {
         this.acceptor = acceptor;
         this.events = new SerialExecutor(host.executor());
         this.outbound = new SerialExecutor(host.executor());
-        this.reassembler = new ChunkReassembler(host.settings().maxMessageBytes());
+        this.reassembler = new ChunkReassembler(host.settings().handshake().maxBytes());
     }
 
     @Override
@@ -133,6 +152,32 @@ final class WebRtcSession implements PeerSession {
         waitingFrames.addAll(frames);
         outbound.execute(this::drain);
         return true;
+    }
+
+    @Override
+    public void proven(boolean admitted) {
+        proven = true;
+        synchronized (this) {
+            if (closed != null) {
+                return;
+            }
+            if (handshakeTimer != null) {
+                handshakeTimer.cancel(false);
+            }
+            if (heldAddress != null) {
+                host.releaseAddress(heldAddress);
+                heldAddress = null;
+            }
+            if (admitted && stranger) {
+                stranger = false;
+                host.admitted();
+            }
+        }
+    }
+
+    /** Whether the phone has completed the handshake. */
+    boolean isProven() {
+        return proven;
     }
 
     /**
@@ -194,7 +239,11 @@ final class WebRtcSession implements PeerSession {
             if (connectTimer != null) {
                 connectTimer.cancel(false);
             }
+            if (handshakeTimer != null) {
+                handshakeTimer.cancel(false);
+            }
             releaseNativeObjects();
+            releasePlaces();
         }
         waitingFrames.clear();
         waitingBytes.set(0);
@@ -214,6 +263,29 @@ final class WebRtcSession implements PeerSession {
 
     private void acceptAndApplyOffer() {
         if (closed != null) {
+            return;
+        }
+        boolean knownPhone;
+        try {
+            knownPhone = acceptor.knows(request);
+        } catch (RuntimeException failure) {
+            LOG.log(Level.WARNING, "Could not tell whether phone " + request.phoneId() + " is an approved device; "
+                    + describe() + " counts as a stranger's.", failure);
+            knownPhone = false;
+        }
+        String noPlace;
+        synchronized (this) {
+            if (closed != null) {
+                return;
+            }
+            noPlace = host.reserveSession(!knownPhone);
+            reserved = noPlace == null;
+            stranger = reserved && !knownPhone;
+        }
+        if (noPlace != null) {
+            host.refusals().refused(request.phoneId(), () -> "Left the offer of " + describe() + " unanswered: "
+                    + noPlace + ".");
+            discard();
             return;
         }
         Optional<PeerSessionListener> accepted;
@@ -333,7 +405,7 @@ final class WebRtcSession implements PeerSession {
         try {
             connection.addIceCandidate(candidate);
         } catch (RuntimeException unusable) {
-            LOG.fine(() -> "Ignored the candidate '" + candidate.sdp + "' of " + describe() + ": "
+            LOG.fine(() -> "Ignored the candidate '" + LogText.untrusted(candidate.sdp) + "' of " + describe() + ": "
                     + unusable.getMessage());
         }
     }
@@ -444,15 +516,91 @@ final class WebRtcSession implements PeerSession {
             }
             connectTimer.cancel(false);
             open = true;
+            if (!proven) {
+                try {
+                    handshakeTimer = host.schedule(() -> events.execute(this::checkHandshake),
+                            host.settings().handshake().timeout());
+                } catch (RejectedExecutionException stopping) {
+                    LOG.fine(() -> "No handshake deadline for " + describe() + ": the host is stopping.");
+                }
+                if (stranger) {
+                    connection.getStats(report -> events.execute(() -> addressKnown(remoteAddress(report))));
+                }
+            }
         }
         LOG.info(() -> "Opened " + describe() + " (" + request.serialization().wireName() + "), "
                 + Duration.ofNanos(System.nanoTime() - offeredAt).toMillis() + " ms after its offer.");
         tellListener(listener -> listener.onOpen(this));
     }
 
+    private void checkHandshake() {
+        if (closed == null && !proven) {
+            end(new SessionClosed(Reason.CLOSED_BY_HOST, "Phone " + request.phoneId() + " did not complete the "
+                    + "handshake within " + host.settings().handshake().timeout().toMillis() + " ms of its data "
+                    + "channel opening (" + HostPeerSettings.HANDSHAKE_TIMEOUT_MS + "); the host closed " + describe()
+                    + "."));
+        }
+    }
+
+    /** The stranger's address is known: it counts against that address's unproven sessions, or ends this one. */
+    private void addressKnown(String address) {
+        if (address == null) {
+            LOG.fine(() -> "The selected candidate pair of " + describe() + " names no remote address.");
+            return;
+        }
+        boolean held;
+        synchronized (this) {
+            if (closed != null || proven || !stranger) {
+                return;
+            }
+            held = host.holdAddress(address);
+            if (held) {
+                heldAddress = address;
+            }
+        }
+        if (!held) {
+            end(new SessionClosed(Reason.CLOSED_BY_HOST, "Phone " + request.phoneId() + " connected from " + address
+                    + ", which has " + host.settings().handshake().maxPerAddress() + " sessions that have not "
+                    + "completed the handshake already (" + HostPeerSettings.MAX_UNPROVEN_PER_ADDRESS + "); the host "
+                    + "closed " + describe() + "."));
+        }
+    }
+
+    /** The remote address of the selected candidate pair in a stats report, or null. */
+    private static String remoteAddress(RTCStatsReport report) {
+        Map<String, RTCStats> stats = report.getStats();
+        for (RTCStats transport : stats.values()) {
+            if (transport.getType() != RTCStatsType.TRANSPORT) {
+                continue;
+            }
+            RTCStats pair = stats.get(String.valueOf(transport.getAttributes().get("selectedCandidatePairId")));
+            RTCStats remote = pair == null ? null
+                    : stats.get(String.valueOf(pair.getAttributes().get("remoteCandidateId")));
+            if (remote != null) {
+                Object address = remote.getAttributes().getOrDefault("address", remote.getAttributes().get("ip"));
+                if (address != null) {
+                    return address.toString();
+                }
+            }
+        }
+        return null;
+    }
+
     private void received(byte[] frame, boolean binary) {
         if (closed != null) {
             return;
+        }
+        int handshakeBytes = host.settings().handshake().maxBytes();
+        if (!proven && frame.length > handshakeBytes) {
+            end(new SessionClosed(Reason.CLOSED_BY_HOST, "Phone " + request.phoneId() + " sent a frame of "
+                    + frame.length + " bytes before completing the handshake, where at most " + handshakeBytes
+                    + " are accepted (" + HostPeerSettings.HANDSHAKE_MAX_BYTES + "); the host closed " + describe()
+                    + "."));
+            return;
+        }
+        if (proven && !fullSizeMessages) {
+            reassembler = new ChunkReassembler(host.settings().maxMessageBytes());
+            fullSizeMessages = true;
         }
         if (binary && request.serialization() == Serialization.RAW) {
             tellListener(listener -> listener.onBinary(this, frame));
@@ -470,6 +618,12 @@ final class WebRtcSession implements PeerSession {
         try {
             reassembler.add(text).ifPresent(message -> tellListener(listener -> listener.onText(this, message)));
         } catch (InvalidChunkException refused) {
+            if (refused.tooLarge() && !fullSizeMessages) {
+                end(new SessionClosed(Reason.CLOSED_BY_HOST, "Phone " + request.phoneId() + " sent a chunked "
+                        + "message larger than " + handshakeBytes + " bytes before completing the handshake ("
+                        + HostPeerSettings.HANDSHAKE_MAX_BYTES + "); the host closed " + describe() + "."));
+                return;
+            }
             LOG.fine(() -> "Dropped a chunked message on " + describe() + ": " + refused.getMessage());
             tellListener(listener -> listener.onRejectedMessage(this, refused.tooLarge(), refused.getMessage()));
         }
@@ -537,8 +691,21 @@ final class WebRtcSession implements PeerSession {
                 return;
             }
             closed = REFUSED;
+            releasePlaces();
         }
         endpoint.forget(this);
+    }
+
+    /** Caller holds the lock. */
+    private void releasePlaces() {
+        if (reserved) {
+            reserved = false;
+            host.releaseSession(stranger);
+        }
+        if (heldAddress != null) {
+            host.releaseAddress(heldAddress);
+            heldAddress = null;
+        }
     }
 
     /** Caller holds the lock. The order matters: webrtc-java crashes the JVM on other orders. */

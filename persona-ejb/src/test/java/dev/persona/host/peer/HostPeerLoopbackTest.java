@@ -48,6 +48,9 @@ class HostPeerLoopbackTest {
     private static final int MIN_PORT = 40000;
     private static final int MAX_PORT = 40999;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Every phone here is a stranger (the acceptors know none); the listeners admit them when the channel opens. */
+    private static final HostPeerSettings.HandshakeLimits HANDSHAKE_LIMITS = new HostPeerSettings.HandshakeLimits(
+            Duration.ofSeconds(30), 4096, 64, 100, 64);
     private static final Pattern CANDIDATE_ADDRESS = Pattern.compile("^candidate:\\S+ \\d+ \\S+ \\d+ (\\S+) (\\d+) ");
 
     private static ScheduledThreadPoolExecutor executor;
@@ -66,7 +69,7 @@ class HostPeerLoopbackTest {
         executor.setRemoveOnCancelPolicy(true);
         long started = System.nanoTime();
         hostPeer = new HostPeer(new HostPeerSettings(List.of(), MIN_PORT, MAX_PORT, CONNECT_TIMEOUT,
-                4 * 1024 * 1024, 64), executor);
+                4 * 1024 * 1024, 64, HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor);
         Measurements.record("JVM: host peer ready (native library loaded, factory made) in "
                 + millis(System.nanoTime() - started) + " ms; RSS " + Measurements.residentKib() / 1024 + " MiB");
         phoneAudio = new HeadlessAudioDeviceModule();
@@ -384,8 +387,8 @@ class HostPeerLoopbackTest {
     void closingTheHostPeerEndsItsOpenSessionsWithoutCrashing() throws Exception {
         List<RecordingListener> listeners = new ArrayList<>();
         List<JavaPhone> connectedPhones = new ArrayList<>();
-        try (HostPeer secondHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8),
-                executor)) {
+        try (HostPeer secondHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
+                HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor)) {
             SignalingEndpoint endpoint = secondHost.attach("host2", signaling.linkFor("host2"), request -> {
                 RecordingListener listener = RecordingListener.echoing();
                 listeners.add(listener);
@@ -408,6 +411,102 @@ class HostPeerLoopbackTest {
         }
         for (JavaPhone phone : connectedPhones) {
             await(phone.closed, "the phone to see its channel close");
+        }
+    }
+
+    @Test
+    void unprovenSessionsAreHeldToTheHandshakeLimits() throws Exception {
+        List<RecordingListener> listeners = new ArrayList<>();
+        HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(3), 1024,
+                2, 1, 64);
+        try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
+                limits, Duration.ofMinutes(1)), executor)) {
+            SignalingEndpoint endpoint = strictHost.attach("host3", signaling.linkFor("host3"), request -> {
+                RecordingListener listener = RecordingListener.unproven();
+                listeners.add(listener);
+                return Optional.of(listener);
+            });
+            signaling.register("host3", endpoint::receive);
+
+            // A channel that says nothing is closed at the deadline.
+            JavaPhone silent = phone("silent-phone");
+            silent.connect("host3", "raw", true, null);
+            await(silent.opened, "the silent phone's channel to open");
+            SessionClosed deadline = await(listeners.get(0).closed, "the host to close the silent phone's channel");
+            assertEquals(Reason.CLOSED_BY_HOST, deadline.reason());
+            assertTrue(deadline.message().contains("did not complete the handshake within 3000 ms"),
+                    deadline.message());
+
+            // A frame above 1024 bytes before the handshake closes the channel; a smaller one goes through.
+            JavaPhone big = phone("big-frame-phone");
+            big.connect("host3", "raw", true, null);
+            await(big.opened, "the big phone's channel to open");
+            big.send("x".repeat(1000));
+            assertEquals("x".repeat(1000), take(listeners.get(1).messages, "the handshake-sized message"));
+            big.send("y".repeat(1025));
+            SessionClosed tooBig = await(listeners.get(1).closed, "the host to close the big phone's channel");
+            assertTrue(tooBig.message().contains("sent a frame of 1025 bytes before completing the handshake"),
+                    tooBig.message());
+
+            // One phone gets one unproven session; its second offer is left unanswered.
+            JavaPhone first = phone("twice-phone");
+            first.connect("host3", "raw", true, null);
+            await(first.opened, "the first channel to open");
+            int asked = listeners.size();
+            JavaPhone second = phone("twice-phone");
+            second.connect("host3", "raw", true, null);
+            Thread.sleep(1000);   // nothing to wait for: the offer is dropped without a word
+            assertEquals(asked, listeners.size(), "the second offer of one unproven phone reaches no listener");
+            assertFalse(second.opened.isDone());
+            signaling.unregister("host3");
+        }
+    }
+
+    @Test
+    void strangersNeverTakeThePlacesOfApprovedPhones() throws Exception {
+        List<RecordingListener> strangers = new ArrayList<>();
+        RecordingListener approved = RecordingListener.unproven();
+        HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(30), 4096,
+                2, 3, 64);
+        try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 3,
+                limits, Duration.ofMinutes(1)), executor)) {
+            SignalingEndpoint endpoint = strictHost.attach("host4", signaling.linkFor("host4"),
+                    new PeerSessionAcceptor() {
+                        @Override
+                        public Optional<PeerSessionListener> accept(ConnectionRequest request) {
+                            if (knows(request)) {
+                                return Optional.of(approved);
+                            }
+                            RecordingListener listener = RecordingListener.unproven();
+                            strangers.add(listener);
+                            return Optional.of(listener);
+                        }
+
+                        @Override
+                        public boolean knows(ConnectionRequest request) {
+                            return request.phoneId().equals("approved-phone");
+                        }
+                    });
+            signaling.register("host4", endpoint::receive);
+            for (int i = 0; i < 2; i++) {
+                JavaPhone stranger = phone("stranger-" + i);
+                stranger.connect("host4", "raw", true, null);
+                await(stranger.opened, "stranger " + i + " to connect");
+            }
+            JavaPhone third = phone("stranger-2");
+            third.connect("host4", "raw", true, null);
+            awaitTrue(() -> signaling.relayedTo("host4").stream().anyMatch(m -> m.src().equals("stranger-2")
+                    && m.type().equals("OFFER")), "the third stranger's offer to reach the host");
+
+            // 3 places, 2 of them for strangers: both are taken, and the approved phone gets the third.
+            JavaPhone phone = phone("approved-phone");
+            phone.connect("host4", "raw", true, null);
+            await(phone.opened, "the approved phone to connect while strangers hold their whole share");
+            await(approved.opened, "the approved phone's session to open");
+            assertEquals(2, strangers.size(), "the third stranger found no place");
+            assertFalse(third.opened.isDone());
+            assertEquals(3, strictHost.sessionCount());
+            signaling.unregister("host4");
         }
     }
 

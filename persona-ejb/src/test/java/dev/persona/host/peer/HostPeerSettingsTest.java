@@ -24,6 +24,24 @@ class HostPeerSettingsTest {
         assertEquals(Duration.ofSeconds(20), settings.connectTimeout());
         assertEquals(4 * 1024 * 1024, settings.maxMessageBytes());
         assertEquals(64, settings.maxSessions());
+        assertEquals(new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(30), 4096, 16, 3, 4),
+                settings.handshake());
+        assertEquals(Duration.ofMinutes(1), settings.refusalsLogInterval());
+    }
+
+    @Test
+    void readsTheHandshakeLimitsByName() {
+        HostPeerSettings settings = from(Map.of(
+                HostPeerSettings.HANDSHAKE_TIMEOUT_MS, "4000",
+                HostPeerSettings.HANDSHAKE_MAX_BYTES, "2048",
+                HostPeerSettings.MAX_STRANGER_SESSIONS, "8",
+                HostPeerSettings.MAX_UNPROVEN_PER_PHONE, "1",
+                HostPeerSettings.MAX_UNPROVEN_PER_ADDRESS, "2",
+                HostPeerSettings.REFUSALS_LOG_INTERVAL_MS, "2000"));
+
+        assertEquals(new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(4), 2048, 8, 1, 2),
+                settings.handshake());
+        assertEquals(Duration.ofSeconds(2), settings.refusalsLogInterval());
     }
 
     @Test
@@ -62,6 +80,18 @@ class HostPeerSettingsTest {
         assertMessage(Map.of(HostPeerSettings.PORTS, "50100-50000"), "the lower first");
         assertMessage(Map.of(HostPeerSettings.CONNECT_TIMEOUT_MS, "soon"), "expected a whole number");
         assertMessage(Map.of(HostPeerSettings.MAX_SESSIONS, "0"), "for persona.peer.max.sessions: expected 1 to");
+        assertMessage(Map.of(HostPeerSettings.HANDSHAKE_TIMEOUT_MS, "999"),
+                "Invalid value 999 for persona.peer.handshake.timeout.ms: expected 1000 to 300000");
+        assertMessage(Map.of(HostPeerSettings.HANDSHAKE_MAX_BYTES, "16001"),
+                "for persona.peer.handshake.max.bytes: expected 1024 to 16000");
+        assertMessage(Map.of(HostPeerSettings.MAX_STRANGER_SESSIONS, "0"),
+                "for persona.peer.max.stranger.sessions: expected 1 to");
+        assertMessage(Map.of(HostPeerSettings.MAX_UNPROVEN_PER_PHONE, "101"),
+                "for persona.peer.max.unproven.per.phone: expected 1 to 100");
+        assertMessage(Map.of(HostPeerSettings.MAX_UNPROVEN_PER_ADDRESS, "-1"),
+                "for persona.peer.max.unproven.per.address: expected 1 to");
+        assertMessage(Map.of(HostPeerSettings.REFUSALS_LOG_INTERVAL_MS, "100"),
+                "for persona.peer.refusals.log.interval.ms: expected 1000 to");
     }
 
     private static void assertMessage(Map<String, String> values, String expected) {

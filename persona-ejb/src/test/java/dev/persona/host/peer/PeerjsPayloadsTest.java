@@ -1,6 +1,7 @@
 package dev.persona.host.peer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +54,24 @@ class PeerjsPayloadsTest {
         assertRefused(offer("\"serialization\":\"raw\",\"reliable\":true").replace("\"type\":\"data\"",
                 "\"type\":\"media\""), "'media' connection");
         assertRefused("{\"type\":\"data\"}", "\"connectionId\" is missing");
+        assertRefused(offer("\"serialization\":\"raw\",\"reliable\":true").replace("dc_w2ttqemyzd",
+                "dc_1\\nSEVERE forged"), "its connectionId 'dc_1\\nSEVERE forged' is not 1 to 100 letters");
         assertRefused("[]", "the payload is not a JSON object");
+    }
+
+    @Test
+    void textThePhoneChoseIsEscapedInTheReason() {
+        String forged = offer("\"serialization\":\"raw\",\"reliable\":true").replace("\"type\":\"data\"",
+                "\"type\":\"data\\n2026-12-06 20:00:00,000 SEVERE [x] password was reset\"");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> PeerjsPayloads.readOffer("host1", "phone1", json(forged)));
+        assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("'data\\n2026-12-06 20:00:00,000 SEVERE"), refused.getMessage());
+
+        String serialization = offer("\"serialization\":\"raw\\r\\u2028x\",\"reliable\":true");
+        refused = assertThrows(IllegalArgumentException.class,
+                () -> PeerjsPayloads.readOffer("host1", "phone1", json(serialization)));
+        assertTrue(refused.getMessage().contains("serialization 'raw\\r\\u2028x'"), refused.getMessage());
     }
 
     @Test

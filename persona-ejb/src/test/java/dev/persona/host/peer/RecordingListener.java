@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A chat side for tests: records what the session hears and, if asked, echoes: every text message goes back as it
- * came, a binary message is answered with {@code binary:<its length>}.
+ * came, a binary message is answered with {@code binary:<its length>}. It speaks no handshake: unless made
+ * {@link #unproven()}, it calls the phone proven and admitted as soon as the channel opens.
  */
 final class RecordingListener implements PeerSessionListener {
 
@@ -18,21 +19,31 @@ final class RecordingListener implements PeerSessionListener {
     final CompletableFuture<SessionClosed> closed = new CompletableFuture<>();
     final AtomicInteger closeCalls = new AtomicInteger();
     private final boolean echo;
+    private final boolean proves;
 
-    private RecordingListener(boolean echo) {
+    private RecordingListener(boolean echo, boolean proves) {
         this.echo = echo;
+        this.proves = proves;
     }
 
     static RecordingListener echoing() {
-        return new RecordingListener(true);
+        return new RecordingListener(true, true);
     }
 
     static RecordingListener silent() {
-        return new RecordingListener(false);
+        return new RecordingListener(false, true);
+    }
+
+    /** Silent, and the phone never completes the handshake: the session stays under the handshake limits. */
+    static RecordingListener unproven() {
+        return new RecordingListener(false, false);
     }
 
     @Override
     public void onOpen(PeerSession session) {
+        if (proves) {
+            session.proven(true);
+        }
         opened.complete(session);
     }
 
