@@ -1,6 +1,8 @@
 package dev.persona.host.admin;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,10 +19,14 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.persona.host.config.HostConfiguration;
+import dev.persona.server.DataDirectory;
+
 /**
  * The console's one account, {@value #USER}. At every start: with {@code persona.admin.password}
  * ({@code PERSONA_ADMIN_PASSWORD}) set, that becomes the password (also the way to reset a forgotten one); otherwise
- * the first start generates one and logs it once. The password is stored only as a bcrypt hash; the owner changes
+ * the first start generates one and hands it to the launcher, which prints it once, through the owner-only file
+ * {@value #FIRST_PASSWORD_FILE} in the data directory's {@code run/} (never through a log). The password is stored only as a bcrypt hash; the owner changes
  * it in the console. Sign-ins are checked here, and only here ({@link #signIn}); wrong passwords lock the address they
  * come from ({@link SourceLockout}), never the account, so a stranger cannot lock the owner out.
  */
@@ -32,6 +38,8 @@ public class ConsoleAccount {
     /** The role the console's pages require (web.xml) and the realm grants (persona.cli). */
     public static final String ROLE = "console";
     static final int MIN_LENGTH = 12;
+    /** In {@code run/}: the generated password until {@code ./persona start} has printed it (and deleted the file). */
+    static final String FIRST_PASSWORD_FILE = "console-login.txt";
     private static final Logger LOG = Logger.getLogger(ConsoleAccount.class.getName());
     private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -45,6 +53,9 @@ public class ConsoleAccount {
 
     @Inject
     private Config config;
+
+    @Inject
+    private HostConfiguration configuration;
 
     private SourceLockout lockout;
 
@@ -81,8 +92,23 @@ public class ConsoleAccount {
         if (account == null) {
             String generated = generate();
             entityManager.persist(new AdminAccount(USER, ROLE, PasswordHash.of(generated), now));
-            LOG.warning(() -> "Console login (shown only this once): user '" + USER + "', password '" + generated
-                    + "'. Change it in the console under Account, or set PERSONA_ADMIN_PASSWORD.");
+            handOver(generated);
+        }
+    }
+
+    /** Writes the generated password where only the launcher reads it; the log says where, never what. */
+    private void handOver(String generated) {
+        Path file = configuration.dataDirectory().run().resolve(FIRST_PASSWORD_FILE);
+        String line = "Console login (shown only this once): user '" + USER + "', password '" + generated
+                + "'. Change it in the console under Account, or set PERSONA_ADMIN_PASSWORD.\n";
+        try {
+            DataDirectory.writeSecretFile(file, line.getBytes(StandardCharsets.UTF_8));
+            LOG.warning(() -> "A console password was generated for '" + USER + "': ./persona start prints it once ("
+                    + "from " + file + ", owner-only, deleted once printed). Forgotten? Start with "
+                    + "PERSONA_ADMIN_PASSWORD set.");
+        } catch (IOException e) {
+            LOG.severe(() -> "Could not write the generated console password to " + file + " (" + e.getMessage()
+                    + "); it is not logged: start with PERSONA_ADMIN_PASSWORD set to choose one.");
         }
     }
 
