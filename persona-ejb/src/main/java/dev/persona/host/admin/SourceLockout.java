@@ -1,7 +1,5 @@
 package dev.persona.host.admin;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -11,12 +9,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.persona.host.config.SettingValues;
+import dev.persona.signaling.SourceAddress;
 
 /**
  * Failed console sign-ins counted per source address. {@code maxFailures} wrong passwords in a row from one source
  * lock that source, and only it, for the lockout time; every further lock of the same source lasts twice as long as
- * the one before, up to {@code maxLock}. A right password forgets the source. IPv6 sources count per /64 network (one
- * device may use many addresses of its network); at most {@value #MAX_SOURCES} sources are remembered, the least
+ * the one before, up to {@code maxLock}. A right password forgets the source. Addresses count as their {@link SourceAddress} (an
+ * IPv6 one per /64 network: one device may use many addresses of its network); at most {@value #MAX_SOURCES} sources are remembered, the least
  * recently seen forgotten first. Thread-safe.
  */
 final class SourceLockout {
@@ -69,7 +68,7 @@ final class SourceLockout {
 
     /** Until when {@code address} may not sign in, or null. */
     synchronized Instant lockedUntil(String address, Instant now) {
-        Source source = sources.get(key(address));
+        Source source = sources.get(SourceAddress.of(address));
         return source != null && source.lockedUntil != null && source.lockedUntil.isAfter(now)
                 ? source.lockedUntil : null;
     }
@@ -93,7 +92,7 @@ final class SourceLockout {
      * @return until when the source is now locked, when this failure locked it; null otherwise
      */
     synchronized Instant failed(String address, Instant now) {
-        String key = key(address);
+        String key = SourceAddress.of(address);
         Source source = sources.get(key);
         if (source == null || source.forgettable(now, maxLock)) {
             source = new Source();
@@ -114,7 +113,7 @@ final class SourceLockout {
 
     /** A right password from {@code address}: its failures and locks are forgotten. */
     synchronized void succeeded(String address) {
-        sources.remove(key(address));
+        sources.remove(SourceAddress.of(address));
     }
 
     private void forgetBeyondLimit(Instant now) {
@@ -122,26 +121,6 @@ final class SourceLockout {
         while (sources.size() > MAX_SOURCES && oldestFirst.hasNext()) {
             oldestFirst.next();
             oldestFirst.remove();
-        }
-    }
-
-    /** The address as counted: IPv4 as it is, IPv6 as its /64 network. */
-    static String key(String address) {
-        if (address == null || address.indexOf(':') < 0) {
-            return String.valueOf(address);
-        }
-        try {
-            byte[] bytes = InetAddress.getByName(address.replaceAll("%.*$", "")).getAddress();
-            if (bytes.length == 4) {
-                return InetAddress.getByAddress(bytes).getHostAddress();
-            }
-            StringBuilder network = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) {
-                network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-            }
-            return network.append(":/64").toString();
-        } catch (UnknownHostException notAnAddress) {
-            return address;
         }
     }
 

@@ -37,6 +37,7 @@ import dev.onvoid.webrtc.RTCStatsType;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.persona.host.logs.LogText;
 import dev.persona.host.peer.SessionClosed.Reason;
+import dev.persona.signaling.SourceAddress;
 
 /**
  * One phone's connection, from its offer to the end: the answer, the candidates both ways, the data channel, and the
@@ -566,7 +567,7 @@ final class WebRtcSession implements PeerSession {
         }
     }
 
-    /** The remote address of the selected candidate pair in a stats report, or null. */
+    /** The selected candidate pair's remote address in a stats report as its {@link SourceAddress}, or null. */
     private static String remoteAddress(RTCStatsReport report) {
         Map<String, RTCStats> stats = report.getStats();
         for (RTCStats transport : stats.values()) {
@@ -579,7 +580,7 @@ final class WebRtcSession implements PeerSession {
             if (remote != null) {
                 Object address = remote.getAttributes().getOrDefault("address", remote.getAttributes().get("ip"));
                 if (address != null) {
-                    return address.toString();
+                    return SourceAddress.of(address.toString());
                 }
             }
         }

@@ -81,9 +81,6 @@ class SourceLockoutTest {
 
     @Test
     void ipv6SourcesCountPerSlash64Network() {
-        assertEquals(SourceLockout.key("2001:db8:1:2::1"), SourceLockout.key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
-        assertTrue(!SourceLockout.key("2001:db8:1:2::1").equals(SourceLockout.key("2001:db8:1:3::1")));
-        assertEquals("10.1.2.3", SourceLockout.key("::ffff:10.1.2.3"));
         lockout.failed("2001:db8:1:2::1", T0);
         lockout.failed("2001:db8:1:2::2", T0);
         assertNotNull(lockout.failed("2001:db8:1:2::3%eth0", T0));
