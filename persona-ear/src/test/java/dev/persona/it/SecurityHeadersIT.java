@@ -79,7 +79,8 @@ class SecurityHeadersIT {
                 "/console/models.xhtml", "/console/pairing.xhtml")) {
             HttpResponse<String> response = get(path, Optional.of(session));
             assertEquals(200, response.statusCode(), path);
-            assertTrue(response.body().contains("Signed in as"), path + " is the signed-in console: " + response.body());
+            assertTrue(response.body().contains("Signed in as"), path + " is the signed-in console: "
+                    + response.body());
             assertEquals(List.of(), securityProblems(path, response.headers()));
             String policy = response.headers().firstValue("Content-Security-Policy").orElseThrow();
             Matcher nonce = Pattern.compile("script-src 'self' 'nonce-([^']+)'").matcher(policy);
