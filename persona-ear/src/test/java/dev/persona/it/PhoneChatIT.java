@@ -251,7 +251,7 @@ class PhoneChatIT {
         assertFalse(records.isEmpty(), "the page stored its identity");
         for (String record : records) {
             assertTrue(record.contains("\"sealed\":true") && !record.contains("\"d\""),
-                    "localStorage holds no private key: " + record);
+                    "localStorage holds no private key: " + record.replaceAll("\"d\":\"[^\"]*\"", "\"d\":\"…\""));
         }
         Object sealed = phone.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "const x = JSON.parse(arguments[0]).x;"
