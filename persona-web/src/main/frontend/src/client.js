@@ -401,9 +401,25 @@ function toggleMenu(open = $('menu').hidden) {
   if (open && connection && !finished) send({ type: 'history' });
 }
 
-function exportIdentity() {
+/**
+ * Saves this phone's identity as a file, after asking: the file holds the private key (sealed keys are unwrapped for
+ * this, docs/identity.md), encrypted under a passphrase the user chooses.
+ */
+async function exportIdentity() {
+  const keep = document.body.dataset.state === 'ready' ? 'ready' : 'refused';
+  if (!confirm('The identity file lets whoever has it and its passphrase chat with this host as this phone. '
+    + 'Export it?')) return;
+  const passphrase = prompt('A passphrase for the file (at least 8 characters). Importing the file asks for it.');
+  if (passphrase === null) return;
+  let text;
+  try {
+    text = await identity.exportFile(passphrase);
+  } catch (error) {
+    ui.state(keep, error.message);
+    return;
+  }
   const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([identity.exportFile()], { type: 'application/json' }));
+  link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   link.download = `persona-identity-${hostId.slice(0, 12)}.json`;
   document.body.append(link);
   link.click();
@@ -413,7 +429,13 @@ function exportIdentity() {
 
 async function importIdentity(file) {
   try {
-    const imported = await PhoneIdentity.importFile(await file.text());
+    const text = await file.text();
+    let passphrase;
+    if (PhoneIdentity.needsPassphrase(text)) {
+      passphrase = prompt('The passphrase of this identity file:');
+      if (passphrase === null) return;
+    }
+    const imported = await PhoneIdentity.importFile(text, { passphrase });
     location.replace(`/client?id=${imported.hostId}`);
   } catch (error) {
     ui.state(document.body.dataset.state === 'ready' ? 'ready' : 'refused', error.message);

@@ -11,6 +11,14 @@ class MemoryStorage {
   keys() { return [...this.#items.keys()]; }
 }
 
+/** The IndexedDB key store, in memory (CryptoKey objects as IndexedDB keeps them). */
+class MemoryKeys {
+  #records = new Map();
+  async get(x) { return this.#records.get(x) ?? null; }
+  async put(record) { this.#records.set(record.x, record); }
+  keys() { return [...this.#records.keys()]; }
+}
+
 /** WebCrypto of a browser without Ed25519 (older Safari/Chrome): every Ed25519 call fails as there. */
 const subtleWithoutEd25519 = new Proxy(webcrypto.subtle, {
   get(target, name) {
@@ -22,6 +30,10 @@ const subtleWithoutEd25519 = new Proxy(webcrypto.subtle, {
     };
   },
 });
+
+const browser = () => ({ storage: new MemoryStorage(), keys: new MemoryKeys(), subtle: webcrypto.subtle });
+const oldBrowser = () => ({ storage: new MemoryStorage(), keys: new MemoryKeys(), subtle: subtleWithoutEd25519 });
+const record = (options, hostId) => JSON.parse(options.storage.getItem(STORAGE_PREFIX + hostId));
 
 async function verifies(publicKey, message, signature) {
   const key = await webcrypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
@@ -35,67 +47,144 @@ test('detects Ed25519 support instead of assuming it', async () => {
   assert.equal(await hasWebCryptoEd25519(subtleWithoutEd25519), false);
 });
 
-test('a new identity is stored per host under persona-identity-<hostId> as an Ed25519 JWK', async () => {
-  const storage = new MemoryStorage();
-  const identity = await PhoneIdentity.forHost('hostA', { storage, subtle: webcrypto.subtle });
-  assert.equal(identity.implementation, 'webcrypto');
-  assert.deepEqual(storage.keys(), [STORAGE_PREFIX + 'hostA']);
-  const jwk = JSON.parse(storage.getItem(STORAGE_PREFIX + 'hostA'));
-  assert.equal(jwk.kty, 'OKP');
-  assert.equal(jwk.crv, 'Ed25519');
-  assert.equal(identity.publicKey.length, 32);
-  assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
-});
+test('with WebCrypto Ed25519 a new identity is sealed: storage has the public key only, the key cannot be exported',
+  async () => {
+    const options = browser();
+    const identity = await PhoneIdentity.forHost('hostA', options);
+    assert.equal(identity.implementation, 'webcrypto');
+    assert.deepEqual(options.storage.keys(), [STORAGE_PREFIX + 'hostA']);
+    const stored = record(options, 'hostA');
+    assert.deepEqual(Object.keys(stored).sort(), ['created', 'crv', 'kty', 'sealed', 'x']);
+    assert.equal(stored.sealed, true);
+    assert.deepEqual(options.keys.keys(), [stored.x]);
+    const sealed = await options.keys.get(stored.x);
+    assert.equal(sealed.privateKey.extractable, false);
+    assert.equal(sealed.wrapping.extractable, false);
+    await assert.rejects(webcrypto.subtle.exportKey('jwk', sealed.privateKey));
+    assert.equal(identity.publicKey.length, 32);
+    assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
+  });
 
 test('the same host gets the same identity back; another host gets another', async () => {
-  const storage = new MemoryStorage();
-  const first = await PhoneIdentity.forHost('hostA', { storage, subtle: webcrypto.subtle });
-  const again = await PhoneIdentity.forHost('hostA', { storage, subtle: webcrypto.subtle });
-  const other = await PhoneIdentity.forHost('hostB', { storage, subtle: webcrypto.subtle });
+  const options = browser();
+  const first = await PhoneIdentity.forHost('hostA', options);
+  const again = await PhoneIdentity.forHost('hostA', options);
+  const other = await PhoneIdentity.forHost('hostB', options);
   assert.deepEqual(again.publicKey, first.publicKey);
   assert.notDeepEqual(other.publicKey, first.publicKey);
 });
 
-test('without WebCrypto Ed25519 the JS fallback makes and uses the identity', async () => {
-  const storage = new MemoryStorage();
-  const identity = await PhoneIdentity.forHost('hostA', { storage, subtle: subtleWithoutEd25519 });
-  assert.equal(identity.implementation, 'noble');
-  assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
-});
+test('without WebCrypto Ed25519 the JS fallback makes and uses the identity, its seed in storage as before',
+  async () => {
+    const options = oldBrowser();
+    const identity = await PhoneIdentity.forHost('hostA', options);
+    assert.equal(identity.implementation, 'noble');
+    assert.equal(typeof record(options, 'hostA').d, 'string');
+    assert.deepEqual(options.keys.keys(), []);
+    assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
+  });
 
-test('both implementations read the same record and sign identically (Ed25519 is deterministic)', async () => {
-  const storage = new MemoryStorage();
-  const made = await PhoneIdentity.forHost('hostA', { storage, subtle: subtleWithoutEd25519 });
-  const loaded = await PhoneIdentity.forHost('hostA', { storage, subtle: webcrypto.subtle });
+test('a raw key stored before sealing is sealed on first load: same key, same signatures, raw copy gone', async () => {
+  const options = browser();
+  const made = await PhoneIdentity.forHost('hostA', { ...options, subtle: subtleWithoutEd25519 });
+  const raw = record(options, 'hostA');
+  assert.equal(typeof raw.d, 'string');
+
+  const loaded = await PhoneIdentity.forHost('hostA', options);
   assert.equal(loaded.implementation, 'webcrypto');
+  assert.deepEqual(loaded.publicKey, made.publicKey);
   assert.deepEqual(await loaded.sign(message), await made.sign(message));
+  const migrated = record(options, 'hostA');
+  assert.equal(migrated.d, undefined);
+  assert.equal(migrated.sealed, true);
+  assert.equal(migrated.x, raw.x);
+  assert.equal(migrated.created, raw.created);
+  assert.ok(!options.storage.getItem(STORAGE_PREFIX + 'hostA').includes(raw.d), 'no trace of the seed');
 });
 
-test('an exported identity imports into another browser and keeps its key', async () => {
-  const phone = await PhoneIdentity.forHost('hostA', { storage: new MemoryStorage(), subtle: webcrypto.subtle });
-  const tablet = new MemoryStorage();
-  const moved = await PhoneIdentity.importFile(phone.exportFile(), { storage: tablet, subtle: webcrypto.subtle });
+test('a sealed record whose key store entry is gone is reported with what to do', async () => {
+  const options = browser();
+  await PhoneIdentity.forHost('hostA', options);
+  await assert.rejects(PhoneIdentity.forHost('hostA', { ...options, keys: new MemoryKeys() }),
+    /missing from the browser’s key store.*Import its identity file/);
+});
+
+test('an exported identity is encrypted under the passphrase and imports into another browser with it', async () => {
+  const phone = await PhoneIdentity.forHost('hostA', browser());
+  const text = await phone.exportFile('correct horse');
+  const file = JSON.parse(text);
+  assert.equal(file.format, 'persona-identity');
+  assert.equal(file.version, 2);
+  assert.equal(file.jwk, undefined);
+  assert.equal(PhoneIdentity.needsPassphrase(text), true);
+
+  const tablet = browser();
+  await assert.rejects(PhoneIdentity.importFile(text, tablet), /needs its passphrase/);
+  await assert.rejects(PhoneIdentity.importFile(text, { ...tablet, passphrase: 'wrong horse' }),
+    /passphrase does not open/);
+  assert.deepEqual(tablet.storage.keys(), []);
+  const moved = await PhoneIdentity.importFile(text, { ...tablet, passphrase: 'correct horse' });
   assert.equal(moved.hostId, 'hostA');
+  assert.equal(moved.implementation, 'webcrypto');
   assert.deepEqual(moved.publicKey, phone.publicKey);
-  assert.ok(tablet.getItem(STORAGE_PREFIX + 'hostA'));
+  assert.deepEqual(await moved.sign(message), await phone.sign(message));
+  assert.equal(record(tablet, 'hostA').d, undefined, 'sealed in the new browser too');
+
+  const old = oldBrowser();
+  const fallback = await PhoneIdentity.importFile(text, { ...old, passphrase: 'correct horse' });
+  assert.equal(fallback.implementation, 'noble');
+  assert.deepEqual(await fallback.sign(message), await phone.sign(message));
+  assert.ok(await verifies(phone.publicKey, message, await (await PhoneIdentity.importFile(
+    await fallback.exportFile('another passphrase'), { ...browser(), passphrase: 'another passphrase' }))
+    .sign(message)), 'a fallback phone exports as well');
+});
+
+test('a short passphrase is refused before anything is written', async () => {
+  const phone = await PhoneIdentity.forHost('hostA', browser());
+  await assert.rejects(phone.exportFile('short'), /at least 8 characters/);
+  await assert.rejects(phone.exportFile(undefined), /at least 8 characters/);
+});
+
+test('a file exported before files were encrypted (version 1, plain JWK) still imports', async () => {
+  const old = oldBrowser();
+  const phone = await PhoneIdentity.forHost('hostA', old);
+  const text = JSON.stringify({ format: 'persona-identity', version: 1, hostId: 'hostA', jwk: record(old, 'hostA') });
+  assert.equal(PhoneIdentity.needsPassphrase(text), false);
+  const moved = await PhoneIdentity.importFile(text, browser());
+  assert.deepEqual(moved.publicKey, phone.publicKey);
 });
 
 test('damaged or foreign files are refused with a clear message and change nothing', async () => {
-  const storage = new MemoryStorage();
-  const options = { storage, subtle: webcrypto.subtle };
+  const options = browser();
   await assert.rejects(PhoneIdentity.importFile('not json', options), /not JSON/);
   await assert.rejects(PhoneIdentity.importFile('{"format":"other"}', options), /not a Persona identity file/);
-  const phone = await PhoneIdentity.forHost('hostA', { storage: new MemoryStorage(), subtle: webcrypto.subtle });
-  const file = JSON.parse(phone.exportFile());
-  const stranger = await PhoneIdentity.forHost('hostZ', { storage: new MemoryStorage(), subtle: webcrypto.subtle });
-  file.jwk.x = JSON.parse(stranger.exportFile()).jwk.x;
+  const old = oldBrowser();
+  await PhoneIdentity.forHost('hostA', old);
+  const stranger = await PhoneIdentity.forHost('hostZ', browser());
+  const jwk = { ...record(old, 'hostA'), x: base64(stranger.publicKey) };
+  const file = { format: 'persona-identity', version: 1, hostId: 'hostA', jwk };
   await assert.rejects(PhoneIdentity.importFile(JSON.stringify(file), options), /does not match/);
-  assert.deepEqual(storage.keys(), []);
+  const sealedOnly = { format: 'persona-identity', version: 1, hostId: 'hostA', jwk: record(await sealedBrowser(),
+    'hostB') };
+  await assert.rejects(PhoneIdentity.importFile(JSON.stringify(sealedOnly), options), /not a Persona identity file/);
+  assert.deepEqual(options.storage.keys(), []);
+  assert.deepEqual(options.keys.keys(), []);
 });
 
 test('a corrupted stored record is reported, not silently replaced', async () => {
   const storage = new MemoryStorage();
   storage.setItem(STORAGE_PREFIX + 'hostA', JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'abc', d: 'def' }));
-  await assert.rejects(PhoneIdentity.forHost('hostA', { storage, subtle: webcrypto.subtle }), /32 bytes/);
+  await assert.rejects(PhoneIdentity.forHost('hostA', { storage, keys: new MemoryKeys(), subtle: webcrypto.subtle }),
+    /32 bytes/);
   assert.equal(JSON.parse(storage.getItem(STORAGE_PREFIX + 'hostA')).x, 'abc');
 });
+
+function base64(bytes) {
+  return Buffer.from(bytes).toString('base64url');
+}
+
+async function sealedBrowser() {
+  const options = browser();
+  await PhoneIdentity.forHost('hostB', options);
+  return options;
+}

@@ -466,6 +466,7 @@ class ConsoleIT {
         awaitElement(owner, "tools");
         assertTrue(toolOn(calculator), "switched on again, after a reload too");
         screenshot(owner, "console-15-tools");
+        assertNoPolicyViolations(owner);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -542,8 +543,21 @@ class ConsoleIT {
 
     private static ChromeDriver browser(String profile, int width, int height) throws Exception {
         ChromeDriver driver = HeadlessChromium.start(host, "console-" + profile, width, height, null);
+        // Every Content Security Policy violation of every page this tab loads is kept in its sessionStorage.
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "document.addEventListener('securitypolicyviolation', e => {"
+                + " const seen = JSON.parse(sessionStorage.getItem('csp-violations') || '[]');"
+                + " seen.push(location.pathname + ': ' + e.effectiveDirective + ' blocked '"
+                + "   + (e.blockedURI || 'inline') + (e.sample ? ' (' + e.sample + ')' : ''));"
+                + " sessionStorage.setItem('csp-violations', JSON.stringify(seen)); });"));
         browsers.add(driver);
         return driver;
+    }
+
+    /** The console ran under its Content Security Policy without one blocked script, style or connection. */
+    private static void assertNoPolicyViolations(ChromeDriver driver) {
+        assertEquals("[]", String.valueOf(driver.executeScript(
+                "return sessionStorage.getItem('csp-violations') || '[]'")), "blocked by the page's policy");
     }
 
     private static void screenshot(ChromeDriver driver, String name) throws Exception {

@@ -13,18 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
+import dev.persona.signaling.identity.KeyId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -34,7 +38,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * stops an answer, retries one, waits in line behind a second phone on the host's one slot, finds its conversation
  * after a reload and in its list, reconnects by itself after the host restarts; the page is installable (manifest,
  * service worker caching only the shell) and its first load is measured; a second phone with the spent invite is
- * refused and becomes the first phone by importing its exported identity. Runs in a network namespace of its own
+ * refused and becomes the first phone by importing its exported identity (asked, under a passphrase); the key it
+ * had stored the way phones did before keys were sealed is sealed on load and kept, and every phone's key is a
+ * non-extractable CryptoKey in IndexedDB with no private key in localStorage, also after a reload. Runs in a network namespace of its own
  * (loopback plus 127.0.0.2), so no packet leaves the machine. Screenshots of each state go to target/screenshots.
  */
 @Tag("loopback-network")
@@ -46,6 +52,7 @@ class PhoneChatIT {
     private static final Duration REPLY = Duration.ofSeconds(30);
     /** The first load of the phone page must stay within this many gzipped bytes (issue 7). */
     private static final int FIRST_LOAD_BUDGET = 100 * 1024;
+    private static final String PASSPHRASE = "moving day 2026";
 
     private static PersonaHost host;
     private static String pairingUrl;
@@ -89,6 +96,8 @@ class PhoneChatIT {
         phone.screenshot("01-connecting");
         phone.awaitState("ready", CONNECT);
         phone.screenshot("02-ready");
+        String device = phone.deviceId();
+        assertKeySealed(phone);
         assertTrue(phone.displayed("composer"));
         assertFalse(phone.displayed("stop"), "nothing to stop yet");
         assertFalse(phone.driver.getCurrentUrl().contains("invite="), "the spent invite leaves the address bar");
@@ -148,6 +157,8 @@ class PhoneChatIT {
         // Reload: the same identity reconnects without an invite and the conversation comes back.
         phone.driver.navigate().refresh();
         phone.awaitState("ready", CONNECT);
+        assertEquals(device, phone.deviceId(), "the sealed key survives a reload");
+        assertKeySealed(phone);
         new WebDriverWait(phone.driver, REPLY).until(d -> phone.bubbles("user").size() == 3);
         phone.screenshot("06-history");
         assertEquals("Hello, who are you?", phone.text(phone.bubbles("user").get(0)));
@@ -184,10 +195,21 @@ class PhoneChatIT {
         phone.awaitState("ready", Duration.ofSeconds(120));
         new WebDriverWait(phone.driver, REPLY).until(d -> phone.bubbles("user").size() == 3);
 
-        // A second phone with the same, now spent, invite is refused...
+        // A second phone with the same, now spent, invite is refused... It had a key for this host stored the way
+        // phones did before keys were sealed (the raw seed in localStorage): the page seals it and keeps it.
         PhonePage stranger = page("stranger");
+        stranger.open(stranger.origin() + "/client-icon.svg");
+        String rawX = (String) stranger.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "crypto.subtle.generateKey({name: 'Ed25519'}, true, ['sign', 'verify'])"
+                + ".then(pair => crypto.subtle.exportKey('jwk', pair.privateKey)).then(({x, d}) => {"
+                + "  localStorage.setItem('persona-identity-' + arguments[0], JSON.stringify({kty: 'OKP',"
+                + "    crv: 'Ed25519', x, d, created: '2026-01-01T00:00:00Z'}));"
+                + "  done(x); })", pairingUrl.replaceAll(".*[?&]id=([^&]+).*", "$1"));
         stranger.open(pairingUrl);
         stranger.awaitStatus("already used", CONNECT);
+        assertEquals(KeyId.of(Base64.getUrlDecoder().decode(rawX)).toString(), stranger.deviceId(),
+                "the page kept the phone's stored key");
+        assertKeySealed(stranger);
         stranger.screenshot("10-refused");
         assertEquals("refused", stranger.state());
         assertFalse(stranger.displayed("composer"), "a refused phone cannot chat");
@@ -195,17 +217,53 @@ class PhoneChatIT {
         // ...until it imports the first phone's exported identity: then it is that phone, history included.
         phone.driver.findElement(By.id("menu-button")).click();
         phone.driver.findElement(By.id("export")).click();
+        Alert ask = new WebDriverWait(phone.driver, REPLY).until(ExpectedConditions.alertIsPresent());
+        assertTrue(ask.getText().contains("chat with this host as this phone"), ask.getText());
+        ask.accept();
+        Alert passphrase = new WebDriverWait(phone.driver, REPLY).until(ExpectedConditions.alertIsPresent());
+        passphrase.sendKeys(PASSPHRASE);
+        passphrase.accept();
         Path exported = awaitDownload(phone.downloads);
         assertTrue(Files.readString(exported).contains("\"format\": \"persona-identity\""));
+        assertFalse(Files.readString(exported).contains("\"d\""), "the file holds the key encrypted only");
         String firstPhone = phone.deviceId();
         phone.close();   // one browser per identity: a second would take the id over (the page says so)
         stranger.driver.findElement(By.id("import-file")).sendKeys(exported.toString());
+        Alert asked = new WebDriverWait(stranger.driver, REPLY).until(ExpectedConditions.alertIsPresent());
+        asked.sendKeys(PASSPHRASE);
+        asked.accept();
         stranger.awaitState("ready", CONNECT);
         assertEquals(firstPhone, stranger.deviceId(), "the imported identity is the first phone's");
         stranger.driver.findElement(By.id("menu-button")).click();
         stranger.click(By.cssSelector("#conversations .open"), REPLY);
         new WebDriverWait(stranger.driver, REPLY).until(d -> stranger.bubbles("user").size() == 3);
         stranger.screenshot("11-imported");
+    }
+
+    /**
+     * The page's key for the host is sealed: localStorage has its public key and no private key, and IndexedDB holds
+     * it as a CryptoKey that cannot be exported (issue 14, finding 13).
+     */
+    private static void assertKeySealed(PhonePage phone) {
+        @SuppressWarnings("unchecked")
+        List<String> records = (List<String>) phone.script("return Object.keys(localStorage)"
+                + ".filter(k => k.startsWith('persona-identity-')).map(k => localStorage.getItem(k))");
+        assertFalse(records.isEmpty(), "the page stored its identity");
+        for (String record : records) {
+            assertTrue(record.contains("\"sealed\":true") && !record.contains("\"d\""),
+                    "localStorage holds no private key: " + record.replaceAll("\"d\":\"[^\"]*\"", "\"d\":\"…\""));
+        }
+        Object sealed = phone.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const x = JSON.parse(arguments[0]).x;"
+                + "const open = indexedDB.open('persona-keys');"
+                + "open.onerror = () => done('no key store: ' + open.error);"
+                + "open.onsuccess = () => { const get = open.result.transaction('keys').objectStore('keys').get(x);"
+                + "  get.onsuccess = () => { const k = get.result && get.result.privateKey;"
+                + "    if (!k) return done('no key for ' + x);"
+                + "    crypto.subtle.exportKey('jwk', k).then(() => done('exported!'),"
+                + "      e => done(k.type + ' ' + k.algorithm.name + ' extractable=' + k.extractable + ' ' + e.name)); };"
+                + "  get.onerror = () => done('unreadable: ' + get.error); };", records.get(0));
+        assertEquals("private Ed25519 extractable=false InvalidAccessError", sealed);
     }
 
     /** Manifest, service worker with the shell only in its cache, no installability errors; first load measured. */

@@ -58,10 +58,14 @@ public final class PhonePage implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getAttribute("data-state");
     }
 
-    /** Waits for the state; fails with the page's status and the server log. */
+    /**
+     * Waits for the state; fails with the page's status and the server log. A page that is being replaced (import,
+     * reload) has a body that is gone a moment later: that is read again, not an error.
+     */
     public void awaitState(String expected, Duration timeout) {
         try {
-            new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50)).until(d -> expected.equals(state()));
+            new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
+                    .ignoring(StaleElementReferenceException.class).until(d -> expected.equals(state()));
         } catch (TimeoutException e) {
             throw new AssertionError("The phone page did not reach the state '" + expected + "' within " + timeout
                     + "; it is '" + state() + "': '" + status() + "'. Server log:\n" + host.serverLogTail(), e);

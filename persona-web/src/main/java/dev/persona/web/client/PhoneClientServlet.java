@@ -9,18 +9,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code /client}, the address in the QR code: the page itself, with a policy that allows only this origin's
- * script, styles inline in the page, and connections to this host (signaling over WSS).
+ * {@code /client}, the address in the QR code: the page itself ({@code /client.html}), never cached without asking.
+ * Its Content Security Policy, the host's one, allows only this origin's scripts and connections (signaling and the
+ * relay over {@code wss://} to this origin); {@code SecurityHeadersFilter} sets it for {@code /client.html} as well.
  */
 @WebServlet("/client")
 public class PhoneClientServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        response.setHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                + "connect-src 'self' wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
-                + "frame-ancestors 'none'");
-        response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Cache-Control", "no-cache");
         request.getRequestDispatcher("/client.html").forward(request, response);
     }
