@@ -1,5 +1,6 @@
 /**
- * The web module: the console (Faces/PrimeFaces), the phone client page and the REST resources the console calls.
- * It holds no business rules; every decision is a call into the services of {@code persona-ejb}.
+ * The web module: the console (Faces/PrimeFaces), the phone client page and the REST resources the console calls,
+ * and the bound on request bodies ({@link dev.persona.web.RequestBodyLimit}). It holds no business rules; every
+ * decision is a call into the services of {@code persona-ejb}.
  */
 package dev.persona.web;
