@@ -82,6 +82,31 @@ class TinyModelGeneratorTest {
     }
 
     @Test
+    void writesTheShapeItIsGiven() throws IOException {
+        Path vocab = SyntheticVocabulary.write(dir.resolve("vocab.gguf"));
+        Path model = dir.resolve("shaped.gguf");
+        TinyModelGenerator.Shape shape = new TinyModelGenerator.Shape("persona-shaped", 96, 3, 6, 2, 160, 512);
+
+        TinyModelGenerator.generate(vocab, model, 5, shape);
+        GgufFile file = new GgufReader().read(model);
+
+        assertEquals(Optional.of("persona-shaped"), file.name());
+        assertEquals(OptionalLong.of(512), file.contextLength());
+        assertEquals(OptionalLong.of(3), file.metadata().getLong("llama.block_count"));
+        assertEquals(OptionalLong.of(2), file.metadata().getLong("llama.attention.head_count_kv"));
+        int kvWidth = 96 / 6 * 2;
+        int layerParameters = 96 + 2 * 96 * 96 + 2 * 96 * kvWidth + 96 + 3 * 96 * 160;
+        assertEquals(96L * SyntheticVocabulary.SIZE + 96 + 3 * layerParameters, file.parameterCount());
+        Map<String, GgufTensorInfo> tensors = file.tensors().stream()
+                .collect(Collectors.toMap(GgufTensorInfo::name, tensor -> tensor));
+        assertArrayEquals(new long[] {96, kvWidth}, tensors.get("blk.2.attn_k.weight").dimensions());
+        assertEquals(file.dataOffset() + file.tensors().get(file.tensors().size() - 1).offset() + 96 * 4,
+                Files.size(model), "every tensor's data is written where its description says");
+        assertThrows(IllegalArgumentException.class,
+                () -> new TinyModelGenerator.Shape("odd", 100, 1, 3, 3, 10, 10), "100 is not 3 heads wide");
+    }
+
+    @Test
     void copiesEveryTokenizerKeyUnchanged() throws IOException {
         Path vocab = SyntheticVocabulary.write(dir.resolve("vocab.gguf"));
         Path model = dir.resolve("tiny.gguf");

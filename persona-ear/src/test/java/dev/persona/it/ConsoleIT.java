@@ -78,11 +78,7 @@ class ConsoleIT {
         Matcher id = Pattern.compile("/client\\?id=(k1[a-z2-7]{52})&invite=").matcher(started.output());
         assertTrue(id.find(), started.output());
         hostId = id.group(1);
-        Matcher generated = Pattern.compile("Console login \\(shown only this once\\): user 'admin', password "
-                + "'([a-z2-9-]{23})'").matcher(started.output());
-        assertTrue(generated.find(), "the first start prints a generated console password:\n" + started.output());
-        password = generated.group(1);
-        assertFalse(generated.find(), "the password is printed once");
+        password = started.consolePassword();
         assertFalse(Files.exists(host.dataDirectory.resolve("run/console-login.txt")), "the launcher deleted it");
         try (var files = Files.walk(host.dataDirectory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {

@@ -48,6 +48,22 @@ public final class PersonaHost implements AutoCloseable {
 
     /** The outcome of one launcher command. */
     public record Run(int exitCode, String output) {
+
+        private static final java.util.regex.Pattern CONSOLE_PASSWORD = java.util.regex.Pattern.compile(
+                "Console login \\(shown only this once\\): user 'admin', password '([a-z2-9-]{23})'");
+
+        /** The console password a first start generated and printed (exactly once), else an AssertionError. */
+        public String consolePassword() {
+            java.util.regex.Matcher printed = CONSOLE_PASSWORD.matcher(output);
+            if (!printed.find()) {
+                throw new AssertionError("the first start prints a generated console password:\n" + output);
+            }
+            String password = printed.group(1);
+            if (printed.find()) {
+                throw new AssertionError("the console password is printed once:\n" + output);
+            }
+            return password;
+        }
     }
 
     Run launcher(String... arguments) throws IOException, InterruptedException {

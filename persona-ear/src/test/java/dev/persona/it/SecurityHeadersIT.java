@@ -11,7 +11,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,11 +45,7 @@ class SecurityHeadersIT {
     static void startHost() throws Exception {
         host = new PersonaHost(Path.of("target/it-data/security-headers").toAbsolutePath());
         HostFoundationIT.deleteRecursively(host.dataDirectory);
-        host.start();
-        Matcher generated = Pattern.compile("Console login \\(shown only this once\\): user 'admin', password "
-                + "'([a-z2-9-]{23})'").matcher(Files.readString(host.dataDirectory.resolve("logs/server.log")));
-        assertTrue(generated.find(), "the first start logs a generated console password:\n" + host.serverLogTail());
-        password = generated.group(1);
+        password = host.start().consolePassword();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     }

@@ -57,9 +57,9 @@ class ToolCardsIT {
                 .with("PERSONA_LLAMA_BACKEND_URLS", backend.url()).with("PERSONA_TOOLS_TIMEOUT_MS", "4000")
                 .with("PERSONA_TOOLS_SYSTEM_INFO_FACTS", "time_zone,os");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
-        String started = host.start().output();
+        PersonaHost.Run started = host.start();
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
-                .matcher(started);
+                .matcher(started.output());
         assertTrue(url.find(), "the launcher prints the pairing URL");
         assertTrue(Files.readString(host.dataDirectory.resolve("logs/server.log")).contains("Tool plugin calls may "
                 + "take 4000 ms, 64 MiB of memory, 8192 KiB of output; each persona's folder holds at most 64 MiB;"
@@ -108,14 +108,11 @@ class ToolCardsIT {
         phone.screenshot("tools-3-history");
 
         // The owner sees both calls on the console's Tools page: arguments, outcome, result and duration.
-        Matcher password = Pattern.compile("Console login \\(shown only this once\\): user 'admin', password "
-                + "'([a-z2-9-]{23})'").matcher(started);
-        assertTrue(password.find(), "the first start prints the console password");
         ChromeDriver owner = HeadlessChromium.start(host, "tool-cards-owner", 1366, 1000, null);
         try {
             owner.get("https://127.0.0.1:" + host.httpsPort + "/console/tools.xhtml");
             new WebDriverWait(owner, ANSWER).until(d -> !d.findElements(By.id("j_password")).isEmpty());
-            owner.findElement(By.id("j_password")).sendKeys(password.group(1));
+            owner.findElement(By.id("j_password")).sendKeys(started.consolePassword());
             owner.findElement(By.id("sign-in")).click();
             new WebDriverWait(owner, ANSWER).until(d -> d.findElements(By.cssSelector(".tool-call-row")).size() == 2);
             List<WebElement> rows = owner.findElements(By.cssSelector(".tool-call-row"));

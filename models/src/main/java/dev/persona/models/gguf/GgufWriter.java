@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Writes a GGUF version 3 file the way llama.cpp's {@code gguf_write_to_file} does: header, metadata in insertion
@@ -28,7 +29,12 @@ public final class GgufWriter {
     private final List<Tensor> tensors = new ArrayList<>();
     private final Set<String> tensorNames = new HashSet<>();
 
-    private record Tensor(GgufTensorInfo info, byte[] data) {
+    /** A tensor's description and where its encoded data comes from when the file is written. */
+    private record Tensor(GgufTensorInfo info, Supplier<byte[]> data) {
+
+        long byteSize() {
+            return info.byteSize().orElseThrow();
+        }
     }
 
     /** Sets {@code key}; a key set again keeps its first position. */
@@ -52,6 +58,40 @@ public final class GgufWriter {
      * {@code dimensions} are in ggml order, the fastest-varying first.
      */
     public GgufWriter addTensor(String name, GgufTensorType type, long[] dimensions, byte[] data) {
+        long expected = describe(name, type, dimensions).byteSize().orElseThrow();
+        if (data.length != expected) {
+            throw new IllegalArgumentException(name + ": " + data.length + " bytes of data, expected " + expected);
+        }
+        byte[] copy = data.clone();
+        return add(name, type, dimensions, () -> copy);
+    }
+
+    /** Adds an F32 tensor holding {@code values} in ggml order. */
+    public GgufWriter addF32Tensor(String name, long[] dimensions, float[] values) {
+        return addTensor(name, GgufTensorType.F32, dimensions, f32(values));
+    }
+
+    /** Adds an F16 tensor holding {@code values}, rounded to half precision, in ggml order. */
+    public GgufWriter addF16Tensor(String name, long[] dimensions, float[] values) {
+        return addTensor(name, GgufTensorType.F16, dimensions, f16(values));
+    }
+
+    /**
+     * Adds an F16 tensor whose values {@link #write} asks for when it writes them, in the order the tensors were
+     * added: a large model is written holding one tensor in memory at a time.
+     */
+    public GgufWriter addF16Tensor(String name, long[] dimensions, Supplier<float[]> values) {
+        return add(name, GgufTensorType.F16, dimensions, () -> f16(values.get()));
+    }
+
+    private GgufWriter add(String name, GgufTensorType type, long[] dimensions, Supplier<byte[]> data) {
+        GgufTensorInfo info = describe(name, type, dimensions);
+        tensorNames.add(name);
+        tensors.add(new Tensor(info, data));
+        return this;
+    }
+
+    private GgufTensorInfo describe(String name, GgufTensorType type, long[] dimensions) {
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > GgufReader.MAX_TENSOR_NAME_BYTES) {
             throw new IllegalArgumentException("tensor name must have 1 to " + GgufReader.MAX_TENSOR_NAME_BYTES
                     + " bytes: '" + name + "'");
@@ -65,17 +105,10 @@ public final class GgufWriter {
             throw new IllegalArgumentException(name + ": rows of " + rowLength + " elements are not whole blocks of "
                     + type.blockSize() + " for " + type);
         }
-        long expected = info.byteSize().orElseThrow();
-        if (data.length != expected) {
-            throw new IllegalArgumentException(name + ": " + data.length + " bytes of data, expected " + expected);
-        }
-        tensorNames.add(name);
-        tensors.add(new Tensor(info, data.clone()));
-        return this;
+        return info;
     }
 
-    /** Adds an F32 tensor holding {@code values} in ggml order. */
-    public GgufWriter addF32Tensor(String name, long[] dimensions, float[] values) {
+    private static byte[] f32(float[] values) {
         byte[] data = new byte[Math.multiplyExact(values.length, 4)];
         for (int i = 0; i < values.length; i++) {
             int bits = Float.floatToRawIntBits(values[i]);
@@ -84,18 +117,17 @@ public final class GgufWriter {
             data[4 * i + 2] = (byte) (bits >>> 16);
             data[4 * i + 3] = (byte) (bits >>> 24);
         }
-        return addTensor(name, GgufTensorType.F32, dimensions, data);
+        return data;
     }
 
-    /** Adds an F16 tensor holding {@code values}, rounded to half precision, in ggml order. */
-    public GgufWriter addF16Tensor(String name, long[] dimensions, float[] values) {
+    private static byte[] f16(float[] values) {
         byte[] data = new byte[Math.multiplyExact(values.length, 2)];
         for (int i = 0; i < values.length; i++) {
             short bits = HalfFloat.fromFloat(values[i]);
             data[2 * i] = (byte) bits;
             data[2 * i + 1] = (byte) (bits >>> 8);
         }
-        return addTensor(name, GgufTensorType.F16, dimensions, data);
+        return data;
     }
 
     /** Writes the file, replacing {@code path} if it exists. */
@@ -123,11 +155,16 @@ public final class GgufWriter {
                 }
                 out.int32(tensor.info().typeId());
                 out.int64(offset);
-                offset += padding(tensor.data().length, alignment) + tensor.data().length;
+                offset += padding(tensor.byteSize(), alignment) + tensor.byteSize();
             }
             out.pad(alignment);
             for (Tensor tensor : tensors) {
-                out.bytes(tensor.data(), 0, tensor.data().length);
+                byte[] data = tensor.data().get();
+                if (data.length != tensor.byteSize()) {
+                    throw new IllegalArgumentException(tensor.info().name() + ": " + data.length
+                            + " bytes of data, expected " + tensor.byteSize());
+                }
+                out.bytes(data, 0, data.length);
                 out.pad(alignment);
             }
         }

@@ -1,21 +1,11 @@
 package dev.persona.web.console;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.UUID;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 import dev.persona.host.config.HostConfiguration;
-import dev.persona.models.gguf.GgufReader;
+import dev.persona.models.ModelUpload;
+import dev.persona.web.RequestBodyLimit;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
@@ -24,17 +14,27 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code PUT /console/models/upload?name=<file>.gguf}: streams the request body (the raw file, of any size) to the
- * models folder, computing its SHA-256 on the way; a file whose GGUF header does not read is deleted. The page
- * sends it with XMLHttpRequest for the progress bar, and the header {@code X-Persona-Upload}, which a cross-site
- * form cannot send. Behind the console's login like every {@code /console} path.
+ * {@code PUT /console/models/upload?name=<file>.gguf}: the raw file as the request body, of any size the disk can
+ * hold, received by {@link ModelUpload} (refused before a byte is read when the name is bad or taken or the declared
+ * length does not fit on the disk; streamed to a hidden part file with its SHA-256; moved into place when its GGUF
+ * header reads). The page sends it with XMLHttpRequest for the progress bar, and the header
+ * {@code X-Persona-Upload}, which a cross-site form cannot send. Behind the console's login like every
+ * {@code /console} path.
+ *
+ * <p>The body's size: {@link RequestBodyLimit} bounds every request body of the application (10 MiB unless set
+ * otherwise), before the login is checked. This servlet raises the bound of its own request to the declared length,
+ * once {@link ModelUpload#check} accepted it; it only runs for a signed-in owner (web.xml's constraint on
+ * {@code /console/*} comes first), so a stranger's upload is answered with the login page and its body is never
+ * read beyond the bound. Not chosen: a larger bound for everyone; {@code @MultipartConfig(maxRequestSize)} and
+ * handlers in {@code undertow-handlers.conf} (Undertow applies both before the login is checked); multipart bodies
+ * (parsing, and a temporary copy of the file); slicing the file into requests under the bound (upload state kept
+ * between requests, and abandoned parts to clean up).
  */
-@WebServlet("/console/models/upload")
+@WebServlet(RequestBodyLimit.UPLOAD_PATH)
 public class ModelUploadServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     static final String GUARD_HEADER = "X-Persona-Upload";
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}\\.gguf");
     private static final Logger LOG = Logger.getLogger(ModelUploadServlet.class.getName());
 
     @Inject
@@ -46,60 +46,41 @@ public class ModelUploadServlet extends HttpServlet {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Uploads come from the console's model page.");
             return;
         }
+        ModelUpload upload = new ModelUpload(configuration.dataDirectory().models());
         String name = request.getParameter("name");
-        if (name == null || !FILE_NAME.matcher(name).matches()) {
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "The file name must end with .gguf and use only"
-                    + " letters, digits, '.', '_' and '-'.");
-            return;
-        }
-        Path folder = configuration.dataDirectory().models();
-        Path target = folder.resolve(name);
-        if (Files.exists(target)) {
-            refuse(response, HttpServletResponse.SC_CONFLICT, "The models folder already has " + name + ".");
-            return;
-        }
         long length = request.getContentLengthLong();
-        if (length > 0 && length > Files.getFileStore(folder).getUsableSpace()) {
-            refuse(response, 507, "Not enough disk space for " + name + " in " + folder + ".");
-            return;
-        }
-        Path part = folder.resolve("." + name + "." + UUID.randomUUID() + ".part");
-        MessageDigest sha256 = sha256();
-        long written;
-        try (InputStream in = request.getInputStream();
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha256)) {
-            written = in.transferTo(out);
-        } catch (IOException e) {
-            Files.deleteIfExists(part);
-            LOG.info(() -> "The upload of " + name + " broke off: " + e.getMessage());
-            throw e;
-        }
+        ModelUpload.Received received;
         try {
-            new GgufReader().read(part);
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            upload.check(name, length);
+            RequestBodyLimit.allow(length);
+            received = upload.receive(name, length, request.getInputStream());
+        } catch (ModelUpload.RefusedException e) {
+            refuse(response, status(e.refusal()), e.getMessage());
+            return;
         } catch (IOException e) {
-            Files.deleteIfExists(part);
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, name + " is not a GGUF model: " + e.getMessage());
+            LOG.info(() -> "The upload of " + name + " broke off; its partial file was deleted: " + e.getMessage());
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "The upload broke off: " + e.getMessage());
             return;
         }
-        String checksum = HexFormat.of().formatHex(sha256.digest());
-        LOG.info(() -> "Uploaded model " + target + " (" + written + " bytes, SHA-256 " + checksum + ").");
+        LOG.info(() -> "Uploaded model " + received.fileName() + " (" + received.size() + " bytes, SHA-256 "
+                + received.sha256() + ").");
         response.setContentType("application/json");
-        response.getWriter().write(Json.createObjectBuilder().add("name", name).add("size", written)
-                .add("sha256", checksum).build().toString());
+        response.getWriter().write(Json.createObjectBuilder().add("name", received.fileName())
+                .add("size", received.size()).add("sha256", received.sha256()).build().toString());
+    }
+
+    private static int status(ModelUpload.Refusal refusal) {
+        return switch (refusal) {
+            case BAD_NAME, NOT_GGUF -> HttpServletResponse.SC_BAD_REQUEST;
+            case EXISTS -> HttpServletResponse.SC_CONFLICT;
+            case NO_LENGTH -> HttpServletResponse.SC_LENGTH_REQUIRED;
+            case NO_SPACE -> 507; // Insufficient Storage (RFC 4918)
+        };
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.getWriter().write(Json.createObjectBuilder().add("error", message).build().toString());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,0 +1,73 @@
+package dev.persona.web;
+
+import java.util.logging.Logger;
+
+import dev.persona.host.config.SettingValues;
+import io.undertow.server.HttpHandler;
+import io.undertow.servlet.ServletExtension;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.handlers.ServletRequestContext;
+import io.undertow.util.StatusCodes;
+import jakarta.servlet.ServletContext;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The one bound on request bodies, {@value #SETTING} (default 10 MiB, WildFly's own {@code max-post-size}): set on
+ * every request of this application before anything else handles it, the login form's posts and every request of a
+ * stranger included; only the signed-in owner's model upload {@link #allow raises it} for itself.
+ *
+ * <p>Why here and not in WildFly's {@code max-post-size}: Undertow compares a declared {@code Content-Length} with the
+ * listener's {@code max-post-size} while it parses the request head, before any handler or the login check runs, and
+ * answers a larger one with an empty 400 (HTTP/1.1) or a reset stream (HTTP/2). A limit that depends on who is
+ * signed in therefore cannot live on the listener: {@code persona.cli} lifts the HTTPS listener's, and this extension
+ * (an Undertow {@link ServletExtension}, registered in {@code META-INF/services}) sets the exchange's own limit, which
+ * Undertow checks at the first read of the body, at the start of the deployment's handler chain. Undertow's handler
+ * language ({@code undertow-handlers.conf}, CLI filters) has no handler that sets it.
+ */
+public final class RequestBodyLimit implements ServletExtension {
+
+    static final String SETTING = "persona.http.max.body.kib";
+    /** The path of the only request that may {@link #allow} itself a larger body. */
+    public static final String UPLOAD_PATH = "/console/models/upload";
+    static final long DEFAULT_KIB = 10 * 1024;
+    static final long MIN_KIB = 64;
+    static final long MAX_KIB = 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(RequestBodyLimit.class.getName());
+
+    @Override
+    public void handleDeployment(DeploymentInfo deployment, ServletContext context) {
+        Config config = ConfigProvider.getConfig(deployment.getClassLoader());
+        long bytes = 1024 * SettingValues.wholeNumber(name -> config.getOptionalValue(name, String.class), SETTING,
+                DEFAULT_KIB, MIN_KIB, MAX_KIB);
+        deployment.addInitialHandlerChainWrapper(next -> bounded(next, bytes));
+        LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + SETTING + "), except the signed-in"
+                + " owner's model uploads, which may be as large as the disk can hold.");
+    }
+
+    /**
+     * Sets the exchange's limit; a declared length beyond it is answered at once with 413, unread (as WildFly's
+     * {@code max-post-size} answered, with 400), and Undertow then closes the sender's connection.
+     * Not for the model upload, which answers for itself once it knows who is asking (a stranger gets the login
+     * page, and the limit stops the body from being read).
+     */
+    static HttpHandler bounded(HttpHandler next, long bytes) {
+        return exchange -> {
+            exchange.setMaxEntitySize(bytes);
+            if (exchange.getRequestContentLength() > bytes && !exchange.getRequestPath().equals(UPLOAD_PATH)) {
+                exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+                exchange.endExchange();
+                return;
+            }
+            next.handleRequest(exchange);
+        };
+    }
+
+    /**
+     * Lets the current request's body be {@code bytes} long; call before the body is read. For the signed-in
+     * owner's model upload only (the caller runs behind the console's login).
+     */
+    public static void allow(long bytes) {
+        ServletRequestContext.requireCurrent().getExchange().setMaxEntitySize(bytes);
+    }
+}
