@@ -179,7 +179,7 @@ class ModelUploadIT {
                 .getBytes(StandardCharsets.UTF_8);
         String answer;
         try (SSLSocket socket = openSocket()) {
-            String head = "POST /console/j_security_check HTTP/1.1\r\n"
+            String head = "POST /j_security_check HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + host.httpsPort + "\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\n"
                     + "Content-Length: " + form.length + "\r\n\r\n";
@@ -197,7 +197,7 @@ class ModelUploadIT {
         // The same over HTTP/2, as browsers speak it: 413, or the connection closed while the client still sends.
         HttpClient http2 = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).build();
         try {
-            HttpResponse<String> refused = http2.send(HttpRequest.newBuilder(console("j_security_check"))
+            HttpResponse<String> refused = http2.send(HttpRequest.newBuilder(signIn())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(form)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(HttpClient.Version.HTTP_2, refused.version());
@@ -241,7 +241,7 @@ class ModelUploadIT {
         assertTrue(http.send(HttpRequest.newBuilder(console("")).build(), HttpResponse.BodyHandlers.ofString())
                 .body().contains("j_security_check"));
         String form = "j_username=admin&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(console("j_security_check"))
+        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(signIn())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         assertFalse(signedIn.body().contains("j_security_check"), "signed in: " + signedIn.body());
@@ -252,6 +252,11 @@ class ModelUploadIT {
         return ((CookieManager) owner.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
                 .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst()
                 .map(cookie -> cookie.getName() + "=" + cookie.getValue()).orElseThrow();
+    }
+
+    /** Where the login form posts (docs/console.md: the one path that checks a password). */
+    private static URI signIn() {
+        return URI.create("https://127.0.0.1:" + host.httpsPort + "/j_security_check");
     }
 
     private static URI console(String path) {
