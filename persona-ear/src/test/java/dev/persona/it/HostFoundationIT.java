@@ -15,9 +15,12 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +87,26 @@ class HostFoundationIT {
             SSLSession tls = response.sslSession().orElseThrow();
             X509Certificate server = (X509Certificate) tls.getPeerCertificates()[0];
             server.verify(host.caCertificate().getPublicKey());
+        }
+    }
+
+    @Test
+    void httpsSpeaksHttp2OverTls13AndTls12AsBrowsersAskForIt() throws Exception {
+        // A client as browsers are: TLS 1.3 preferred, TLS 1.2 suites offered too; then one held to TLS 1.2.
+        SSLParameters tls12 = host.trustingOnlyTheHostCa().getDefaultSSLParameters();
+        tls12.setProtocols(new String[] {"TLSv1.2"});
+        Map<String, SSLParameters> clients = new LinkedHashMap<>();
+        clients.put("TLSv1.3", host.trustingOnlyTheHostCa().getDefaultSSLParameters());
+        clients.put("TLSv1.2", tls12);
+        for (Map.Entry<String, SSLParameters> client : clients.entrySet()) {
+            HttpClient http = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
+                    .sslParameters(client.getValue()).version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + host.httpsPort + "/client")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(client.getKey(), response.sslSession().orElseThrow().getProtocol());
+            assertEquals(HttpClient.Version.HTTP_2, response.version(), "ALPN h2 over " + client.getKey());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.persona.signaling.peerjs;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +34,7 @@ public final class PeerJsEndpoint extends Endpoint {
 
     private final SignalingServer server;
     private final String source;
+    private final Set<Session> open;
     private WebSocketSink sink;
     private PeerConnection connection;
     private MessageRate rate;
@@ -40,18 +42,23 @@ public final class PeerJsEndpoint extends Endpoint {
     private long partialBytes;
     private boolean closing;
 
-    PeerJsEndpoint(SignalingServer server, String source) {
+    PeerJsEndpoint(SignalingServer server, String source, Set<Session> open) {
         this.server = server;
         this.source = source;
+        this.open = open;
     }
 
-    /** The configuration of one connection from {@code source}, for {@code ServerContainer.upgradeHttpToWebSocket}. */
-    static ServerEndpointConfig config(SignalingServer server, String source) {
+    /**
+     * The configuration of one connection from {@code source}, for {@code ServerContainer.upgradeHttpToWebSocket}.
+     *
+     * @param open the sockets open now, which the endpoint joins when it opens and leaves when it closes
+     */
+    static ServerEndpointConfig config(SignalingServer server, String source, Set<Session> open) {
         return ServerEndpointConfig.Builder.create(PeerJsEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new PeerJsEndpoint(server, source));
+                        return endpointClass.cast(new PeerJsEndpoint(server, source, open));
                     }
                 })
                 .build();
@@ -59,6 +66,7 @@ public final class PeerJsEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        open.add(session);
         sink = new WebSocketSink(session);
         try {
             connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), source, sink);
@@ -75,6 +83,7 @@ public final class PeerJsEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        open.remove(session);
         if (connection != null) {
             connection.leave();
         }

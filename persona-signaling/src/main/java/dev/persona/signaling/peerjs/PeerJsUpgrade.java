@@ -3,6 +3,8 @@ package dev.persona.signaling.peerjs;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.persona.signaling.SignalingServer;
 import dev.persona.signaling.SourceAddress;
@@ -15,7 +17,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 
 /**
@@ -30,6 +34,8 @@ public final class PeerJsUpgrade implements Filter {
     private static final String FILTER_NAME = "peerjs-upgrade";
 
     private final SignalingServer server;
+    /** The sockets open now: closed by {@link #destroy()} while the application's services still run. */
+    private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
     private PeerJsUpgrade(SignalingServer server) {
         this.server = server;
@@ -58,10 +64,27 @@ public final class PeerJsUpgrade implements Filter {
                 .getAttribute(ServerContainer.class.getName());
         try {
             container.upgradeHttpToWebSocket(http, httpResponse,
-                    PeerJsEndpoint.config(server, SourceAddress.of(http.getRemoteAddr())), Map.of());
+                    PeerJsEndpoint.config(server, SourceAddress.of(http.getRemoteAddr()), open), Map.of());
         } catch (DeploymentException e) {
             throw new ServletException("Could not upgrade a request to the PeerJS socket", e);
         }
     }
 
+    /**
+     * Closes every open socket (1001, going away) as the application stops. A socket from
+     * {@code upgradeHttpToWebSocket} is not closed by the container at undeployment, only when its connection drops
+     * later, after the deployment's services are gone; its end then fails in the container's own bookkeeping (WildFly
+     * logged an ERROR per connected phone at every stop).
+     */
+    @Override
+    public void destroy() {
+        CloseReason stopping = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "The host is stopping.");
+        for (Session session : open) {
+            try {
+                session.close(stopping);
+            } catch (IOException | IllegalStateException alreadyGone) {
+                open.remove(session);
+            }
+        }
+    }
 }
