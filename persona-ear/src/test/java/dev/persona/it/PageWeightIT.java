@@ -31,6 +31,11 @@ class PageWeightIT {
     static final long FIRST_LOAD_BUDGET = 60 * 1024;
     static final long REPEAT_LOAD_BUDGET = 5 * 1024;
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** The console's own stylesheet and the largest PrimeFaces files its pages load. */
+    static final List<String> CONSOLE_RESOURCES = List.of("/jakarta.faces.resource/console.css.xhtml?ln=console",
+            "/jakarta.faces.resource/components.js.xhtml?ln=primefaces",
+            "/jakarta.faces.resource/components.css.xhtml?ln=primefaces",
+            "/jakarta.faces.resource/jquery/jquery.js.xhtml?ln=primefaces");
 
     private static PersonaHost host;
     private static PageLoad page;
@@ -132,6 +137,35 @@ class PageWeightIT {
             HttpResponse<byte[]> gzip = page.get(path, "gzip, deflate", Map.of());
             assertEquals(List.of("gzip"), gzip.headers().allValues("Content-Encoding"), path);
             assertArrayEquals(response.body(), PageLoad.decode("gzip", gzip.body()), path + ": gzip decodes to it");
+        }
+    }
+
+    /**
+     * The console's static resources (Faces serves them, so they are compressed on the fly; persona.cli) come gzipped;
+     * its pages, which carry session-bound tokens, do not (no BREACH).
+     */
+    @Test
+    void theConsolesResourcesAreCompressedAndItsPagesAreNot() throws Exception {
+        long plainBytes = 0;
+        long sentBytes = 0;
+        for (String path : CONSOLE_RESOURCES) {
+            HttpResponse<byte[]> plain = page.get(path, null, Map.of());
+            HttpResponse<byte[]> sent = page.get(path, BROWSER_ENCODINGS, Map.of());
+            assertEquals(200, plain.statusCode(), path);
+            assertEquals(200, sent.statusCode(), path);
+            assertEquals(List.of("gzip"), sent.headers().allValues("Content-Encoding"), path + ": " + sent.headers()
+                    .map());
+            assertArrayEquals(plain.body(), PageLoad.decode("gzip", sent.body()), path + ": gzip decodes to it");
+            assertTrue(varies(sent.headers()), path + " varies by Accept-Encoding: " + sent.headers().map());
+            plainBytes += PageLoad.transferred(plain);
+            sentBytes += PageLoad.transferred(sent);
+        }
+        System.out.println("[measure] console resources " + CONSOLE_RESOURCES + ": " + plainBytes + " B plain, "
+                + sentBytes + " B with Accept-Encoding: " + BROWSER_ENCODINGS);
+        for (String path : List.of("/login.xhtml", "/console/")) {
+            HttpResponse<byte[]> response = page.get(path, BROWSER_ENCODINGS, Map.of());
+            assertFalse(response.headers().firstValue("Content-Encoding").isPresent(), path + " ("
+                    + response.statusCode() + ") is not compressed: " + response.headers().map());
         }
     }
 
