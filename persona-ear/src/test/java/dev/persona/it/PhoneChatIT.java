@@ -88,6 +88,7 @@ class PhoneChatIT {
         phone.screenshot("01-connecting");
         phone.awaitState("ready", CONNECT);
         phone.screenshot("02-ready");
+        firstLoadCompressed(phone);
         String device = phone.deviceId();
         assertKeySealed(phone);
         assertTrue(phone.displayed("composer"));
@@ -256,6 +257,35 @@ class PhoneChatIT {
                 + "      e => done(k.type + ' ' + k.algorithm.name + ' extractable=' + k.extractable + ' ' + e.name)); };"
                 + "  get.onerror = () => done('unreadable: ' + get.error); };", records.get(0));
         assertEquals("private Ed25519 extractable=false InvalidAccessError", sealed);
+    }
+
+    /**
+     * What Chromium received for its first load of the page (Resource Timing): the page and its script arrived
+     * compressed, and what it fetched before it was ready stays within PageWeightIT's budget.
+     */
+    @SuppressWarnings("unchecked")
+    private static void firstLoadCompressed(PhonePage phone) {
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) phone.script("return performance"
+                + ".getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                + ".filter(e => e.name.startsWith(location.origin))"
+                + ".map(e => ({name: new URL(e.name).pathname, transfer: e.transferSize, encoded: e.encodedBodySize,"
+                + " decoded: e.decodedBodySize}))");
+        System.out.println("[measure] Chromium's first load of the phone page (Resource Timing): " + entries);
+        long transferred = 0;
+        boolean script = false;
+        for (Map<String, Object> entry : entries) {
+            String name = (String) entry.get("name");
+            long encoded = ((Number) entry.get("encoded")).longValue();
+            long decoded = ((Number) entry.get("decoded")).longValue();
+            transferred += ((Number) entry.get("transfer")).longValue();
+            if (name.equals("/client") || name.matches("/client\\.[0-9A-Za-z]{8,}\\.js")) {
+                assertTrue(encoded > 0 && encoded * 2 < decoded, name + " arrived compressed: " + entry);
+                script |= name.endsWith(".js");
+            }
+        }
+        assertTrue(script, "the page's hashed script was loaded: " + entries);
+        assertTrue(transferred <= PageWeightIT.FIRST_LOAD_BUDGET, "Chromium's first load " + transferred + " B: "
+                + entries);
     }
 
     /** Manifest, service worker with the shell only in its cache, no installability errors (page weight: PageWeightIT). */
