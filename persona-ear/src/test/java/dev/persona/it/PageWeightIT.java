@@ -132,7 +132,9 @@ class PageWeightIT {
                     + response.headers().map());
             assertTrue(varies(response.headers()), path + " varies by Accept-Encoding: " + response.headers().map());
             HttpResponse<byte[]> refused = page.get(path, "br;q=0, gzip;q=0, identity", Map.of());
-            assertFalse(refused.headers().firstValue("Content-Encoding").isPresent(), path + " with q=0");
+            assertTrue(refused.headers().allValues("Content-Encoding").stream().allMatch("identity"::equals),
+                    path + " with q=0 (WildFly's encoding handler names identity when the client does): "
+                    + refused.headers().map());
             assertArrayEquals(response.body(), refused.body(), path);
             HttpResponse<byte[]> gzip = page.get(path, "gzip, deflate", Map.of());
             assertEquals(List.of("gzip"), gzip.headers().allValues("Content-Encoding"), path);
