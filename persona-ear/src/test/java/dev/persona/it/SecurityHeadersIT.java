@@ -31,9 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class SecurityHeadersIT {
 
-    /** Paths a visitor can reach without signing in: console entry, login, phone page, static files, REST, errors. */
+    /**
+     * Paths a visitor can reach without signing in: console entry, login, phone page, static files, REST, errors;
+     * with them the page's script, manifest and icon under the content-hashed names the page gives them.
+     */
     private static final List<String> PUBLIC_PATHS = List.of("/", "/console/", "/console/devices.xhtml",
-            "/login.xhtml", "/client", "/client?id=k1x&invite=y", "/client.html", "/client.js", "/client-icon.svg",
+            "/login.xhtml", "/client", "/client?id=k1x&invite=y", "/client.html", "/client-icon-192.png",
             "/client-sw.js", "/jakarta.faces.resource/console.css.xhtml?ln=console", "/peerjs/id",
             "/no-such-page.html", "/no-such-view.xhtml");
 
@@ -59,10 +62,23 @@ class SecurityHeadersIT {
 
     @Test
     void everyResponseAVisitorCanReachCarriesTheSecurityHeaders() throws Exception {
+        List<String> paths = new ArrayList<>(PUBLIC_PATHS);
+        Matcher named = Pattern.compile("(?:src|href)=\"(/client[^\"]*)\"").matcher(get("/client", Optional.empty())
+                .body());
+        while (named.find()) {
+            paths.add(named.group(1));
+        }
+        assertEquals(3, paths.size() - PUBLIC_PATHS.size(), "the page names its script, manifest and icon: " + paths);
         List<String> missing = new ArrayList<>();
-        for (String path : PUBLIC_PATHS) {
+        for (String path : paths) {
             HttpResponse<String> response = get(path, Optional.empty());
             missing.addAll(securityProblems(path + " (" + response.statusCode() + ")", response.headers()));
+            HttpResponse<String> compressed = https.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + host.httpsPort + path)).header("Accept-Encoding", "br, gzip")
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            missing.addAll(securityProblems(path + " (" + compressed.statusCode() + ", "
+                    + compressed.headers().firstValue("Content-Encoding").orElse("identity") + ")",
+                    compressed.headers()));
         }
         assertEquals(List.of(), missing);
     }

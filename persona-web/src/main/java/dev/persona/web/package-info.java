@@ -1,6 +1,7 @@
 /**
  * The web module: the console (Faces/PrimeFaces), the phone client page and the REST resources the console calls,
- * and the bound on request bodies ({@link dev.persona.web.RequestBodyLimit}). It holds no business rules; every
+ * the bound on request bodies ({@link dev.persona.web.RequestBodyLimit}), and how static files travel (compressed and
+ * cached: {@code dev.persona.web.delivery}). It holds no business rules; every
  * decision is a call into the services of {@code persona-ejb}. Every error, on both ports, gets
  * {@link dev.persona.web.ErrorPageServlet}'s page, which tells nothing of the server's internals.
  */

@@ -2,9 +2,6 @@ package dev.persona.bench.chat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +23,7 @@ import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.Samples;
 import dev.persona.it.JavaPhone;
 import dev.persona.it.OwnerDesk;
+import dev.persona.it.PageLoad;
 import dev.persona.it.PersonaHost;
 import dev.persona.it.PhonePage;
 import jakarta.json.JsonObject;
@@ -69,6 +67,8 @@ public final class ChatBenchmark {
     private final int loadSeconds = Integer.getInteger("bench.chat.load.seconds", 30);
     private final int loadRounds = Integer.getInteger("bench.chat.load.rounds", 2);
     private final int pageRuns = Integer.getInteger("bench.chat.page.runs", 20);
+    /** {@code page}: only the page-weight figures (the host started, no phones, no model load). */
+    private final String only = System.getProperty("bench.chat.only", "");
     private PersonaHost host;
     private String clientUrl;
     private String hostId;
@@ -106,6 +106,10 @@ public final class ChatBenchmark {
             clientUrl = url.group(1);
             hostId = url.group(2);
             firstInvite = url.group(3);
+            if (only.equals("page")) {
+                pageBytes();
+                return;
+            }
             owner = OwnerDesk.deployInto(host);
             direct = DirectLlama.of(data, SYSTEM_PROMPT, QUESTION, MAX_TOKENS);
             List<JavaPhone> phones = pairPhones(8);
@@ -336,16 +340,23 @@ public final class ChatBenchmark {
                 Map.of("p90_ms", token.percentile(90), "each", toFirstToken.toString())));
     }
 
-    /** The first load's bytes, gzipped as a server would send them, against stock peerjs's alone. */
+    /**
+     * The first load's bytes, gzipped by this benchmark (page, script, manifest, icon), against stock peerjs's alone;
+     * and the first load as the host puts it on the wire (PageLoad: asked with {@code Accept-Encoding: br, gzip},
+     * the service worker included) against the same load asked without {@code Accept-Encoding}.
+     */
     private void pageBytes() throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).build();
+        PageLoad page = new PageLoad(host.trustingOnlyTheHostCa(), "https://127.0.0.1:" + host.httpsPort);
+        Map<String, HttpResponse<byte[]>> plain = page.first(null);
         Map<String, Object> sizes = new LinkedHashMap<>();
         long total = 0;
-        for (String path : List.of("/client", "/client.js", "/client-manifest.json", "/client-icon.svg")) {
-            byte[] body = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + host.httpsPort + path))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        for (var file : plain.entrySet()) {
+            if (file.getKey().equals("/client-sw.js")) {
+                continue;
+            }
+            byte[] body = file.getValue().body();
             int gzipped = gzippedSize(body);
-            sizes.put(path, body.length + " B, " + gzipped + " B gzipped");
+            sizes.put(file.getKey(), body.length + " B, " + gzipped + " B gzipped");
             total += gzipped;
         }
         int peerjs = gzippedSize(Files.readAllBytes(repository.resolve(
@@ -354,6 +365,20 @@ public final class ChatBenchmark {
         write(new BenchmarkResult("chat-client-page-gzip-bytes", "first load of the phone page, bytes gzipped",
                 total, peerjs, "ours <= 102400", total <= 102_400, 1,
                 "Phone page weight (page, script, manifest, icon) vs stock peerjs 1.5.5 alone", sizes));
+
+        Map<String, HttpResponse<byte[]>> wire = page.first(PageLoad.BROWSER_ENCODINGS);
+        Map<String, HttpResponse<byte[]>> repeat = page.repeat(wire, PageLoad.BROWSER_ENCODINGS);
+        long sent = PageLoad.transferred(wire);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("first_load", PageLoad.describe(wire));
+        details.put("baseline_load", PageLoad.describe(plain));
+        details.put("repeat_load_bytes", PageLoad.transferred(repeat));
+        details.put("repeat_load", PageLoad.describe(repeat));
+        write(new BenchmarkResult("chat-client-page-wire-bytes", "first load of the phone page, bytes on the wire",
+                sent, PageLoad.transferred(plain), "ours <= 61440", sent <= 61_440, 1,
+                "Phone page first load from the deployed host over HTTPS (Accept-Encoding: br, gzip; page, script,"
+                        + " manifest, icon, service worker; HTTP/1.1 headers + bodies) vs the same load asked"
+                        + " without Accept-Encoding", details));
     }
 
     private static int gzippedSize(byte[] body) throws IOException {

@@ -1,5 +1,6 @@
 /**
- * The phone client page at {@code /client?id=<host key id>&invite=<code>}: static HTML and the bundled JavaScript
- * of {@code src/main/frontend}, served with a strict Content Security Policy.
+ * The phone client page at {@code /client?id=<host key id>&invite=<code>}: the page, its bundled JavaScript, manifest
+ * and icon, built from {@code src/main/frontend} under content-hashed names and precompressed
+ * ({@code dev.persona.web.delivery}), served with a strict Content Security Policy.
  */
 package dev.persona.web.client;
