@@ -4,8 +4,9 @@ package dev.persona.llama;
  * Receives one streamed answer: any number of {@link #onToken} calls, then exactly one of {@link #onComplete} or
  * {@link #onError} — unless the stream is cancelled, after which no further call starts.
  *
- * <p>Calls come one at a time on the connector's network thread, straight from the parser, so that a token costs
- * no thread switch. Return quickly and never block in them: coalesce tokens and hand slow work (database writes,
+ * <p>Calls come one at a time (each after the previous one returned) on the connector's HTTP client threads,
+ * straight from the parser, so that a token costs no thread switch; which of its threads delivers a call may change
+ * within one answer. Return quickly and never block in them: coalesce tokens and hand slow work (database writes,
  * sending to a peer that may stall) to an executor of your own.
  */
 public interface ChatListener {

@@ -11,18 +11,32 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link ChatListener} that records what it gets, with waits for the tests. */
 public final class RecordingListener implements ChatListener {
 
     private final List<String> tokens = new ArrayList<>();
     private final Set<Thread> tokenThreads = new HashSet<>();
+    private final AtomicInteger callsInProgress = new AtomicInteger();
+    private volatile boolean overlapped;
     private final CompletableFuture<ChatCompletion> completion = new CompletableFuture<>();
     private final CompletableFuture<LlamaException> error = new CompletableFuture<>();
     private volatile long firstTokenNanos;
 
     @Override
-    public synchronized void onToken(String text) {
+    public void onToken(String text) {
+        if (callsInProgress.incrementAndGet() != 1) {
+            overlapped = true;
+        }
+        try {
+            record(text);
+        } finally {
+            callsInProgress.decrementAndGet();
+        }
+    }
+
+    private synchronized void record(String text) {
         if (tokens.isEmpty()) {
             firstTokenNanos = System.nanoTime();
         }
@@ -43,6 +57,11 @@ public final class RecordingListener implements ChatListener {
 
     public synchronized List<String> tokens() {
         return new ArrayList<>(tokens);
+    }
+
+    /** Whether an {@link #onToken} call began while another was still running (the contract says never). */
+    public boolean tokensOverlapped() {
+        return overlapped;
     }
 
     /** The threads that delivered tokens. */
