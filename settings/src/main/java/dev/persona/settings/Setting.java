@@ -21,9 +21,16 @@ public final class Setting<T> {
     private final String accepted;
     private final Function<String, T> parser;
     private final Predicate<T> valid;
+    private final boolean exact;
 
     private Setting(String name, T defaultValue, String accepted, Function<String, T> parser, Predicate<T> valid) {
+        this(name, defaultValue, accepted, parser, valid, false);
+    }
+
+    private Setting(String name, T defaultValue, String accepted, Function<String, T> parser, Predicate<T> valid,
+                    boolean exact) {
         this.name = Objects.requireNonNull(name);
+        this.exact = exact;
         this.accepted = accepted;
         this.parser = parser;
         this.valid = valid;
@@ -78,6 +85,14 @@ public final class Setting<T> {
         return new Setting<>(name, defaultValue, "any text", Function.identity(), value -> true);
     }
 
+    /**
+     * A secret such as a password: taken exactly as given (spaces included; empty means not given), without a
+     * default. Any text is accepted, so its value never appears in a message.
+     */
+    public static Setting<String> secret(String name) {
+        return new Setting<>(name, null, "any text", Function.identity(), value -> true, true);
+    }
+
     /** The name as a system property and in MicroProfile Config, e.g. {@code persona.https.port}. */
     public String name() {
         return name;
@@ -113,6 +128,9 @@ public final class Setting<T> {
      * @throws InvalidSettingException naming the setting, its value and what is accepted
      */
     public Optional<T> given(SettingSource source) {
+        if (exact) {
+            return source.raw(name).filter(value -> !value.isEmpty()).map(parser);
+        }
         return source.text(name).map(this::parse);
     }
 

@@ -76,6 +76,14 @@ class SettingTest {
     }
 
     @Test
+    void aSecretIsTakenExactlyAsGiven() {
+        Setting<String> password = Setting.secret("persona.admin.password");
+        assertEquals(" pass word ", password.from(given("persona.admin.password", " pass word ")));
+        assertNull(password.from(given("persona.admin.password", "")));
+        assertNull(password.from(SettingSource.of(Map.of())));
+    }
+
+    @Test
     void aTypedValueIsCheckedAgainstTheSameRangeAndNullMeansTheDefault() {
         assertEquals(443, PORT.require(443));
         assertEquals(8443, PORT.require(null));
