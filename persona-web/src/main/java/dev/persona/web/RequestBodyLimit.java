@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The one bound on request bodies, {@code persona.http.max.body.kib} (default 10 MiB, WildFly's own {@code max-post-size}): set on
- * every request of this application before anything else handles it, the login form's posts and every request of a
+ * The one bound on request bodies, {@code persona.http.max.body.kib} (default 10 MiB, WildFly's own
+ * {@code max-post-size}): set on every request of this application before anything else handles it, the login form's posts and every request of a
  * stranger included; only the signed-in owner's model upload {@link #allow raises it} for itself.
  *
  * <p>Why here and not in WildFly's {@code max-post-size}: Undertow compares a declared {@code Content-Length} with the

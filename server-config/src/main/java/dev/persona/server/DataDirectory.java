@@ -140,7 +140,8 @@ public record DataDirectory(Path root) {
         } catch (IOException e) {
             throw new ConfigurationException("Cannot make the data directory " + root + " private to this user ("
                     + e + "). Make this user the owner of every file in it (chown -R), or choose another data "
-                    + "directory with " + HostSettings.DATA_DIR + " / " + HostSettings.DATA_DIR.environmentName() + ".", e);
+                    + "directory with " + HostSettings.DATA_DIR + " / " + HostSettings.DATA_DIR.environmentName()
+                    + ".", e);
         }
     }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import dev.persona.settings.Setting;
 
 /**
- * The {@code persona.llama.extra.arguments} setting: further llama-server flags, split like a shell splits words (whitespace
- * separates, single or double quotes group, backslash escapes the next character). Flags the connector sets
- * itself are refused, since changing them would break the pool (another host or port, a known API key) or
+ * The {@code persona.llama.extra.arguments} setting: further llama-server flags, split like a shell splits words
+ * (whitespace separates, single or double quotes group, backslash escapes the next character). Flags the connector
+ * sets itself are refused, since changing them would break the pool (another host or port, a known API key) or
  * bypass a setting.
  */
 final class ExtraArguments {

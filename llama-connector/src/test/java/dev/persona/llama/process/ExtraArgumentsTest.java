@@ -30,7 +30,7 @@ class ExtraArgumentsTest {
     void unclosedQuoteIsRefused() {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,
                 () -> ExtraArguments.parse("--alias 'x"));
-        assertEquals("PERSONA_LLAMA_EXTRA_ARGUMENTS = '--alias 'x': expected shell words; this has an unclosed ' quote.",
-                e.getMessage());
+        assertEquals("PERSONA_LLAMA_EXTRA_ARGUMENTS = '--alias 'x': expected shell words; this has an unclosed '"
+                + " quote.", e.getMessage());
     }
 }

@@ -310,7 +310,8 @@ class ResourceAdapterTest {
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
                 () -> adapter.start(context));
         assertTrue(e.getMessage().startsWith("The llama connector cannot start. PERSONA_LLAMA_SERVER = '"
-                + data.resolve("no/llama-server") + "': expected the path of an existing llama-server"), e.getMessage());
+                + data.resolve("no/llama-server") + "': expected the path of an existing llama-server"),
+                e.getMessage());
     }
 
     @Test

@@ -15,8 +15,8 @@ import dev.persona.settings.SettingSource;
 
 /**
  * The facts about the host that the {@code system-info} plugin may tell the model, as the owner sets them with
- * {@code persona.tools.system.info.facts} (docs/plugins.md): a comma-separated list of {@link #ALL}'s names, {@code none}, or nothing
- * for all. The plugin sees each shared fact as an environment variable {@code PERSONA_INFO_<NAME>} and nothing
+ * {@code persona.tools.system.info.facts} (docs/plugins.md): a comma-separated list of {@link #ALL}'s names,
+ * {@code none}, or nothing for all. The plugin sees each shared fact as an environment variable {@code PERSONA_INFO_<NAME>} and nothing
  * else of the machine.
  */
 final class SystemInfoFacts {

@@ -36,6 +36,7 @@ class SystemInfoFactsTest {
     }
 
     private static Set<String> from(String value) {
-        return SystemInfoFacts.from(name -> Optional.ofNullable(name.equals(SystemInfoFacts.SETTING.name()) ? value : null));
+        return SystemInfoFacts.from(
+                name -> Optional.ofNullable(name.equals(SystemInfoFacts.SETTING.name()) ? value : null));
     }
 }
