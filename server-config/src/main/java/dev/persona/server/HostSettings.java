@@ -31,9 +31,10 @@ public record HostSettings(DataDirectory dataDirectory, String bindAddress, int 
     public static final Setting<Integer> MANAGEMENT_HTTPS_PORT = Setting.integer("persona.management.https.port",
             9993, 1, 65535);
     /** Written by the bootstrap for the application: the HTTPS address phones use. */
-    public static final Setting<String> PUBLIC_URL = Setting.text("persona.public.url", null);
+    public static final Setting<String> PUBLIC_URL = Setting.parsed("persona.public.url", null,
+            "an https:// address", text -> text.startsWith("https://") ? text : null);
     /** Written by the bootstrap for the server: the HTTPS key store's password (owner-only file, never logged). */
-    public static final Setting<String> TLS_PASSWORD = Setting.text("persona.tls.password", null);
+    public static final Setting<String> TLS_PASSWORD = Setting.secret("persona.tls.password");
     /** The web origins whose signaling proofs are accepted; by default every name and address of the host. */
     public static final String SIGNALING_ORIGINS = "persona.signaling.origins";
 

@@ -123,6 +123,16 @@ public final class Setting<T> {
     }
 
     /**
+     * The setting's value in {@code source}, which must give it (a setting that something else, such as the
+     * bootstrap, always sets).
+     *
+     * @throws InvalidSettingException naming the setting, its value (empty) and what is accepted
+     */
+    public T required(SettingSource source) {
+        return given(source).orElseThrow(() -> new InvalidSettingException(name, "", accepted));
+    }
+
+    /**
      * The setting's value when {@code source} gives it, else empty.
      *
      * @throws InvalidSettingException naming the setting, its value and what is accepted

@@ -76,6 +76,17 @@ class SettingTest {
     }
 
     @Test
+    void aRequiredSettingThatIsMissingFailsInTheSameForm() {
+        Setting<String> url = Setting.parsed("persona.public.url", null, "an https:// address",
+                text -> text.startsWith("https://") ? text : null);
+        assertEquals("https://192.168.1.20:8443",
+                url.required(given("persona.public.url", "https://192.168.1.20:8443")));
+        InvalidSettingException missing = assertThrows(InvalidSettingException.class,
+                () -> url.required(SettingSource.of(Map.of())));
+        assertEquals("PERSONA_PUBLIC_URL = '': expected an https:// address.", missing.getMessage());
+    }
+
+    @Test
     void aSecretIsTakenExactlyAsGiven() {
         Setting<String> password = Setting.secret("persona.admin.password");
         assertEquals(" pass word ", password.from(given("persona.admin.password", " pass word ")));

@@ -20,9 +20,9 @@ public class HostConfiguration {
 
     @Inject
     public HostConfiguration(ConfiguredSettings settings) {
-        this.dataDirectory = new DataDirectory(settings.get(HostSettings.DATA_DIR));
+        this.dataDirectory = new DataDirectory(HostSettings.DATA_DIR.required(settings));
         this.httpsPort = settings.get(HostSettings.HTTPS_PORT);
-        this.publicUrl = settings.get(HostSettings.PUBLIC_URL);
+        this.publicUrl = HostSettings.PUBLIC_URL.required(settings);
     }
 
     /** For CDI's client proxy only. */

@@ -41,7 +41,7 @@ public class HostReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        DataDirectory data = new DataDirectory(settings.get(HostSettings.DATA_DIR));
+        DataDirectory data = new DataDirectory(HostSettings.DATA_DIR.required(settings));
         HealthCheckResponseBuilder response = HealthCheckResponse.named("persona-host").up();
         try (Connection connection = database.getConnection()) {
             boolean valid = connection.isValid(2);
@@ -60,7 +60,7 @@ public class HostReadiness implements HealthCheck {
         }
         try (InputStream in = Files.newInputStream(data.serverKeyStore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, settings.get(HostSettings.TLS_PASSWORD).toCharArray());
+            store.load(in, HostSettings.TLS_PASSWORD.required(settings).toCharArray());
             X509Certificate certificate = (X509Certificate) store.getCertificate(TlsMaterial.KEY_ALIAS);
             long daysLeft = Duration.between(Instant.now(), certificate.getNotAfter().toInstant()).toDays();
             response.withData("certificateDaysLeft", daysLeft);
