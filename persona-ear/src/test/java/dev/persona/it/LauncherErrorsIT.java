@@ -47,8 +47,7 @@ class LauncherErrorsIT {
         String output = new String(process.getInputStream().readAllBytes());
 
         assertEquals(2, process.waitFor(), output);
-        assertTrue(output.contains("Invalid value '99999' for persona.http.port (PERSONA_HTTP_PORT): expected an "
-                + "integer from 1 to 65535."), output);
+        assertTrue(output.contains("PERSONA_HTTP_PORT = '99999': expected an integer from 1 to 65535."), output);
     }
 
     @Test

@@ -3,11 +3,13 @@ package dev.persona.signaling;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.Setting;
+import dev.persona.settings.SettingSource;
 import dev.persona.signaling.identity.WebOrigin;
 
 /**
@@ -58,109 +60,92 @@ public record SignalingSettings(Set<String> origins, boolean allowNonKeyIds, boo
     public static final String QUEUED_BYTES_PER_SOURCE = "persona.signaling.queued.bytes.per.source";
 
     private static final int MAX_ORIGINS = 64;
+    private static final String ORIGINS_ACCEPTED = "1 to " + MAX_ORIGINS + " origins separated by commas, each "
+            + WebOrigin.RULE;
+
+    // Each setting once, with its default and range (the one settings reader: dev.persona.settings).
+    private static final Setting<String> ORIGINS_SETTING = Setting.text(ORIGINS, null);
+    private static final Setting<Boolean> ALLOW_NON_KEY_IDS_SETTING = Setting.flag(ALLOW_NON_KEY_IDS, false);
+    private static final Setting<Boolean> ALLOW_DISCOVERY_SETTING = Setting.flag(ALLOW_DISCOVERY, false);
+    private static final Setting<Integer> CONCURRENT_LIMIT_SETTING = Setting.integer(CONCURRENT_LIMIT, 5000, 1,
+            1_000_000);
+    private static final Setting<Integer> MAX_MESSAGE_BYTES_SETTING = Setting.integer(MAX_MESSAGE_BYTES, 64 * 1024,
+            1024, 16 * 1024 * 1024);
+    private static final Setting<Integer> MESSAGES_PER_SECOND_SETTING = Setting.integer(MESSAGES_PER_SECOND, 100, 1,
+            100_000);
+    private static final Setting<Integer> QUEUED_MESSAGES_PER_PEER_SETTING = Setting.integer(QUEUED_MESSAGES_PER_PEER,
+            100, 1, 100_000);
+    private static final Setting<Long> EXPIRE_TIMEOUT_MS_SETTING = Setting.wholeNumber(EXPIRE_TIMEOUT_MS, 5000, 100,
+            600_000);
+    private static final Setting<Long> ALIVE_TIMEOUT_MS_SETTING = Setting.wholeNumber(ALIVE_TIMEOUT_MS, 60_000, 100,
+            3_600_000);
+    private static final Setting<Long> PROOF_MAX_AGE_SECONDS_SETTING = Setting.wholeNumber(PROOF_MAX_AGE_SECONDS, 60,
+            1, 3600);
+    private static final Setting<Long> PROOF_CLOCK_SKEW_SECONDS_SETTING = Setting.wholeNumber(PROOF_CLOCK_SKEW_SECONDS,
+            60, 0, 3600);
+    private static final Setting<Integer> REPLAY_CACHE_CAPACITY_SETTING = Setting.integer(REPLAY_CACHE_CAPACITY,
+            100_000, 100, 10_000_000);
+    private static final Setting<Integer> PEERS_PER_SOURCE_SETTING = Setting.integer(PEERS_PER_SOURCE, 50, 1,
+            1_000_000);
+    private static final Setting<Integer> PROOFS_PER_SOURCE_SETTING = Setting.integer(PROOFS_PER_SOURCE, 200, 1,
+            10_000_000);
+    private static final Setting<Long> QUEUED_BYTES_SETTING = Setting.wholeNumber(QUEUED_BYTES, 32L * 1024 * 1024,
+            65_536, 1L << 30);
+    private static final Setting<Long> QUEUED_BYTES_PER_SOURCE_SETTING = Setting.wholeNumber(QUEUED_BYTES_PER_SOURCE,
+            1024L * 1024, 1024, 1L << 30);
 
     public SignalingSettings {
-        if (origins.isEmpty() || origins.size() > MAX_ORIGINS) {
-            throw new IllegalArgumentException("Invalid value for " + ORIGINS + ": expected 1 to " + MAX_ORIGINS
-                    + " origins separated by commas, got " + origins.size() + ".");
-        }
-        for (String origin : origins) {
-            if (!WebOrigin.isValid(origin)) {
-                throw new IllegalArgumentException("Invalid value '" + origin + "' in " + ORIGINS + ": expected "
-                        + WebOrigin.RULE + ".");
-            }
+        if (origins.isEmpty() || origins.size() > MAX_ORIGINS || !origins.stream().allMatch(WebOrigin::isValid)) {
+            throw ORIGINS_SETTING.invalid(String.join(",", origins), ORIGINS_ACCEPTED);
         }
         origins = Set.copyOf(origins);
-        requireRange(CONCURRENT_LIMIT, concurrentLimit, 1, 1_000_000);
-        requireRange(MAX_MESSAGE_BYTES, maxMessageBytes, 1024, 16 * 1024 * 1024);
-        requireRange(MESSAGES_PER_SECOND, messagesPerSecond, 1, 100_000);
-        requireRange(QUEUED_MESSAGES_PER_PEER, queuedMessagesPerPeer, 1, 100_000);
-        requireRange(EXPIRE_TIMEOUT_MS, expireTimeout.toMillis(), 100, 600_000);
-        requireRange(ALIVE_TIMEOUT_MS, aliveTimeout.toMillis(), 100, 3_600_000);
-        requireRange(PROOF_MAX_AGE_SECONDS, proofMaxAge.toSeconds(), 1, 3600);
-        requireRange(PROOF_CLOCK_SKEW_SECONDS, proofClockSkew.toSeconds(), 0, 3600);
-        requireRange(REPLAY_CACHE_CAPACITY, replayCacheCapacity, 100, 10_000_000);
-        requireRange(PEERS_PER_SOURCE, peersPerSource, 1, 1_000_000);
-        requireRange(PROOFS_PER_SOURCE, proofsPerSource, 1, 10_000_000);
-        requireRange(QUEUED_BYTES, queuedBytes, 65_536, 1L << 30);
-        requireRange(QUEUED_BYTES_PER_SOURCE, queuedBytesPerSource, 1024, 1L << 30);
+        CONCURRENT_LIMIT_SETTING.require(concurrentLimit);
+        MAX_MESSAGE_BYTES_SETTING.require(maxMessageBytes);
+        MESSAGES_PER_SECOND_SETTING.require(messagesPerSecond);
+        QUEUED_MESSAGES_PER_PEER_SETTING.require(queuedMessagesPerPeer);
+        EXPIRE_TIMEOUT_MS_SETTING.require(expireTimeout.toMillis());
+        ALIVE_TIMEOUT_MS_SETTING.require(aliveTimeout.toMillis());
+        PROOF_MAX_AGE_SECONDS_SETTING.require(proofMaxAge.toSeconds());
+        PROOF_CLOCK_SKEW_SECONDS_SETTING.require(proofClockSkew.toSeconds());
+        REPLAY_CACHE_CAPACITY_SETTING.require(replayCacheCapacity);
+        PEERS_PER_SOURCE_SETTING.require(peersPerSource);
+        PROOFS_PER_SOURCE_SETTING.require(proofsPerSource);
+        QUEUED_BYTES_SETTING.require(queuedBytes);
+        QUEUED_BYTES_PER_SOURCE_SETTING.require(queuedBytesPerSource);
     }
 
     /**
      * Reads the settings by name; a name {@code source} does not know takes its default. Only {@value #ORIGINS}
      * has no default: the application knows under which addresses it is reached.
      *
-     * @throws IllegalArgumentException naming the setting, its value and the accepted range
+     * @throws InvalidSettingException naming the setting, its value and the accepted range
      */
     public static SignalingSettings from(Function<String, Optional<String>> source) {
-        Function<String, Optional<String>> trimmed = name -> source.apply(name).map(String::trim)
-                .filter(value -> !value.isEmpty());
+        SettingSource settings = SettingSource.of(source);
         Set<String> origins = new LinkedHashSet<>();
-        trimmed.apply(ORIGINS).ifPresent(list -> Arrays.stream(list.split(",")).map(String::trim)
+        settings.text(ORIGINS).ifPresent(list -> Arrays.stream(list.split(",")).map(String::trim)
                 .filter(origin -> !origin.isEmpty()).forEach(origins::add));
         return new SignalingSettings(origins,
-                booleanSetting(trimmed, ALLOW_NON_KEY_IDS, false),
-                booleanSetting(trimmed, ALLOW_DISCOVERY, false),
-                intSetting(trimmed, CONCURRENT_LIMIT, 5000),
-                intSetting(trimmed, MAX_MESSAGE_BYTES, 64 * 1024),
-                intSetting(trimmed, MESSAGES_PER_SECOND, 100),
-                intSetting(trimmed, QUEUED_MESSAGES_PER_PEER, 100),
-                Duration.ofMillis(longSetting(trimmed, EXPIRE_TIMEOUT_MS, 5000)),
-                Duration.ofMillis(longSetting(trimmed, ALIVE_TIMEOUT_MS, 60_000)),
-                Duration.ofSeconds(longSetting(trimmed, PROOF_MAX_AGE_SECONDS, 60)),
-                Duration.ofSeconds(longSetting(trimmed, PROOF_CLOCK_SKEW_SECONDS, 60)),
-                intSetting(trimmed, REPLAY_CACHE_CAPACITY, 100_000),
-                intSetting(trimmed, PEERS_PER_SOURCE, 50),
-                intSetting(trimmed, PROOFS_PER_SOURCE, 200),
-                longSetting(trimmed, QUEUED_BYTES, 32L * 1024 * 1024),
-                longSetting(trimmed, QUEUED_BYTES_PER_SOURCE, 1024L * 1024));
+                ALLOW_NON_KEY_IDS_SETTING.from(settings),
+                ALLOW_DISCOVERY_SETTING.from(settings),
+                CONCURRENT_LIMIT_SETTING.from(settings),
+                MAX_MESSAGE_BYTES_SETTING.from(settings),
+                MESSAGES_PER_SECOND_SETTING.from(settings),
+                QUEUED_MESSAGES_PER_PEER_SETTING.from(settings),
+                Duration.ofMillis(EXPIRE_TIMEOUT_MS_SETTING.from(settings)),
+                Duration.ofMillis(ALIVE_TIMEOUT_MS_SETTING.from(settings)),
+                Duration.ofSeconds(PROOF_MAX_AGE_SECONDS_SETTING.from(settings)),
+                Duration.ofSeconds(PROOF_CLOCK_SKEW_SECONDS_SETTING.from(settings)),
+                REPLAY_CACHE_CAPACITY_SETTING.from(settings),
+                PEERS_PER_SOURCE_SETTING.from(settings),
+                PROOFS_PER_SOURCE_SETTING.from(settings),
+                QUEUED_BYTES_SETTING.from(settings),
+                QUEUED_BYTES_PER_SOURCE_SETTING.from(settings));
     }
 
     /** How often the registry looks for expired queues and silent peers: a quarter of the shorter timeout. */
     public Duration sweepInterval() {
         long shorter = Math.min(expireTimeout.toMillis(), aliveTimeout.toMillis());
         return Duration.ofMillis(Math.max(25, Math.min(1000, shorter / 4)));
-    }
-
-    private static boolean booleanSetting(Function<String, Optional<String>> source, String name,
-                                          boolean defaultValue) {
-        Optional<String> raw = source.apply(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (raw.get().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("Invalid value '" + raw.get() + "' for " + name
-                    + ": expected true or false.");
-        };
-    }
-
-    private static int intSetting(Function<String, Optional<String>> source, String name, int defaultValue) {
-        long value = longSetting(source, name, defaultValue);
-        if (value != (int) value) {
-            throw new IllegalArgumentException("Invalid value " + value + " for " + name + ": it is far too large.");
-        }
-        return (int) value;
-    }
-
-    private static long longSetting(Function<String, Optional<String>> source, String name, long defaultValue) {
-        Optional<String> raw = source.apply(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(raw.get());
-        } catch (NumberFormatException notANumber) {
-            throw new IllegalArgumentException("Invalid value '" + raw.get() + "' for " + name
-                    + ": expected an integer.");
-        }
-    }
-
-    private static void requireRange(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException("Invalid value " + value + " for " + name + ": expected an integer "
-                    + "from " + min + " to " + max + ".");
-        }
     }
 }

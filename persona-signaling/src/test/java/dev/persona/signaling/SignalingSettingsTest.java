@@ -78,28 +78,28 @@ class SignalingSettingsTest {
 
     @Test
     void errorsNameTheSettingAndTheAcceptedRange() {
-        assertError("Invalid value 0 for persona.signaling.concurrent.limit: expected an integer from 1 to 1000000.",
+        assertError("PERSONA_SIGNALING_CONCURRENT_LIMIT = '0': expected an integer from 1 to 1000000.",
                 SignalingSettings.CONCURRENT_LIMIT, "0");
-        assertError("Invalid value 'many' for persona.signaling.messages.per.second: expected an integer.",
+        assertError("PERSONA_SIGNALING_MESSAGES_PER_SECOND = 'many': expected an integer from 1 to 100000.",
                 SignalingSettings.MESSAGES_PER_SECOND, "many");
-        assertError("Invalid value 50 for persona.signaling.expire.timeout.ms: expected an integer from 100 to 600000.",
+        assertError("PERSONA_SIGNALING_EXPIRE_TIMEOUT_MS = '50': expected an integer from 100 to 600000.",
                 SignalingSettings.EXPIRE_TIMEOUT_MS, "50");
-        assertError("Invalid value 1000 for persona.signaling.queued.bytes: expected an integer from 65536 to "
-                + "1073741824.", SignalingSettings.QUEUED_BYTES, "1000");
-        assertError("Invalid value 0 for persona.signaling.peers.per.source: expected an integer from 1 to 1000000.",
+        assertError("PERSONA_SIGNALING_QUEUED_BYTES = '1000': expected an integer from 65536 to 1073741824.",
+                SignalingSettings.QUEUED_BYTES, "1000");
+        assertError("PERSONA_SIGNALING_PEERS_PER_SOURCE = '0': expected an integer from 1 to 1000000.",
                 SignalingSettings.PEERS_PER_SOURCE, "0");
-        assertError("Invalid value 'yes' for persona.signaling.allow.discovery: expected true or false.",
+        assertError("PERSONA_SIGNALING_ALLOW_DISCOVERY = 'yes': expected true or false.",
                 SignalingSettings.ALLOW_DISCOVERY, "yes");
-        assertError("Invalid value 99999999999 for persona.signaling.max.message.bytes: it is far too large.",
+        assertError("PERSONA_SIGNALING_MAX_MESSAGE_BYTES = '99999999999': expected an integer from 1024 to 16777216.",
                 SignalingSettings.MAX_MESSAGE_BYTES, "99999999999");
-        assertError("Invalid value 'https://x.test:443' in persona.signaling.origins: expected scheme://host[:port]",
-                SignalingSettings.ORIGINS, "https://x.test:443");
+        assertError("PERSONA_SIGNALING_ORIGINS = 'https://x.test:443': expected 1 to 64 origins separated by commas,"
+                + " each scheme://host[:port]", SignalingSettings.ORIGINS, "https://x.test:443");
     }
 
     @Test
     void originsHaveNoDefault() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(Map.of()));
-        assertTrue(e.getMessage().startsWith("Invalid value for persona.signaling.origins: expected 1 to 64 origins"),
+        assertTrue(e.getMessage().startsWith("PERSONA_SIGNALING_ORIGINS = '': expected 1 to 64 origins"),
                 e.getMessage());
     }
 

@@ -2,19 +2,20 @@ package dev.persona.web;
 
 import java.util.logging.Logger;
 
-import dev.persona.host.config.SettingValues;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.handlers.ServletRequestContext;
 import io.undertow.util.StatusCodes;
+import dev.persona.settings.Setting;
+import dev.persona.settings.SettingSource;
 import jakarta.servlet.ServletContext;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The one bound on request bodies, {@value #SETTING} (default 10 MiB, WildFly's own {@code max-post-size}): set on
- * every request of this application before anything else handles it, the login form's posts and every request of a
+ * The one bound on request bodies, {@code persona.http.max.body.kib} (default 10 MiB, WildFly's own
+ * {@code max-post-size}): set on every request of this application before anything else handles it, the login form's posts and every request of a
  * stranger included; only the signed-in owner's model upload {@link #allow raises it} for itself.
  *
  * <p>Why here and not in WildFly's {@code max-post-size}: Undertow compares a declared {@code Content-Length} with the
@@ -27,21 +28,18 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class RequestBodyLimit implements ServletExtension {
 
-    static final String SETTING = "persona.http.max.body.kib";
+    static final Setting<Long> MAX_BODY_KIB = Setting.wholeNumber("persona.http.max.body.kib", 10 * 1024, 64,
+            1024 * 1024);
     /** The path of the only request that may {@link #allow} itself a larger body. */
     public static final String UPLOAD_PATH = "/console/models/upload";
-    static final long DEFAULT_KIB = 10 * 1024;
-    static final long MIN_KIB = 64;
-    static final long MAX_KIB = 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(RequestBodyLimit.class.getName());
 
     @Override
     public void handleDeployment(DeploymentInfo deployment, ServletContext context) {
         Config config = ConfigProvider.getConfig(deployment.getClassLoader());
-        long bytes = 1024 * SettingValues.wholeNumber(name -> config.getOptionalValue(name, String.class), SETTING,
-                DEFAULT_KIB, MIN_KIB, MAX_KIB);
+        long bytes = 1024 * MAX_BODY_KIB.from(SettingSource.of(name -> config.getOptionalValue(name, String.class)));
         deployment.addInitialHandlerChainWrapper(next -> bounded(next, bytes));
-        LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + SETTING + "), except the signed-in"
+        LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + MAX_BODY_KIB + "), except the signed-in"
                 + " owner's model uploads, which may be as large as the disk can hold.");
     }
 

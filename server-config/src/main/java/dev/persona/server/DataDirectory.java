@@ -95,7 +95,7 @@ public record DataDirectory(Path root) {
                     if (Files.exists(dir)) {
                         throw new ConfigurationException("The data directory entry " + dir + " is a file, not a "
                                 + "folder. Move it away, or choose another data directory with "
-                                + HostSettings.DATA_DIR + " / PERSONA_DATA_DIR.");
+                                + HostSettings.DATA_DIR + " / " + HostSettings.DATA_DIR.environmentName() + ".");
                     }
                     Files.createDirectories(dir);
                 }
@@ -104,7 +104,7 @@ public record DataDirectory(Path root) {
             } catch (FileSystemException e) {
                 throw new ConfigurationException("The data directory " + dir + " is not writable (" + e.getMessage()
                         + "). Give this user write access to it, or choose another data directory with "
-                        + HostSettings.DATA_DIR + " / PERSONA_DATA_DIR.", e);
+                        + HostSettings.DATA_DIR + " / " + HostSettings.DATA_DIR.environmentName() + ".", e);
             } catch (IOException e) {
                 throw new ConfigurationException("Cannot prepare the data directory " + dir + ": " + e.getMessage(), e);
             }
@@ -140,7 +140,8 @@ public record DataDirectory(Path root) {
         } catch (IOException e) {
             throw new ConfigurationException("Cannot make the data directory " + root + " private to this user ("
                     + e + "). Make this user the owner of every file in it (chown -R), or choose another data "
-                    + "directory with " + HostSettings.DATA_DIR + " / PERSONA_DATA_DIR.", e);
+                    + "directory with " + HostSettings.DATA_DIR + " / " + HostSettings.DATA_DIR.environmentName()
+                    + ".", e);
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.Properties;
 
 import dev.persona.server.tls.SubjectNames;
 import dev.persona.server.tls.TlsMaterial;
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.Setting;
+import dev.persona.settings.SettingSource;
 
 /**
  * Runs before WildFly starts (the launcher calls it): checks every setting, the data directory and the ports,
@@ -25,18 +28,18 @@ import dev.persona.server.tls.TlsMaterial;
 public final class HostBootstrap {
 
     private final HostSettings settings;
-    private final SettingSource source;
+    private final SettingSource.Process source;
 
-    public HostBootstrap(HostSettings settings, SettingSource source) {
+    public HostBootstrap(HostSettings settings, SettingSource.Process source) {
         this.settings = settings;
         this.source = source;
     }
 
     public static void main(String[] args) {
         try {
-            SettingSource source = SettingSource.ofProcess();
+            SettingSource.Process source = SettingSource.ofProcess();
             new HostBootstrap(HostSettings.from(source), source).run(Instant.now());
-        } catch (ConfigurationException e) {
+        } catch (ConfigurationException | InvalidSettingException e) {
             System.err.println("persona: " + e.getMessage());
             System.exit(2);
         }
@@ -65,7 +68,7 @@ public final class HostBootstrap {
     }
 
     private void requirePortsFree() {
-        Map<String, InetSocketAddress> ports = new LinkedHashMap<>();
+        Map<Setting<Integer>, InetSocketAddress> ports = new LinkedHashMap<>();
         ports.put(HostSettings.HTTP_PORT, new InetSocketAddress(settings.bindAddress(), settings.httpPort()));
         ports.put(HostSettings.HTTPS_PORT, new InetSocketAddress(settings.bindAddress(), settings.httpsPort()));
         ports.put(HostSettings.MANAGEMENT_HTTP_PORT, new InetSocketAddress("127.0.0.1", settings.managementHttpPort()));
@@ -79,7 +82,7 @@ public final class HostBootstrap {
                 throw new ConfigurationException("Port " + address.getPort() + " (" + name + ") on "
                         + address.getHostString() + " is already in use (" + e.getMessage() + "). Stop the program "
                         + "that uses it (is Persona already running? './persona stop'), or choose another port: "
-                        + SettingSource.environmentName(name) + "=<port> ./persona start");
+                        + name.environmentName() + "=<port> ./persona start");
             }
         });
     }
@@ -90,19 +93,19 @@ public final class HostBootstrap {
         // Settings for the server's parts (e.g. persona.llama.* for the resource adapter, which reads system
         // properties only) pass through; those below are the bootstrap's own and win.
         source.allPersonaSettings().forEach(properties::setProperty);
-        properties.setProperty(HostSettings.DATA_DIR, data.root().toString());
+        properties.setProperty(HostSettings.DATA_DIR.name(), data.root().toString());
         properties.setProperty("persona.tls.keystore", data.serverKeyStore().toString());
-        properties.setProperty("persona.tls.password", keyStorePassword);
+        properties.setProperty(HostSettings.TLS_PASSWORD.name(), keyStorePassword);
         properties.setProperty("jboss.bind.address", settings.bindAddress());
         properties.setProperty("jboss.bind.address.management", "127.0.0.1");
         properties.setProperty("jboss.http.port", Integer.toString(settings.httpPort()));
         properties.setProperty("jboss.https.port", Integer.toString(settings.httpsPort()));
-        properties.setProperty(HostSettings.HTTPS_PORT, Integer.toString(settings.httpsPort()));
+        properties.setProperty(HostSettings.HTTPS_PORT.name(), Integer.toString(settings.httpsPort()));
         properties.setProperty("jboss.management.http.port", Integer.toString(settings.managementHttpPort()));
         properties.setProperty("jboss.management.https.port", Integer.toString(settings.managementHttpsPort()));
         properties.setProperty("jboss.server.log.dir", data.logs().toString());
-        properties.setProperty(HostSettings.PUBLIC_URL, "https://" + lanAddress() + ":" + settings.httpsPort());
-        properties.setProperty(HostSettings.SIGNALING_ORIGINS, source.get(HostSettings.SIGNALING_ORIGINS)
+        properties.setProperty(HostSettings.PUBLIC_URL.name(), "https://" + lanAddress() + ":" + settings.httpsPort());
+        properties.setProperty(HostSettings.SIGNALING_ORIGINS, source.text(HostSettings.SIGNALING_ORIGINS)
                 .orElseGet(() -> String.join(",", names.webOrigins("https", settings.httpsPort()))));
         StringWriter text = new StringWriter();
         properties.store(text, "Written by the Persona bootstrap at every start; edit the settings, not this file.");

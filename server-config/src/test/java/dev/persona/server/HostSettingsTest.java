@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.SettingSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +21,7 @@ class HostSettingsTest {
         for (int i = 0; i < properties.length; i += 2) {
             system.setProperty(properties[i], properties[i + 1]);
         }
-        return HostSettings.from(new SettingSource(system, environment));
+        return HostSettings.from(new SettingSource.Process(system, environment));
     }
 
     @Test
@@ -41,17 +43,16 @@ class HostSettingsTest {
 
     @Test
     void portOutOfRangeNamesTheSettingAndTheRange() {
-        ConfigurationException error = assertThrows(ConfigurationException.class,
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
                 () -> settings(Map.of("PERSONA_HTTPS_PORT", "70000")));
-        assertEquals("Invalid value '70000' for persona.https.port (PERSONA_HTTPS_PORT): expected an integer from 1 "
-                + "to 65535.", error.getMessage());
+        assertEquals("PERSONA_HTTPS_PORT = '70000': expected an integer from 1 to 65535.", error.getMessage());
     }
 
     @Test
     void portThatIsNotANumberIsRefused() {
-        ConfigurationException error = assertThrows(ConfigurationException.class,
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
                 () -> settings(Map.of(), "persona.http.port", "eighty"));
-        assertTrue(error.getMessage().contains("persona.http.port"), error.getMessage());
+        assertEquals("PERSONA_HTTP_PORT = 'eighty': expected an integer from 1 to 65535.", error.getMessage());
     }
 
     @Test
@@ -63,9 +64,10 @@ class HostSettingsTest {
 
     @Test
     void unknownBindAddressIsRefused() {
-        ConfigurationException error = assertThrows(ConfigurationException.class,
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
                 () -> settings(Map.of("PERSONA_BIND_ADDRESS", "no such host.invalid")));
-        assertTrue(error.getMessage().contains("persona.bind.address"), error.getMessage());
+        assertEquals("PERSONA_BIND_ADDRESS = 'no such host.invalid': expected an IP address of this machine, or "
+                + "0.0.0.0 for all of them.", error.getMessage());
     }
 
     @Test
@@ -84,7 +86,7 @@ class HostSettingsTest {
         Properties system = new Properties();
         system.setProperty("persona.llama.threads", "4");
         system.setProperty("java.home", "/jdk");
-        SettingSource source = new SettingSource(system, Map.of("PERSONA_LLAMA_THREADS", "2",
+        SettingSource.Process source = new SettingSource.Process(system, Map.of("PERSONA_LLAMA_THREADS", "2",
                 "PERSONA_LLAMA_PORT_RANGE", "40000-40010", "HOME", "/root"));
         assertEquals(Map.of("persona.llama.threads", "4", "persona.llama.port.range", "40000-40010"),
                 source.allPersonaSettings());

@@ -4,32 +4,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.persona.settings.Setting;
+
 /**
- * The {@code extraArguments} setting: further llama-server flags, split like a shell splits words (whitespace
- * separates, single or double quotes group, backslash escapes the next character). Flags the connector sets
- * itself are refused, since changing them would break the pool (another host or port, a known API key) or
+ * The {@code persona.llama.extra.arguments} setting: further llama-server flags, split like a shell splits words
+ * (whitespace separates, single or double quotes group, backslash escapes the next character). Flags the connector
+ * sets itself are refused, since changing them would break the pool (another host or port, a known API key) or
  * bypass a setting.
  */
 final class ExtraArguments {
 
-    private static final String SETTING = "extraArguments";
+    private static final Setting<String> SETTING = LlamaServerSettings.EXTRA_ARGUMENTS;
 
-    /** Flags the connector owns, and the setting (if any) to use instead. */
+    /** Flags the connector owns, and why (or which setting to use instead). */
     private static final Map<String, String> OWNED = Map.ofEntries(
-            Map.entry("--host", "none: the servers listen on 127.0.0.1 only"),
-            Map.entry("--port", "portRange"),
-            Map.entry("--api-key", "none: each server gets a random key"),
-            Map.entry("--api-key-file", "none: each server gets a random key"),
-            Map.entry("-m", "modelFile"), Map.entry("--model", "modelFile"),
-            Map.entry("-np", "parallelSlots"), Map.entry("--parallel", "parallelSlots"),
-            Map.entry("-c", "contextSize"), Map.entry("--ctx-size", "contextSize"),
-            Map.entry("-ngl", "gpuLayers"), Map.entry("--gpu-layers", "gpuLayers"),
-            Map.entry("--n-gpu-layers", "gpuLayers"),
-            Map.entry("-t", "threads"), Map.entry("--threads", "threads"),
-            Map.entry("--no-jinja", "none: the connector relies on the model's chat template"),
-            Map.entry("--no-slots", "none: the connector reads /slots"));
+            Map.entry("--host", "the servers listen on 127.0.0.1 only"),
+            Map.entry("--port", instead(LlamaServerSettings.PORT_RANGE)),
+            Map.entry("--api-key", "each server gets a random key"),
+            Map.entry("--api-key-file", "each server gets a random key"),
+            Map.entry("-m", instead(LlamaServerSettings.MODEL_FILE)),
+            Map.entry("--model", instead(LlamaServerSettings.MODEL_FILE)),
+            Map.entry("-np", instead(LlamaServerSettings.PARALLEL_SLOTS)),
+            Map.entry("--parallel", instead(LlamaServerSettings.PARALLEL_SLOTS)),
+            Map.entry("-c", instead(LlamaServerSettings.CONTEXT_SIZE)),
+            Map.entry("--ctx-size", instead(LlamaServerSettings.CONTEXT_SIZE)),
+            Map.entry("-ngl", instead(LlamaServerSettings.GPU_LAYERS)),
+            Map.entry("--gpu-layers", instead(LlamaServerSettings.GPU_LAYERS)),
+            Map.entry("--n-gpu-layers", instead(LlamaServerSettings.GPU_LAYERS)),
+            Map.entry("-t", instead(LlamaServerSettings.THREADS)),
+            Map.entry("--threads", instead(LlamaServerSettings.THREADS)),
+            Map.entry("--no-jinja", "the connector relies on the model's chat template"),
+            Map.entry("--no-slots", "the connector reads /slots"));
 
     private ExtraArguments() {
+    }
+
+    private static String instead(Setting<?> setting) {
+        return "use " + setting.environmentName() + " instead";
     }
 
     /** Splits and checks the setting's value. */
@@ -39,9 +50,7 @@ final class ExtraArguments {
             String flag = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
             String instead = OWNED.get(flag);
             if (instead != null) {
-                throw new InvalidSettingException(SETTING, flag + " is set by the connector; "
-                        + (instead.startsWith("none") ? instead.substring("none: ".length())
-                        : "use the setting " + instead + " instead"));
+                throw SETTING.invalid(text, "flags other than " + flag + ", which the connector sets: " + instead);
             }
         }
         return words;
@@ -56,7 +65,7 @@ final class ExtraArguments {
             char c = text.charAt(i);
             if (c == '\\' && quote != '\'') {
                 if (++i == text.length()) {
-                    throw new InvalidSettingException(SETTING, "ends with a lone backslash: " + text);
+                    throw SETTING.invalid(text, "shell words; this ends with a lone backslash");
                 }
                 word.append(text.charAt(i));
                 inWord = true;
@@ -81,7 +90,7 @@ final class ExtraArguments {
             }
         }
         if (quote != 0) {
-            throw new InvalidSettingException(SETTING, "has an unclosed " + quote + " quote: " + text);
+            throw SETTING.invalid(text, "shell words; this has an unclosed " + quote + " quote");
         }
         if (inWord) {
             words.add(word.toString());

@@ -12,11 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.Setting;
+
 /**
  * The checked settings of the local process pool. {@link Builder#build()} validates every value, reads the model
  * file's GGUF header and runs the binary's {@code --version}, so that a wrong setting fails at deployment with a
- * message naming it, instead of as a crash loop later. The names are those of the resource adapter's
- * configuration properties.
+ * message naming it ({@link InvalidSettingException}), instead of as a crash loop later. Each setting is defined
+ * once below ({@link Setting}: its {@code persona.llama.*} name, default and range); the resource adapter's
+ * configuration properties carry the same values, and {@code ironjacamar.xml} maps the names onto them.
  *
  * @param binary          the llama-server executable
  * @param model           the GGUF file to serve, or {@code null} when none is configured (the pool stays empty)
@@ -55,6 +59,34 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
     public static final long DEFAULT_RESTART_DELAY_MILLIS = 1000;
     public static final long DEFAULT_MAX_RESTART_DELAY_MILLIS = 60_000;
     public static final int DEFAULT_LOG_LINES = 200;
+
+    public static final Setting<String> SERVER_BINARY = Setting.text("persona.llama.server", null);
+    public static final Setting<String> MODEL_FILE = Setting.text("persona.llama.model", null);
+    public static final Setting<Integer> CONTEXT_SIZE = Setting.integer("persona.llama.context.size",
+            DEFAULT_CONTEXT_SIZE, 0, 16 << 20);
+    public static final Setting<String> GPU_LAYERS = Setting.parsed("persona.llama.gpu.layers", DEFAULT_GPU_LAYERS,
+            "a number of layers, all or auto",
+            text -> text.equals("auto") || text.equals("all") || text.matches("\\d{1,4}") ? text : null);
+    public static final Setting<Integer> PARALLEL_SLOTS = Setting.integer("persona.llama.parallel.slots",
+            DEFAULT_PARALLEL_SLOTS, 1, 256);
+    public static final Setting<Integer> THREADS = Setting.integer("persona.llama.threads", DEFAULT_THREADS, 0, 4096);
+    public static final Setting<Integer> PROCESSES = Setting.integer("persona.llama.processes", DEFAULT_PROCESSES, 1,
+            64);
+    public static final Setting<PortRange> PORT_RANGE = Setting.parsed("persona.llama.port.range",
+            PortRange.parse(DEFAULT_PORT_RANGE), "FIRST-LAST or one port, from 1024 to 65535, e.g. "
+                    + DEFAULT_PORT_RANGE, PortRange::parseOrNull);
+    public static final Setting<String> EXTRA_ARGUMENTS = Setting.text("persona.llama.extra.arguments", "");
+    public static final Setting<Integer> STARTUP_TIMEOUT_SECONDS = Setting.integer(
+            "persona.llama.startup.timeout.seconds", DEFAULT_STARTUP_TIMEOUT_SECONDS, 1, 86_400);
+    public static final Setting<Integer> STOP_TIMEOUT_SECONDS = Setting.integer("persona.llama.stop.timeout.seconds",
+            DEFAULT_STOP_TIMEOUT_SECONDS, 1, 3600);
+    public static final Setting<Long> RESTART_DELAY_MILLIS = Setting.wholeNumber("persona.llama.restart.delay.millis",
+            DEFAULT_RESTART_DELAY_MILLIS, 0, 3_600_000);
+    public static final Setting<Long> MAX_RESTART_DELAY_MILLIS = Setting.wholeNumber(
+            "persona.llama.max.restart.delay.millis", DEFAULT_MAX_RESTART_DELAY_MILLIS, 0, 86_400_000);
+    public static final Setting<String> DATA_DIR = Setting.text("persona.llama.data.dir", null);
+    public static final Setting<Integer> LOG_LINES = Setting.integer("persona.llama.log.lines", DEFAULT_LOG_LINES, 1,
+            100_000);
 
     public LlamaServerSettings {
         extraArguments = List.copyOf(extraArguments);
@@ -207,28 +239,26 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
         /**
          * Checks every value. With no model configured, the binary is not needed and not looked for.
          *
-         * @throws InvalidSettingException naming the first wrong setting and what to do
+         * @throws InvalidSettingException naming the first wrong setting and what it accepts
          */
         public LlamaServerSettings build() {
-            int context = inRange("contextSize", contextSize, DEFAULT_CONTEXT_SIZE, 0, 16 << 20,
-                    "tokens of context per process, shared by its slots; 0 = the model's own");
-            int slots = inRange("parallelSlots", parallelSlots, DEFAULT_PARALLEL_SLOTS, 1, 256,
-                    "requests one process computes at once");
-            int threadCount = inRange("threads", threads, DEFAULT_THREADS, 0, 4096,
-                    "CPU threads; 0 = llama-server decides");
-            int processCount = inRange("processes", processes, DEFAULT_PROCESSES, 1, 64, "llama-server processes");
-            String layers = gpuLayers();
+            int context = CONTEXT_SIZE.require(contextSize);
+            int slots = PARALLEL_SLOTS.require(parallelSlots);
+            int threadCount = THREADS.require(threads);
+            int processCount = PROCESSES.require(processes);
+            String layers = gpuLayers == null || gpuLayers.isBlank() ? GPU_LAYERS.defaultValue()
+                    : GPU_LAYERS.parse(gpuLayers);
             PortRange ports = ports(processCount);
             List<String> extra = ExtraArguments.parse(extraArguments == null ? "" : extraArguments);
-            Duration startup = Duration.ofSeconds(inRange("startupTimeoutSeconds", startupTimeoutSeconds,
-                    DEFAULT_STARTUP_TIMEOUT_SECONDS, 1, 86_400, "seconds a process may take to load its model"));
-            Duration stop = Duration.ofSeconds(inRange("stopTimeoutSeconds", stopTimeoutSeconds,
-                    DEFAULT_STOP_TIMEOUT_SECONDS, 1, 3600, "seconds a process may take to exit after SIGTERM"));
-            long firstDelay = inRange("restartDelayMillis", restartDelayMillis, DEFAULT_RESTART_DELAY_MILLIS, 0L,
-                    3_600_000L, "milliseconds before restarting a process that died");
-            long maxDelay = inRange("maxRestartDelayMillis", maxRestartDelayMillis, DEFAULT_MAX_RESTART_DELAY_MILLIS,
-                    firstDelay, 86_400_000L, "the longest restart delay, at least restartDelayMillis");
-            int lines = inRange("logLines", logLines, DEFAULT_LOG_LINES, 1, 100_000, "log lines kept per process");
+            Duration startup = Duration.ofSeconds(STARTUP_TIMEOUT_SECONDS.require(startupTimeoutSeconds));
+            Duration stop = Duration.ofSeconds(STOP_TIMEOUT_SECONDS.require(stopTimeoutSeconds));
+            long firstDelay = RESTART_DELAY_MILLIS.require(restartDelayMillis);
+            long maxDelay = MAX_RESTART_DELAY_MILLIS.require(maxRestartDelayMillis);
+            if (maxDelay < firstDelay) {
+                throw MAX_RESTART_DELAY_MILLIS.invalid(maxDelay, "at least " + RESTART_DELAY_MILLIS.environmentName()
+                        + " (" + firstDelay + ")");
+            }
+            int lines = LOG_LINES.require(logLines);
             Path data = dataDirectory();
             Path model = modelFile();
             ModelSummary summary = null;
@@ -242,38 +272,12 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
                     lines);
         }
 
-        private static int inRange(String setting, Integer value, int fallback, int min, int max, String meaning) {
-            return (int) inRange(setting, value == null ? null : value.longValue(), (long) fallback, min, max, meaning);
-        }
-
-        private static long inRange(String setting, Long value, long fallback, long min, long max, String meaning) {
-            long actual = value == null ? fallback : value;
-            if (actual < min || actual > max) {
-                throw new InvalidSettingException(setting, actual + " is outside " + min + "-" + max + " (" + meaning
-                        + ")");
-            }
-            return actual;
-        }
-
-        private String gpuLayers() {
-            String value = gpuLayers == null || gpuLayers.isBlank() ? DEFAULT_GPU_LAYERS : gpuLayers.strip();
-            if (value.equals("auto") || value.equals("all") || value.matches("\\d{1,4}")) {
-                return value;
-            }
-            throw new InvalidSettingException("gpuLayers", "'" + value + "' is not a number of layers, 'all' or"
-                    + " 'auto'");
-        }
-
         private PortRange ports(int processCount) {
-            PortRange range;
-            try {
-                range = PortRange.parse(portRange == null || portRange.isBlank() ? DEFAULT_PORT_RANGE : portRange);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException("portRange", e.getMessage());
-            }
+            PortRange range = portRange == null || portRange.isBlank() ? PORT_RANGE.defaultValue()
+                    : PORT_RANGE.parse(portRange);
             if (range.size() < processCount) {
-                throw new InvalidSettingException("portRange", range + " has " + range.size() + " ports for "
-                        + processCount + " processes; give at least one port per process");
+                throw PORT_RANGE.invalid(range, "at least one port per process (" + PROCESSES.environmentName()
+                        + " = " + processCount + ")");
             }
             return range;
         }
@@ -283,12 +287,10 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
-                throw new InvalidSettingException("dataDirectory", "cannot create " + directory + " (" + e + ");"
-                        + " choose a folder this user can write");
+                throw DATA_DIR.invalid(directory, "a folder this user can create and write (" + e + ")");
             }
             if (!Files.isWritable(directory)) {
-                throw new InvalidSettingException("dataDirectory", directory + " is not writable; choose a folder"
-                        + " this user can write");
+                throw DATA_DIR.invalid(directory, "a folder this user can write");
             }
             return directory;
         }
@@ -304,12 +306,11 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
             }
             path = path.toAbsolutePath().normalize();
             if (!Files.exists(path)) {
-                throw new InvalidSettingException("modelFile", path + " does not exist; give the path of a GGUF"
-                        + " model file (a relative name is looked up in " + personaDataDirectory().resolve("models")
-                        + ")");
+                throw MODEL_FILE.invalid(path, "the path of an existing GGUF model file (a relative name is looked"
+                        + " up in " + personaDataDirectory().resolve("models") + ")");
             }
             if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw new InvalidSettingException("modelFile", path + " is not a readable file");
+                throw MODEL_FILE.invalid(path, "a readable file");
             }
             return path;
         }
@@ -319,15 +320,14 @@ public record LlamaServerSettings(Path binary, Path model, ModelSummary modelSum
             try {
                 file = new GgufReader().read(path);
             } catch (GgufFormatException e) {
-                throw new InvalidSettingException("modelFile", path + " is not a usable GGUF model file: "
-                        + e.reason() + " (at byte " + e.offset() + "). Download the model again, or pick a .gguf"
-                        + " file made for llama.cpp");
+                throw MODEL_FILE.invalid(path, "a usable GGUF model file, made for llama.cpp; this one is not: "
+                        + e.reason() + " (at byte " + e.offset() + "). Download the model again");
             } catch (IOException e) {
-                throw new InvalidSettingException("modelFile", "cannot read " + path + ": " + e);
+                throw MODEL_FILE.invalid(path, "a file this user can read (" + e + ")");
             }
             if (file.tensorCount() == 0) {
-                throw new InvalidSettingException("modelFile", path + " has no tensors: it is a vocabulary-only"
-                        + " GGUF file, not a model; pick a model file");
+                throw MODEL_FILE.invalid(path, "a model file; this one has no tensors: it is a vocabulary-only GGUF"
+                        + " file");
             }
             return new ModelSummary(path.toString(), file.fileSize(), file.name().orElse(null),
                     file.architecture().orElse(null), file.parameterCount(),

@@ -33,6 +33,15 @@ public record PortRange(int first, int last) {
         }
     }
 
+    /** Like {@link #parse}, but {@code null} for text that is not a port range. */
+    static PortRange parseOrNull(String text) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException notARange) {
+            return null;
+        }
+    }
+
     public int size() {
         return last - first + 1;
     }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
 
+import dev.persona.settings.Setting;
+
 /**
  * Finds the llama-server executable: the {@code serverBinary} setting if given (e.g. a user's own CUDA build), else
  * the newest build of {@code scripts/build-llama-server.sh} in its cache ({@code $PERSONA_CACHE}, default
@@ -17,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerBinary {
 
-    private static final String SETTING = "serverBinary";
+    private static final Setting<String> SETTING = LlamaServerSettings.SERVER_BINARY;
     private static final String NAME = "llama-server";
 
     private ServerBinary() {
@@ -29,8 +31,8 @@ final class ServerBinary {
         if (configured != null && !configured.isBlank()) {
             binary = Path.of(configured.strip()).toAbsolutePath().normalize();
             if (!Files.exists(binary)) {
-                throw new InvalidSettingException(SETTING, binary + " does not exist; give the path of a llama-server"
-                        + " executable, or leave it empty to use the one scripts/build-llama-server.sh builds");
+                throw SETTING.invalid(binary, "the path of an existing llama-server executable, or nothing for the one"
+                        + " scripts/build-llama-server.sh builds");
             }
         } else {
             binary = findInCache();
@@ -38,13 +40,12 @@ final class ServerBinary {
                 binary = findOnPath();
             }
             if (binary == null) {
-                throw new InvalidSettingException(SETTING, "is empty and no llama-server was found in " + cacheRoot()
-                        + " or on the PATH; run scripts/build-llama-server.sh, or set " + SETTING
-                        + " to an existing llama-server");
+                throw SETTING.invalid("", "the path of a llama-server, since none was found in " + cacheRoot()
+                        + " or on the PATH (or run scripts/build-llama-server.sh)");
             }
         }
         if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-            throw new InvalidSettingException(SETTING, binary + " is not an executable file");
+            throw SETTING.invalid(binary, "an executable file");
         }
         checkRuns(binary);
         return binary;
@@ -100,20 +101,19 @@ final class ServerBinary {
             process.getOutputStream().close();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new InvalidSettingException(SETTING, binary + " --version did not finish within 30 s; is it"
-                        + " really llama-server?");
+                throw SETTING.invalid(binary, "a llama-server; --version did not finish within 30 s");
             }
             if (process.exitValue() != 0) {
                 String text = new String(process.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-                throw new InvalidSettingException(SETTING, binary + " --version failed with exit status "
+                throw SETTING.invalid(binary, "a llama-server that runs; --version failed with exit status "
                         + process.exitValue() + (text.isEmpty() ? "" : ": " + lastLine(text))
-                        + ". Rebuild it (scripts/build-llama-server.sh) or point " + SETTING + " at a working build");
+                        + ". Rebuild it (scripts/build-llama-server.sh) or point to a working build");
             }
         } catch (IOException e) {
-            throw new InvalidSettingException(SETTING, "cannot run " + binary + ": " + e.getMessage());
+            throw SETTING.invalid(binary, "a program this user can run (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InvalidSettingException(SETTING, "interrupted while checking " + binary);
+            throw SETTING.invalid(binary, "a llama-server; the check was interrupted");
         }
     }
 

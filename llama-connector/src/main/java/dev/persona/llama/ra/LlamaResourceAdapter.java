@@ -4,9 +4,9 @@ import dev.persona.llama.LlamaException;
 import dev.persona.llama.PoolSettings;
 import dev.persona.llama.backend.LlamaGateway;
 import dev.persona.llama.http.LlamaServerClient;
-import dev.persona.llama.process.InvalidSettingException;
 import dev.persona.llama.process.LlamaServerPool;
 import dev.persona.llama.process.LlamaServerSettings;
+import dev.persona.settings.InvalidSettingException;
 
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
+import dev.persona.settings.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 class ExtraArgumentsTest {
@@ -29,6 +30,7 @@ class ExtraArgumentsTest {
     void unclosedQuoteIsRefused() {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,
                 () -> ExtraArguments.parse("--alias 'x"));
-        assertEquals("Setting extraArguments: has an unclosed ' quote: --alias 'x", e.getMessage());
+        assertEquals("PERSONA_LLAMA_EXTRA_ARGUMENTS = '--alias 'x': expected shell words; this has an unclosed '"
+                + " quote.", e.getMessage());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import dev.persona.settings.InvalidSettingException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,17 +90,18 @@ class LlamaServerSettingsTest {
     void missingModelFileIsNamed() {
         Path missing = dir.resolve("missing.gguf");
         InvalidSettingException e = refused(builder -> builder.modelFile(missing.toString()));
-        assertEquals("modelFile", e.setting());
-        assertTrue(e.getMessage().startsWith("Setting modelFile: " + missing + " does not exist; give the path of"
-                + " a GGUF model file"), e.getMessage());
+        assertEquals("persona.llama.model", e.setting());
+        assertTrue(e.getMessage().startsWith("PERSONA_LLAMA_MODEL = '" + missing + "': expected the path of an"
+                + " existing GGUF model file"), e.getMessage());
     }
 
     @Test
     void fileThatIsNotGgufIsNamed() throws IOException {
         Path text = Files.writeString(dir.resolve("notes.gguf"), "this is not a model");
         InvalidSettingException e = refused(builder -> builder.modelFile(text.toString()));
-        assertTrue(e.getMessage().startsWith("Setting modelFile: " + text + " is not a usable GGUF model file: not"
-                + " a GGUF file: it starts with 0x74686973 instead of 'GGUF'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("PERSONA_LLAMA_MODEL = '" + text + "': expected a usable GGUF model file,"
+                + " made for llama.cpp; this one is not: not a GGUF file: it starts with 0x74686973 instead of"
+                + " 'GGUF'"), e.getMessage());
     }
 
     @Test
@@ -134,15 +136,16 @@ class LlamaServerSettingsTest {
     void missingBinaryIsNamed() {
         Path missing = dir.resolve("bin/llama-server");
         InvalidSettingException e = refused(builder -> builder.serverBinary(missing.toString()));
-        assertEquals("serverBinary", e.setting());
-        assertTrue(e.getMessage().startsWith("Setting serverBinary: " + missing + " does not exist"), e.getMessage());
+        assertEquals("persona.llama.server", e.setting());
+        assertTrue(e.getMessage().startsWith("PERSONA_LLAMA_SERVER = '" + missing + "': expected the path of an"
+                + " existing llama-server executable"), e.getMessage());
     }
 
     @Test
     void binaryThatIsNotExecutableIsNamed() throws IOException {
         Path plain = Files.writeString(dir.resolve("plain"), "x");
         InvalidSettingException e = refused(builder -> builder.serverBinary(plain.toString()));
-        assertEquals("Setting serverBinary: " + plain + " is not an executable file", e.getMessage());
+        assertEquals("PERSONA_LLAMA_SERVER = '" + plain + "': expected an executable file.", e.getMessage());
     }
 
     @Test
@@ -150,50 +153,57 @@ class LlamaServerSettingsTest {
         Path broken = TestFiles.script(dir.resolve("broken"), "error while loading shared libraries: libcuda.so.1",
                 127);
         InvalidSettingException e = refused(builder -> builder.serverBinary(broken.toString()));
-        assertTrue(e.getMessage().startsWith("Setting serverBinary: " + broken + " --version failed with exit"
-                + " status 127: error while loading shared libraries: libcuda.so.1"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("PERSONA_LLAMA_SERVER = '" + broken + "': expected a llama-server that"
+                + " runs; --version failed with exit status 127: error while loading shared libraries: libcuda.so.1"),
+                e.getMessage());
     }
 
     @Test
     void numbersOutsideTheirRangeAreNamed() {
-        assertEquals("Setting parallelSlots: 0 is outside 1-256 (requests one process computes at once)",
+        assertEquals("PERSONA_LLAMA_PARALLEL_SLOTS = '0': expected an integer from 1 to 256.",
                 refused(builder -> builder.parallelSlots(0)).getMessage());
-        assertEquals("processes", refused(builder -> builder.processes(0)).setting());
-        assertEquals("contextSize", refused(builder -> builder.contextSize(-1)).setting());
-        assertEquals("startupTimeoutSeconds", refused(builder -> builder.startupTimeoutSeconds(0)).setting());
-        assertEquals("logLines", refused(builder -> builder.logLines(0)).setting());
-        assertEquals("maxRestartDelayMillis", refused(builder -> builder.restartDelayMillis(5000L)
-                .maxRestartDelayMillis(1000L)).setting());
+        assertEquals("persona.llama.processes", refused(builder -> builder.processes(0)).setting());
+        assertEquals("persona.llama.context.size", refused(builder -> builder.contextSize(-1)).setting());
+        assertEquals("persona.llama.startup.timeout.seconds",
+                refused(builder -> builder.startupTimeoutSeconds(0)).setting());
+        assertEquals("persona.llama.log.lines", refused(builder -> builder.logLines(0)).setting());
+        assertEquals("PERSONA_LLAMA_MAX_RESTART_DELAY_MILLIS = '1000': expected at least"
+                + " PERSONA_LLAMA_RESTART_DELAY_MILLIS (5000).", refused(builder -> builder.restartDelayMillis(5000L)
+                .maxRestartDelayMillis(1000L)).getMessage());
     }
 
     @Test
     void gpuLayersMustBeANumberAllOrAuto() {
-        assertEquals("Setting gpuLayers: 'many' is not a number of layers, 'all' or 'auto'",
+        assertEquals("PERSONA_LLAMA_GPU_LAYERS = 'many': expected a number of layers, all or auto.",
                 refused(builder -> builder.gpuLayers("many")).getMessage());
         assertEquals("99", valid().gpuLayers("99").build().gpuLayers());
     }
 
     @Test
     void portRangeMustHoldEveryProcess() {
-        assertEquals("Setting portRange: 39100-39101 has 2 ports for 3 processes; give at least one port per process",
-                refused(builder -> builder.portRange("39100-39101").processes(3)).getMessage());
-        assertEquals("portRange", refused(builder -> builder.portRange("80-90")).setting());
-        assertEquals("portRange", refused(builder -> builder.portRange("a-b")).setting());
+        assertEquals("PERSONA_LLAMA_PORT_RANGE = '39100-39101': expected at least one port per process"
+                + " (PERSONA_LLAMA_PROCESSES = 3).", refused(builder -> builder.portRange("39100-39101").processes(3))
+                .getMessage());
+        assertEquals("PERSONA_LLAMA_PORT_RANGE = '80-90': expected FIRST-LAST or one port, from 1024 to 65535, e.g."
+                + " 39100-39199.", refused(builder -> builder.portRange("80-90")).getMessage());
+        assertEquals("persona.llama.port.range", refused(builder -> builder.portRange("a-b")).setting());
         assertEquals(new PortRange(40000, 40000), valid().portRange("40000").build().ports());
     }
 
     @Test
     void extraArgumentsMayNotTakeOverTheConnectorsFlags() {
-        assertEquals("Setting extraArguments: --host is set by the connector; the servers listen on 127.0.0.1 only",
+        assertEquals("PERSONA_LLAMA_EXTRA_ARGUMENTS = '--verbose --host 0.0.0.0': expected flags other than --host,"
+                + " which the connector sets: the servers listen on 127.0.0.1 only.",
                 refused(builder -> builder.extraArguments("--verbose --host 0.0.0.0")).getMessage());
-        assertEquals("Setting extraArguments: --port is set by the connector; use the setting portRange instead",
+        assertEquals("PERSONA_LLAMA_EXTRA_ARGUMENTS = '--port=8080': expected flags other than --port, which the"
+                + " connector sets: use PERSONA_LLAMA_PORT_RANGE instead.",
                 refused(builder -> builder.extraArguments("--port=8080")).getMessage());
-        assertEquals("extraArguments", refused(builder -> builder.extraArguments("-np 8")).setting());
+        assertEquals("persona.llama.extra.arguments", refused(builder -> builder.extraArguments("-np 8")).setting());
     }
 
     @Test
     void dataDirectoryThatIsAFileIsNamed() throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "x");
-        assertEquals("dataDirectory", refused(builder -> builder.dataDirectory(file.toString())).setting());
+        assertEquals("persona.llama.data.dir", refused(builder -> builder.dataDirectory(file.toString())).setting());
     }
 }

@@ -134,7 +134,7 @@ class ResourceAdapterTest {
 
             LlamaException refused = assertThrows(LlamaException.class, () -> connection.restartPool(
                     new PoolSettings(current.modelFile(), 1024, 1, "auto", 0)));
-            assertTrue(refused.getMessage().contains("processes"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("PERSONA_LLAMA_PROCESSES = '0'"), refused.getMessage());
             assertEquals(before, connection.backends().stream().map(BackendStatus::pid).toList(),
                     "a refused change leaves the processes alone");
 
@@ -309,8 +309,9 @@ class ResourceAdapterTest {
         adapter.setServerBinary(data.resolve("no/llama-server").toString());
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
                 () -> adapter.start(context));
-        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting serverBinary: "
-                + data.resolve("no/llama-server") + " does not exist"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. PERSONA_LLAMA_SERVER = '"
+                + data.resolve("no/llama-server") + "': expected the path of an existing llama-server"),
+                e.getMessage());
     }
 
     @Test
@@ -319,8 +320,8 @@ class ResourceAdapterTest {
         adapter.setModelFile(data.resolve("phi-3.gguf").toString());
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
                 () -> adapter.start(context));
-        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting modelFile: "
-                + data.resolve("phi-3.gguf") + " does not exist"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. PERSONA_LLAMA_MODEL = '"
+                + data.resolve("phi-3.gguf") + "': expected the path of an existing GGUF model file"), e.getMessage());
     }
 
     @Test
@@ -330,8 +331,8 @@ class ResourceAdapterTest {
         adapter.setModelFile(text.toString());
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
                 () -> adapter.start(context));
-        assertTrue(e.getMessage().startsWith("The llama connector cannot start. Setting modelFile: " + text
-                + " is not a usable GGUF model file"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The llama connector cannot start. PERSONA_LLAMA_MODEL = '" + text
+                + "': expected a usable GGUF model file"), e.getMessage());
     }
 
     @Test

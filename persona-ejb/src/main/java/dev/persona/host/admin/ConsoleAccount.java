@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
@@ -16,11 +15,11 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.persona.host.config.HostConfiguration;
+import dev.persona.server.ConfiguredSettings;
 import dev.persona.server.DataDirectory;
+import dev.persona.settings.Setting;
 
 /**
  * The console's one account, {@value #USER}. At every start: with {@code persona.admin.password}
@@ -47,12 +46,11 @@ public class ConsoleAccount {
     @PersistenceContext(unitName = "persona")
     private EntityManager entityManager;
 
-    @Inject
-    @ConfigProperty(name = "persona.admin.password")
-    private Optional<String> configuredPassword;
+    /** Set, it replaces the stored password at every start. */
+    static final Setting<String> PASSWORD = Setting.secret("persona.admin.password");
 
     @Inject
-    private Config config;
+    private ConfiguredSettings settings;
 
     @Inject
     private HostConfiguration configuration;
@@ -70,7 +68,7 @@ public class ConsoleAccount {
 
     @PostConstruct
     void ensureAccount() {
-        lockout = SourceLockout.from(name -> config.getOptionalValue(name, String.class));
+        lockout = SourceLockout.from(settings);
         LOG.info(() -> "Console sign-in: " + lockout.maxFailures()
                 + " wrong passwords in a row lock their address for " + lockout.lockout().toMinutes()
                 + " minutes, each further lock twice as long up to "
@@ -78,7 +76,7 @@ public class ConsoleAccount {
                 + SourceLockout.LOCKOUT_MINUTES + ", " + SourceLockout.MAX_LOCKOUT_MINUTES + ").");
         AdminAccount account = entityManager.find(AdminAccount.class, USER);
         Instant now = Instant.now();
-        String configured = configuredPassword.filter(p -> !p.isEmpty()).orElse(null);
+        String configured = settings.get(PASSWORD);
         if (configured != null) {
             check(configured);
             if (account == null) {

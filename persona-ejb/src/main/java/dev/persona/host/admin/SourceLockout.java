@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
-import dev.persona.host.config.SettingValues;
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.Setting;
+import dev.persona.settings.SettingSource;
 import dev.persona.signaling.SourceAddress;
 
 /**
@@ -20,9 +20,10 @@ import dev.persona.signaling.SourceAddress;
  */
 final class SourceLockout {
 
-    static final String MAX_FAILED_LOGINS = "persona.admin.max.failed.logins";
-    static final String LOCKOUT_MINUTES = "persona.admin.lockout.minutes";
-    static final String MAX_LOCKOUT_MINUTES = "persona.admin.max.lockout.minutes";
+    static final Setting<Integer> MAX_FAILED_LOGINS = Setting.integer("persona.admin.max.failed.logins", 5, 1, 1000);
+    static final Setting<Long> LOCKOUT_MINUTES = Setting.wholeNumber("persona.admin.lockout.minutes", 5, 1, 10_080);
+    static final Setting<Long> MAX_LOCKOUT_MINUTES = Setting.wholeNumber("persona.admin.max.lockout.minutes", 1440,
+            1, 525_600);
     /** Sources remembered at once: the memory a flood of made-up addresses can take. */
     static final int MAX_SOURCES = 10_000;
 
@@ -41,15 +42,15 @@ final class SourceLockout {
     /**
      * Reads the settings by name.
      *
-     * @throws IllegalArgumentException naming the setting, its value and what is accepted
+     * @throws InvalidSettingException naming the setting, its value and what is accepted
      */
-    static SourceLockout from(Function<String, Optional<String>> source) {
-        int failures = (int) SettingValues.wholeNumber(source, MAX_FAILED_LOGINS, 5, 1, 1000);
-        long minutes = SettingValues.wholeNumber(source, LOCKOUT_MINUTES, 5, 1, 10_080);
-        long maxMinutes = SettingValues.wholeNumber(source, MAX_LOCKOUT_MINUTES, 1440, 1, 525_600);
+    static SourceLockout from(SettingSource source) {
+        int failures = MAX_FAILED_LOGINS.from(source);
+        long minutes = LOCKOUT_MINUTES.from(source);
+        long maxMinutes = MAX_LOCKOUT_MINUTES.from(source);
         if (maxMinutes < minutes) {
-            throw new IllegalArgumentException("Invalid value " + maxMinutes + " for " + MAX_LOCKOUT_MINUTES
-                    + ": expected at least " + LOCKOUT_MINUTES + " (" + minutes + ").");
+            throw MAX_LOCKOUT_MINUTES.invalid(maxMinutes, "at least " + LOCKOUT_MINUTES.environmentName() + " ("
+                    + minutes + ")");
         }
         return new SourceLockout(failures, Duration.ofMinutes(minutes), Duration.ofMinutes(maxMinutes));
     }

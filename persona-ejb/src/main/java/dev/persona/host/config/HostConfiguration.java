@@ -1,16 +1,15 @@
 package dev.persona.host.config;
 
-import java.nio.file.Path;
-
+import dev.persona.server.ConfiguredSettings;
 import dev.persona.server.DataDirectory;
 import dev.persona.server.HostSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Where the host keeps its data, on which port it serves HTTPS and by which address phones reach it. The launcher's bootstrap sets both as system
- * properties; {@code PERSONA_DATA_DIR} / {@code PERSONA_HTTPS_PORT} work too, as MicroProfile Config maps them.
+ * Where the host keeps its data, on which port it serves HTTPS and by which address phones reach it. The launcher's
+ * bootstrap sets them as system properties ({@link HostSettings}); {@code PERSONA_DATA_DIR} /
+ * {@code PERSONA_HTTPS_PORT} work too, as MicroProfile Config maps them.
  */
 @ApplicationScoped
 public class HostConfiguration {
@@ -20,12 +19,10 @@ public class HostConfiguration {
     private final String publicUrl;
 
     @Inject
-    public HostConfiguration(@ConfigProperty(name = HostSettings.DATA_DIR) String dataDirectory,
-                             @ConfigProperty(name = HostSettings.HTTPS_PORT, defaultValue = "8443") int httpsPort,
-                             @ConfigProperty(name = HostSettings.PUBLIC_URL) String publicUrl) {
-        this.dataDirectory = new DataDirectory(Path.of(dataDirectory));
-        this.httpsPort = httpsPort;
-        this.publicUrl = publicUrl;
+    public HostConfiguration(ConfiguredSettings settings) {
+        this.dataDirectory = new DataDirectory(HostSettings.DATA_DIR.required(settings));
+        this.httpsPort = settings.get(HostSettings.HTTPS_PORT);
+        this.publicUrl = HostSettings.PUBLIC_URL.required(settings);
     }
 
     /** For CDI's client proxy only. */

@@ -1,5 +1,7 @@
 /**
- * Application settings read through MicroProfile Config (system properties written by the bootstrap, environment
- * variables, {@code META-INF/microprofile-config.properties}), validated once and offered as CDI beans.
+ * Where the host keeps its data and how phones reach it ({@link dev.persona.host.config.HostConfiguration}), read
+ * through server-config's {@code ConfiguredSettings}. {@link dev.persona.host.config.SettingValues} is the older
+ * reader that only the host peer's settings still use; they move to module persona-peer (issue 19, item 1), which
+ * reads through module {@code settings} like everything else.
  */
 package dev.persona.host.config;

@@ -1,6 +1,8 @@
 package dev.persona.host.devices;
 
-import java.util.Locale;
+import java.util.Arrays;
+
+import dev.persona.settings.Setting;
 
 /** What a valid invite does for a new phone (setting {@code persona.devices.approval}). */
 public enum ApprovalPolicy {
@@ -9,12 +11,8 @@ public enum ApprovalPolicy {
     /** A valid invite makes the phone known; the owner approves it in the console. */
     ADMIN;
 
-    public static ApprovalPolicy parse(String value) {
-        try {
-            return valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for persona.devices.approval: "
-                    + "expected 'invite' (a valid invite approves at once) or 'admin' (the owner approves).", e);
-        }
-    }
+    public static final Setting<ApprovalPolicy> SETTING = Setting.parsed("persona.devices.approval", INVITE,
+            "invite (a valid invite approves at once) or admin (the owner approves)",
+            text -> Arrays.stream(values()).filter(policy -> policy.name().equalsIgnoreCase(text)).findFirst()
+                    .orElse(null));
 }

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import dev.persona.server.ConfiguredSettings;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The service the console and the chat call for devices and invites: mint invites, admit a phone that proved its
@@ -45,8 +45,7 @@ public class DeviceTrust {
     }
 
     @Inject
-    @ConfigProperty(name = "persona.devices.approval", defaultValue = "invite")
-    private String approval;
+    private ConfiguredSettings settings;
 
     /** A new one-time invite code for the persona (shown once: only its hash is kept). */
     public String mintInvite(UUID personaId, Duration validity) {
@@ -78,7 +77,7 @@ public class DeviceTrust {
                 : null;
         Admission.InviteState inviteState = invite == null ? Admission.InviteState.NONE : invite.state(personaId);
         Admission.Decision decision = Admission.decide(device == null ? null : device.status(), presented,
-                inviteState, ApprovalPolicy.parse(approval), now);
+                inviteState, settings.get(ApprovalPolicy.SETTING), now);
         boolean inviteAccepted = invite != null && Admission.inviteUsable(inviteState, now)
                 && (device == null || device.status() != DeviceStatus.APPROVED);
         if (inviteAccepted) {

@@ -6,10 +6,7 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 
 import dev.persona.host.config.HostConfiguration;
-import dev.persona.host.identity.Persona;
-import dev.persona.host.identity.PersonaIdentities;
 import dev.persona.server.DataDirectory;
-import dev.persona.signaling.identity.KeyId;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
@@ -18,8 +15,9 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 
 /**
- * At every start, mints a one-time invite for the first persona and shows how to pair a phone: the URL and its
- * QR code in the server log, and the same in {@code run/pairing.txt} (owner-only) for the launcher to print.
+ * At every start, mints a one-time invite for the first persona ({@link Pairing}) and shows how to pair a phone:
+ * the URL and its QR code in the server log, and the same in {@code run/pairing.txt} (owner-only) for the launcher
+ * to print.
  */
 @Singleton
 @Startup
@@ -29,22 +27,17 @@ public class PairingAnnouncement {
     private static final Logger LOG = Logger.getLogger(PairingAnnouncement.class.getName());
 
     @EJB
-    private PersonaIdentities identities;
-
-    @EJB
-    private DeviceTrust devices;
+    private Pairing pairing;
 
     @Inject
     private HostConfiguration configuration;
 
     @PostConstruct
     void announce() {
-        Persona persona = identities.personas().get(0);
-        String code = devices.mintInvite(persona.id(), DeviceTrust.DEFAULT_INVITE_VALIDITY);
-        String url = PairingLink.of(configuration.publicUrl(), KeyId.of(persona.publicKey()).toString(), code);
-        String text = "Pair a phone with " + persona.name() + ": scan this code, or open " + url + "\n"
+        PairingInvite invite = pairing.mintForFirstPersona();
+        String text = "Pair a phone with " + invite.personaName() + ": scan this code, or open " + invite.url() + "\n"
                 + "(one phone, valid for " + DeviceTrust.DEFAULT_INVITE_VALIDITY.toMinutes()
-                + " minutes; the console makes new ones)\n" + PairingQr.of(url).toUnicode();
+                + " minutes; the console makes new ones)\n" + invite.qrText();
         LOG.info(() -> "\n" + text);
         Path file = configuration.dataDirectory().run().resolve("pairing.txt");
         try {

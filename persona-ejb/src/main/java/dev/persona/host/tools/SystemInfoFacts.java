@@ -7,22 +7,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
-import dev.persona.host.config.SettingValues;
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.Setting;
+import dev.persona.settings.SettingSource;
 
 /**
  * The facts about the host that the {@code system-info} plugin may tell the model, as the owner sets them with
- * {@value #SETTING} (docs/plugins.md): a comma-separated list of {@link #ALL}'s names, {@code none}, or nothing
- * for all. The plugin sees each shared fact as an environment variable {@code PERSONA_INFO_<NAME>} and nothing
+ * {@code persona.tools.system.info.facts} (docs/plugins.md): a comma-separated list of {@link #ALL}'s names,
+ * {@code none}, or nothing for all. The plugin sees each shared fact as an environment variable {@code PERSONA_INFO_<NAME>} and nothing
  * else of the machine.
  */
 final class SystemInfoFacts {
 
-    static final String SETTING = "persona.tools.system.info.facts";
     static final List<String> ALL = List.of("os", "processors", "java", "host_uptime_minutes", "time_zone");
+    static final Setting<Set<String>> SETTING = Setting.parsed("persona.tools.system.info.facts", Set.copyOf(ALL),
+            "some of " + String.join(", ", ALL) + ", or none", SystemInfoFacts::parse);
 
     private SystemInfoFacts() {
     }
@@ -30,29 +31,28 @@ final class SystemInfoFacts {
     /**
      * The facts the setting shares, in {@link #ALL}'s order.
      *
-     * @throws IllegalArgumentException naming the setting, the unknown fact and the known ones
+     * @throws InvalidSettingException naming the setting, its value and the known facts
      */
-    static Set<String> from(Function<String, Optional<String>> source) {
-        Optional<String> text = SettingValues.text(source, SETTING);
-        if (text.isEmpty()) {
-            return new LinkedHashSet<>(ALL);
-        }
-        if (text.get().equalsIgnoreCase("none")) {
+    static Set<String> from(SettingSource source) {
+        Set<String> ordered = new LinkedHashSet<>(ALL);
+        ordered.retainAll(SETTING.from(source));
+        return ordered;
+    }
+
+    /** The facts {@code text} names, or {@code null} when it names one that system-info does not know. */
+    private static Set<String> parse(String text) {
+        if (text.equalsIgnoreCase("none")) {
             return Set.of();
         }
         Set<String> named = new LinkedHashSet<>();
-        for (String fact : text.get().split("[\\s,]+")) {
+        for (String fact : text.split("[\\s,]+")) {
             String name = fact.toLowerCase(Locale.ROOT);
             if (!ALL.contains(name)) {
-                throw new IllegalArgumentException("Invalid value '" + text.get() + "' for " + SETTING + ": '" + fact
-                        + "' is not a fact system-info knows; expected some of " + String.join(", ", ALL)
-                        + ", or none.");
+                return null;
             }
             named.add(name);
         }
-        Set<String> ordered = new LinkedHashSet<>(ALL);
-        ordered.retainAll(named);
-        return ordered;
+        return named;
     }
 
     /** The environment of a system-info call: each shared fact's value as the host sees it now. */

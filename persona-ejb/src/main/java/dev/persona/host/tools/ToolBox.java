@@ -3,6 +3,7 @@ package dev.persona.host.tools;
 import dev.persona.plugins.PluginCatalog;
 import dev.persona.plugins.PluginLimits;
 import dev.persona.plugins.PluginRunner;
+import dev.persona.server.ConfiguredSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -13,12 +14,9 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.util.Collections;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The bundled plugins, compiled once in the background at start (a few seconds on a slow machine; the first tool
@@ -39,16 +37,17 @@ public class ToolBox {
     private ManagedScheduledExecutorService watchdogs;
 
     @Inject
-    private Config config;
+    private ConfiguredSettings settings;
 
     private CompletableFuture<PluginCatalog> catalog;
     private PluginRunner runner;
     private Set<String> systemInfoFacts;
+    private int maxRounds;
 
     @PostConstruct
     void load() {
-        Function<String, Optional<String>> settings = name -> config.getOptionalValue(name, String.class);
         PluginLimits limits = ToolLimitsSettings.from(settings);
+        maxRounds = settings.get(ToolLimitsSettings.MAX_ROUNDS);
         systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(settings));
         runner = new PluginRunner(watchdogs, limits);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
@@ -75,6 +74,11 @@ public class ToolBox {
 
     public PluginRunner runner() {
         return runner;
+    }
+
+    /** Rounds of tool calls in one answer; the last round must answer in words. */
+    public int maxRounds() {
+        return maxRounds;
     }
 
     /** The facts about the host that system-info may tell the model ({@link SystemInfoFacts}). */

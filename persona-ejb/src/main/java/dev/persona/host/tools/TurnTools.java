@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The chat's way in to tools: streams one answer, with the persona's enabled tools when the model's chat template
@@ -34,8 +33,7 @@ public class TurnTools {
     ManagedExecutorService executor;
 
     @Inject
-    @ConfigProperty(name = "persona.tools.max.rounds", defaultValue = "4")
-    int maxRounds;
+    ToolBox toolBox;
 
     private volatile Boolean modelTakesTools;
     private volatile long checkedAt;
@@ -52,7 +50,7 @@ public class TurnTools {
                 return connection.streamChat(next, roundListener);
             }
         };
-        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), Math.max(1, maxRounds),
+        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), toolBox.maxRounds(),
                 streamer, call -> tools.run(context, call), executor, observer, listener);
     }
 

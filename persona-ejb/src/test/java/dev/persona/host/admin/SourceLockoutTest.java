@@ -104,18 +104,19 @@ class SourceLockoutTest {
         assertEquals(Duration.ofMinutes(5), defaults.lockout());
         assertEquals(Duration.ofMinutes(1440), defaults.maxLock());
 
-        Map<String, String> set = Map.of(SourceLockout.MAX_FAILED_LOGINS, "7", SourceLockout.LOCKOUT_MINUTES, "2",
-                SourceLockout.MAX_LOCKOUT_MINUTES, "60");
+        Map<String, String> set = Map.of(SourceLockout.MAX_FAILED_LOGINS.name(), "7",
+                SourceLockout.LOCKOUT_MINUTES.name(), "2", SourceLockout.MAX_LOCKOUT_MINUTES.name(), "60");
         SourceLockout read = SourceLockout.from(name -> Optional.ofNullable(set.get(name)));
         assertEquals(7, read.maxFailures());
         assertEquals(Duration.ofMinutes(60), read.maxLock());
 
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> SourceLockout.from(
-                name -> Optional.ofNullable(Map.of(SourceLockout.MAX_FAILED_LOGINS, "0").get(name))));
-        assertTrue(zero.getMessage().contains("persona.admin.max.failed.logins"), zero.getMessage());
+                name -> Optional.ofNullable(Map.of(SourceLockout.MAX_FAILED_LOGINS.name(), "0").get(name))));
+        assertEquals("PERSONA_ADMIN_MAX_FAILED_LOGINS = '0': expected an integer from 1 to 1000.", zero.getMessage());
         IllegalArgumentException shorter = assertThrows(IllegalArgumentException.class, () -> SourceLockout.from(
-                name -> Optional.ofNullable(Map.of(SourceLockout.LOCKOUT_MINUTES, "30",
-                        SourceLockout.MAX_LOCKOUT_MINUTES, "10").get(name))));
-        assertTrue(shorter.getMessage().contains("persona.admin.max.lockout.minutes"), shorter.getMessage());
+                name -> Optional.ofNullable(Map.of(SourceLockout.LOCKOUT_MINUTES.name(), "30",
+                        SourceLockout.MAX_LOCKOUT_MINUTES.name(), "10").get(name))));
+        assertEquals("PERSONA_ADMIN_MAX_LOCKOUT_MINUTES = '10': expected at least PERSONA_ADMIN_LOCKOUT_MINUTES (30).",
+                shorter.getMessage());
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 
 import dev.persona.host.devices.Admission.Decision;
 import dev.persona.host.devices.Admission.InviteState;
+import dev.persona.settings.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
@@ -74,9 +75,11 @@ class AdmissionTest {
 
     @Test
     void policyValuesAreParsedWithAClearError() {
-        assertEquals(ApprovalPolicy.ADMIN, ApprovalPolicy.parse(" Admin "));
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> ApprovalPolicy.parse("sometimes"));
-        assertTrue(error.getMessage().contains("persona.devices.approval"), error.getMessage());
+        assertEquals(ApprovalPolicy.ADMIN, ApprovalPolicy.SETTING.parse(" Admin "));
+        assertEquals(ApprovalPolicy.INVITE, ApprovalPolicy.SETTING.defaultValue());
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+                () -> ApprovalPolicy.SETTING.parse("sometimes"));
+        assertEquals("PERSONA_DEVICES_APPROVAL = 'sometimes': expected invite (a valid invite approves at once) or"
+                + " admin (the owner approves).", error.getMessage());
     }
 }

@@ -31,12 +31,12 @@ class SystemInfoFactsTest {
     @Test
     void anUnknownFactNamesTheSettingAndTheKnownOnes() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> from("os,hostname"));
-        assertEquals("Invalid value 'os,hostname' for persona.tools.system.info.facts: 'hostname' is not a fact"
-                + " system-info knows; expected some of os, processors, java, host_uptime_minutes, time_zone, or"
-                + " none.", error.getMessage());
+        assertEquals("PERSONA_TOOLS_SYSTEM_INFO_FACTS = 'os,hostname': expected some of os, processors, java,"
+                + " host_uptime_minutes, time_zone, or none.", error.getMessage());
     }
 
     private static Set<String> from(String value) {
-        return SystemInfoFacts.from(name -> Optional.ofNullable(name.equals(SystemInfoFacts.SETTING) ? value : null));
+        return SystemInfoFacts.from(
+                name -> Optional.ofNullable(name.equals(SystemInfoFacts.SETTING.name()) ? value : null));
     }
 }

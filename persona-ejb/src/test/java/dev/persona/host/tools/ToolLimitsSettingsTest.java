@@ -16,26 +16,27 @@ class ToolLimitsSettingsTest {
     @Test
     void withoutSettingsTheDefaultLimitsHold() {
         assertEquals(PluginLimits.DEFAULT, from(Map.of()));
-        assertEquals(PluginLimits.DEFAULT, from(Map.of(ToolLimitsSettings.TIMEOUT_MS, "  ")));
+        assertEquals(PluginLimits.DEFAULT, from(Map.of(ToolLimitsSettings.TIMEOUT_MS.name(), "  ")));
     }
 
     @Test
     void eachLimitIsReadInItsUnit() {
-        PluginLimits limits = from(Map.of(ToolLimitsSettings.TIMEOUT_MS, "1500", ToolLimitsSettings.MEMORY_MIB, "16",
-                ToolLimitsSettings.OUTPUT_KIB, "64", ToolLimitsSettings.FOLDER_MIB, "0"));
+        PluginLimits limits = from(Map.of(ToolLimitsSettings.TIMEOUT_MS.name(), "1500",
+                ToolLimitsSettings.MEMORY_MIB.name(), "16", ToolLimitsSettings.OUTPUT_KIB.name(), "64",
+                ToolLimitsSettings.FOLDER_MIB.name(), "0"));
         assertEquals(new PluginLimits(Duration.ofMillis(1500), 16L << 20, 64 << 10, 0), limits);
     }
 
     @Test
     void badValuesNameTheSettingAndWhatIsAccepted() {
-        assertMessage(Map.of(ToolLimitsSettings.TIMEOUT_MS, "5s"),
-                "Invalid value '5s' for persona.tools.timeout.ms: expected a whole number.");
-        assertMessage(Map.of(ToolLimitsSettings.TIMEOUT_MS, "10"),
-                "Invalid value 10 for persona.tools.timeout.ms: expected 100 to 600000.");
-        assertMessage(Map.of(ToolLimitsSettings.MEMORY_MIB, "0"),
-                "Invalid value 0 for persona.tools.memory.mib: expected 1 to 4096.");
-        assertMessage(Map.of(ToolLimitsSettings.FOLDER_MIB, "-1"),
-                "Invalid value -1 for persona.tools.folder.mib: expected 0 to 1073741824.");
+        assertMessage(Map.of(ToolLimitsSettings.TIMEOUT_MS.name(), "5s"),
+                "PERSONA_TOOLS_TIMEOUT_MS = '5s': expected an integer from 100 to 600000.");
+        assertMessage(Map.of(ToolLimitsSettings.TIMEOUT_MS.name(), "10"),
+                "PERSONA_TOOLS_TIMEOUT_MS = '10': expected an integer from 100 to 600000.");
+        assertMessage(Map.of(ToolLimitsSettings.MEMORY_MIB.name(), "0"),
+                "PERSONA_TOOLS_MEMORY_MIB = '0': expected an integer from 1 to 4096.");
+        assertMessage(Map.of(ToolLimitsSettings.FOLDER_MIB.name(), "-1"),
+                "PERSONA_TOOLS_FOLDER_MIB = '-1': expected an integer from 0 to 1073741824.");
     }
 
     private static void assertMessage(Map<String, String> values, String expected) {

@@ -11,6 +11,9 @@ import java.util.Map;
 import com.sun.management.OperatingSystemMXBean;
 import dev.persona.host.chat.ChatHost;
 import dev.persona.host.chat.ConnectionFailures;
+import dev.persona.host.devices.PairingInvite;
+import dev.persona.host.load.HostLoad;
+import dev.persona.host.load.LoadSample;
 import dev.persona.host.signaling.SignalingHost;
 import dev.persona.llama.BackendStatus;
 import dev.persona.llama.LlamaConnection;
@@ -137,7 +140,7 @@ public class HostStatusView {
         return invite.phoneUrl();
     }
 
-    public CurrentInvite.Shown getInvite() {
+    public PairingInvite getInvite() {
         return invite.valid();
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.persona.host.devices.PairingInvite;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
 import jakarta.annotation.PostConstruct;
@@ -42,13 +43,13 @@ public class PairingView implements Serializable {
         return personas;
     }
 
-    public CurrentInvite.Shown getInvite() {
+    public PairingInvite getInvite() {
         return invites.valid();
     }
 
     /** Milliseconds since the epoch when the shown invite ends, for the countdown. */
     public long getInviteExpiresMillis() {
-        CurrentInvite.Shown shown = invites.valid();
+        PairingInvite shown = invites.valid();
         return shown == null ? 0 : shown.expiresAt().toEpochMilli();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 
+import dev.persona.host.load.LoadSample;
 import org.junit.jupiter.api.Test;
 
 class ConsoleFormattingTest {

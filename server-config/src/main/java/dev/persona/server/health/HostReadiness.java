@@ -3,7 +3,6 @@ package dev.persona.server.health;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -14,13 +13,13 @@ import java.time.Instant;
 
 import javax.sql.DataSource;
 
+import dev.persona.server.ConfiguredSettings;
 import dev.persona.server.DataDirectory;
 import dev.persona.server.HostSettings;
 import dev.persona.server.tls.TlsMaterial;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -38,16 +37,11 @@ public class HostReadiness implements HealthCheck {
     DataSource database;
 
     @Inject
-    @ConfigProperty(name = HostSettings.DATA_DIR)
-    String dataDirectory;
-
-    @Inject
-    @ConfigProperty(name = "persona.tls.password")
-    String keyStorePassword;
+    ConfiguredSettings settings;
 
     @Override
     public HealthCheckResponse call() {
-        DataDirectory data = new DataDirectory(Path.of(dataDirectory));
+        DataDirectory data = new DataDirectory(HostSettings.DATA_DIR.required(settings));
         HealthCheckResponseBuilder response = HealthCheckResponse.named("persona-host").up();
         try (Connection connection = database.getConnection()) {
             boolean valid = connection.isValid(2);
@@ -66,7 +60,7 @@ public class HostReadiness implements HealthCheck {
         }
         try (InputStream in = Files.newInputStream(data.serverKeyStore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, keyStorePassword.toCharArray());
+            store.load(in, HostSettings.TLS_PASSWORD.required(settings).toCharArray());
             X509Certificate certificate = (X509Certificate) store.getCertificate(TlsMaterial.KEY_ALIAS);
             long daysLeft = Duration.between(Instant.now(), certificate.getNotAfter().toInstant()).toDays();
             response.withData("certificateDaysLeft", daysLeft);

@@ -1,13 +1,10 @@
-package dev.persona.web.console;
+package dev.persona.host.load;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.logging.Logger;
 
 import dev.persona.host.chat.ChatHost;
-import dev.persona.host.chat.LiveSessions;
 import dev.persona.llama.BackendMetrics;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
@@ -23,16 +20,16 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 
 /**
- * Samples the load every two seconds and keeps the last ten minutes for the dashboard's charts: tokens per second
+ * Samples the load every two seconds and keeps the last ten minutes for the console's charts: tokens per second
  * from llama-server's {@code tokens_predicted_total} (finished requests) plus the tokens its busy slots generated so
- * far (a long answer counts while it streams), the queue, busy slots.
+ * far (a long answer counts while it streams), the queue, busy slots. The arithmetic is {@link LoadHistory}'s.
  *
  * <p>It starts after {@code ChatHost}: a call into a component that failed to start waits for it forever, so a
  * sample taken while a failed deployment rolls back would hold up the server's stop.
  */
 @Singleton
 @Startup
-@DependsOn("persona-ejb.jar#ChatHost")
+@DependsOn("ChatHost")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class HostLoad {
 
@@ -47,9 +44,7 @@ public class HostLoad {
     @EJB
     private ChatHost chat;
 
-    private final Deque<LoadSample> samples = new ArrayDeque<>();
-    private double lastTokens = -1;
-    private long lastNanos;
+    private final LoadHistory history = new LoadHistory(KEPT_SAMPLES);
     private boolean warned;
 
     @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
@@ -77,24 +72,16 @@ public class HostLoad {
                 warned = true;
             }
         }
-        long now = System.nanoTime();
-        double perSecond = lastTokens >= 0 && tokens >= lastTokens
-                ? (tokens - lastTokens) / ((now - lastNanos) / 1e9) : 0;
-        lastTokens = tokens;
-        lastNanos = now;
-        LiveSessions sessions = chat.liveSessions();
-        samples.addLast(new LoadSample(Instant.now(), perSecond, sessions.waitingTurns() + deferred, busy, slots));
-        while (samples.size() > KEPT_SAMPLES) {
-            samples.removeFirst();
-        }
+        history.add(Instant.now(), System.nanoTime(), tokens, chat.liveSessions().waitingTurns() + deferred, busy,
+                slots);
     }
 
     /** Oldest first. */
     public synchronized List<LoadSample> samples() {
-        return List.copyOf(samples);
+        return history.samples();
     }
 
     public synchronized LoadSample latest() {
-        return samples.isEmpty() ? new LoadSample(Instant.now(), 0, 0, 0, 0) : samples.getLast();
+        return history.latest(Instant.now());
     }
 }

@@ -1,4 +1,4 @@
-package dev.persona.web.console;
+package dev.persona.host.load;
 
 import java.time.Instant;
 
