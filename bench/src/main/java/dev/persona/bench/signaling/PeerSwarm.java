@@ -138,12 +138,19 @@ final class PeerSwarm implements AutoCloseable {
             return thread;
         });
         List<Peer> added = new ArrayList<>();
+        List<CompletableFuture<Void>> joined = new ArrayList<>();
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         try {
             for (Identity identity : identities) {
                 Peer peer = new Peer(identity.id(), loops.get(added.size() % loops.size()));
                 added.add(peer);
+                // Heartbeats from the OPEN on: a slow connect phase outlasts the server's alive timeout.
+                joined.add(peer.opened.thenRun(() -> {
+                    synchronized (peers) {
+                        peers.add(peer);
+                    }
+                }));
                 handshakes.execute(() -> {
                     try {
                         peer.handshake(port, identity.token(), identity.source());
@@ -152,17 +159,13 @@ final class PeerSwarm implements AutoCloseable {
                     }
                 });
             }
-            for (Peer peer : added) {
-                peer.opened.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (CompletableFuture<Void> open : joined) {
+                open.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
             handshakes.shutdownNow();
         }
-        long elapsed = System.nanoTime() - start;
-        synchronized (peers) {
-            peers.addAll(added);
-        }
-        return elapsed;
+        return System.nanoTime() - start;
     }
 
     /**
