@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -160,7 +161,13 @@ final class PeerSwarm implements AutoCloseable {
                 });
             }
             for (CompletableFuture<Void> open : joined) {
-                open.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                try {
+                    open.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException late) {
+                    throw new IllegalStateException(joined.stream().filter(CompletableFuture::isDone).count()
+                            + " of " + identities.size() + " peers open after " + timeout + "; e.g. "
+                            + unexpectedSample(), late);
+                }
             }
         } finally {
             handshakes.shutdownNow();
