@@ -29,6 +29,7 @@ public final class ResultsCheck {
             "connector", List.of("llama-connector/src/main", "models/src/main",
                     "bench/src/main/java/dev/persona/bench/connector"),
             "signaling", List.of("persona-signaling/src/main", "persona-web/src/main/java/dev/persona/web/signaling",
+                    "persona-ejb/src/main/java/dev/persona/host/signaling",
                     "server-config/src/main/wildfly", "bench/src/main/java/dev/persona/bench/signaling",
                     "bench/src/main/node"),
             "chat", List.of("persona-ejb/src/main", "persona-web/src/main", "persona-signaling/src/main",

@@ -26,9 +26,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 
 /**
  * The load generator's peers over a lean NIO WebSocket client (RFC 6455, text frames, client-side masking), so
@@ -37,12 +43,19 @@ import java.util.concurrent.locks.LockSupport;
  * key, id and token; a HEARTBEAT every 5 s). Messages are CANDIDATE frames of a realistic size whose payload
  * carries a sequence number and the send time, so that the receiving peer knows the relay latency. Handshakes are
  * blocking, a few at a time; then each socket belongs to one of a few selector threads that read it, while the
- * sender writes its frames directly.
+ * sender writes its frames directly. With a TLS context the same frames travel over TLS ({@code wss://}): an
+ * {@link SSLEngine} per socket, each connection a full handshake (no session resumption: every phone is a new
+ * client). A peer may connect from a loopback address of its own (127.0.0.0/8), so that the server's limits per
+ * source address hold as they do for real phones.
  */
 final class PeerSwarm implements AutoCloseable {
 
-    /** An id and the token it connects with. */
-    record Identity(String id, String token) {
+    /** An id, the token it connects with, and the local address it connects from ({@code null}: any). */
+    record Identity(String id, String token, String source) {
+
+        Identity(String id, String token) {
+            this(id, token, null);
+        }
     }
 
     /** What one relay phase measured. */
@@ -65,6 +78,7 @@ final class PeerSwarm implements AutoCloseable {
     private static final int OPCODE_CLOSE = 0x8;
     private static final int OPCODE_PING = 0x9;
 
+    private final SSLContext tls;
     private final List<ReadLoop> loops = new ArrayList<>();
     private final List<Peer> peers = new ArrayList<>();
     private final long epoch = System.nanoTime();
@@ -99,6 +113,12 @@ final class PeerSwarm implements AutoCloseable {
     }
 
     PeerSwarm(int readThreads) throws IOException {
+        this(readThreads, null);
+    }
+
+    /** @param tls the TLS context of {@code wss://} connections, or {@code null} for {@code ws://} */
+    PeerSwarm(int readThreads, SSLContext tls) throws IOException {
+        this.tls = tls;
         for (int i = 0; i < readThreads; i++) {
             ReadLoop loop = new ReadLoop(i);
             loops.add(loop);
@@ -119,31 +139,40 @@ final class PeerSwarm implements AutoCloseable {
             return thread;
         });
         List<Peer> added = new ArrayList<>();
+        List<CompletableFuture<Void>> joined = new ArrayList<>();
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         try {
             for (Identity identity : identities) {
                 Peer peer = new Peer(identity.id(), loops.get(added.size() % loops.size()));
                 added.add(peer);
+                // Heartbeats from the OPEN on: a slow connect phase outlasts the server's alive timeout.
+                joined.add(peer.opened.thenRun(() -> {
+                    synchronized (peers) {
+                        peers.add(peer);
+                    }
+                }));
                 handshakes.execute(() -> {
                     try {
-                        peer.handshake(port, identity.token());
+                        peer.handshake(port, identity.token(), identity.source());
                     } catch (IOException | RuntimeException e) {
                         peer.opened.completeExceptionally(e);
                     }
                 });
             }
-            for (Peer peer : added) {
-                peer.opened.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (CompletableFuture<Void> open : joined) {
+                try {
+                    open.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException late) {
+                    throw new IllegalStateException(joined.stream().filter(CompletableFuture::isDone).count()
+                            + " of " + identities.size() + " peers open after " + timeout + "; e.g. "
+                            + unexpectedSample(), late);
+                }
             }
         } finally {
             handshakes.shutdownNow();
         }
-        long elapsed = System.nanoTime() - start;
-        synchronized (peers) {
-            peers.addAll(added);
-        }
-        return elapsed;
+        return System.nanoTime() - start;
     }
 
     /**
@@ -361,7 +390,10 @@ final class PeerSwarm implements AutoCloseable {
         final byte[] mask = new byte[4];
         SocketChannel channel;
         SelectionKey key;
-        private ByteBuffer in = ByteBuffer.allocate(16 << 10);
+        private ByteBuffer in = ByteBuffer.allocate(64 << 10);
+        /** TLS only: the engine, and the records read from the socket and not yet unwrapped. */
+        private SSLEngine engine;
+        private ByteBuffer netIn;
         private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         private StringBuilder fragments;
         private boolean gone;
@@ -372,10 +404,21 @@ final class PeerSwarm implements AutoCloseable {
             keys.nextBytes(mask);
         }
 
-        /** The HTTP upgrade, blocking; then the socket goes to its read loop. */
-        void handshake(int port, String token) throws IOException {
-            channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        /** The TLS handshake if any and the HTTP upgrade, blocking; then the socket goes to its read loop. */
+        void handshake(int port, String token, String source) throws IOException {
+            channel = SocketChannel.open();
+            if (source != null) {
+                channel.bind(new InetSocketAddress(source, 0));
+            }
+            channel.connect(new InetSocketAddress("127.0.0.1", port));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (tls != null) {
+                // No peer host and port: the engine then neither offers nor resumes a cached session.
+                engine = tls.createSSLEngine();
+                engine.setUseClientMode(true);
+                netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() * 2);
+                tlsHandshake();
+            }
             byte[] nonce = new byte[16];
             keys.nextBytes(nonce);
             String request = "GET /peerjs?key=peerjs&id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)
@@ -384,13 +427,13 @@ final class PeerSwarm implements AutoCloseable {
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n";
-            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1));
+            ByteBuffer out = wire(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
             while (out.hasRemaining()) {
                 channel.write(out);
             }
             int headerEnd;
             while ((headerEnd = headerEnd()) < 0) {
-                if (!in.hasRemaining() || channel.read(in) < 0) {
+                if (!in.hasRemaining() || readSocket() < 0) {
                     throw new IOException(id + ": the server closed the socket during the handshake");
                 }
             }
@@ -403,6 +446,95 @@ final class PeerSwarm implements AutoCloseable {
             in.compact();
             channel.configureBlocking(false);
             loop.register(this);
+        }
+
+        /** The client's side of the TLS handshake over the still blocking channel. */
+        private void tlsHandshake() throws IOException {
+            engine.beginHandshake();
+            ByteBuffer nothing = ByteBuffer.allocate(0);
+            while (true) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_WRAP -> {
+                        ByteBuffer out = wire(nothing);
+                        while (out.hasRemaining()) {
+                            channel.write(out);
+                        }
+                    }
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        netIn.flip();
+                        SSLEngineResult result = engine.unwrap(netIn, in);
+                        netIn.compact();
+                        if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                                && channel.read(netIn) < 0) {
+                            throw new IOException(id + ": the server closed the socket during the TLS handshake");
+                        }
+                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new IOException(id + ": the server ended TLS during its handshake");
+                        }
+                    }
+                    case NEED_TASK -> {
+                        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                            task.run();
+                        }
+                    }
+                    default -> {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** The bytes to write for {@code plain}: itself, or its TLS records. Senders hold the peer's lock. */
+        private ByteBuffer wire(ByteBuffer plain) throws SSLException {
+            if (engine == null) {
+                return plain;
+            }
+            ByteBuffer records = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()
+                    * (1 + plain.remaining() / 16384));
+            do {
+                SSLEngineResult result = engine.wrap(plain, records);
+                if (result.getStatus() != SSLEngineResult.Status.OK) {
+                    throw new SSLException(id + ": TLS wrap " + result.getStatus());
+                }
+            } while (plain.hasRemaining());
+            return records.flip();
+        }
+
+        /**
+         * Reads from the socket into {@link #in} (plain bytes), unwrapping TLS records; returns what the socket read
+         * (-1 at its end).
+         */
+        private int readSocket() throws IOException {
+            if (engine == null) {
+                return channel.read(in);
+            }
+            int count = channel.read(netIn);
+            netIn.flip();
+            try {
+                while (netIn.hasRemaining()) {
+                    SSLEngineResult result = engine.unwrap(netIn, in);
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                        break;
+                    }
+                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        return -1;
+                    }
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                        ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
+                        in.flip();
+                        bigger.put(in);
+                        in = bigger;
+                    }
+                    if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                            task.run();
+                        }
+                    }
+                }
+            } finally {
+                netIn.compact();
+            }
+            return count;
         }
 
         /** The end of the response header (after its blank line), or -1 while it is incomplete. */
@@ -419,7 +551,7 @@ final class PeerSwarm implements AutoCloseable {
         /** Reads what the socket has and handles every complete frame. */
         void read() {
             try {
-                int count = channel.read(in);
+                int count = readSocket();
                 if (count < 0) {
                     lost("the server closed the socket");
                     return;
@@ -543,6 +675,12 @@ final class PeerSwarm implements AutoCloseable {
             frame.flip();
             synchronized (this) {
                 if (gone) {
+                    return;
+                }
+                try {
+                    frame = wire(frame);
+                } catch (SSLException e) {
+                    lost(e.toString());
                     return;
                 }
                 if (pending.isEmpty()) {

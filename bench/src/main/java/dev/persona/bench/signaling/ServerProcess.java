@@ -36,8 +36,13 @@ final class ServerProcess implements AutoCloseable {
 
     private ServerProcess(String name, List<String> command, Map<String, String> environment, Path log)
             throws IOException, InterruptedException {
+        this(name, command, environment, log, freePort());
+    }
+
+    private ServerProcess(String name, List<String> command, Map<String, String> environment, Path log, int port)
+            throws IOException, InterruptedException {
         this.name = name;
-        this.port = freePort();
+        this.port = port;
         List<String> withPort = new ArrayList<>(command);
         withPort.add(withPort.indexOf("{port}"), Integer.toString(port));
         withPort.remove("{port}");
@@ -82,6 +87,16 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         return new ServerProcess("peer@1.0.2", List.of(node.toString(), "--expose-gc", script.toString(), "{port}"),
                 Map.of("PEER_MODULE", peerModule.toString()), log);
+    }
+
+    /**
+     * {@code peer@1.0.2} over HTTPS and wss on {@code port} (0: a free one) with the PEM key and certificate given.
+     */
+    static ServerProcess peerOverTls(Path node, Path script, Path peerModule, Path key, Path certificate, int port,
+                                     Path log) throws IOException, InterruptedException {
+        return new ServerProcess("peer@1.0.2 (wss)", List.of(node.toString(), "--expose-gc", script.toString(),
+                "{port}"), Map.of("PEER_MODULE", peerModule.toString(), "PEER_TLS_KEY", key.toString(),
+                "PEER_TLS_CERT", certificate.toString()), log, port == 0 ? freePort() : port);
     }
 
     private static int freePort() throws IOException {

@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Issue 5's benchmark: our signaling server against {@code peer@1.0.2}, each in its own process on a loopback port,
+ * Component figures (issue 5's benchmark; the headline is {@link DeployedSignalingBenchmark}, the deployed host over
+ * wss): persona-signaling in an embedded Undertow over plain {@code ws://} against {@code peer@1.0.2} over
+ * {@code ws://}, each in its own process on a loopback port,
  * driven by this JVM as the load generator. For each server: connect N peers, relay M CANDIDATE messages between
  * random pairs with a fixed number in flight (messages/s and relay latency), then a paced phase at a rate both
  * sustain (latency without saturation), and read the server's resident memory before and after connecting (after a
@@ -39,7 +41,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SignalingBenchmark {
 
-    private static final String BENCHMARK = "signaling";
+    private static final String BENCHMARK = "signaling-component";
     private static final Duration PHASE_LIMIT = Duration.ofSeconds(Long.getLong("bench.signaling.phase.seconds",
             90));
 
