@@ -84,7 +84,7 @@ public final class HubDownload {
         private static final long serialVersionUID = 1L;
         private final Failure failure;
 
-        FailedException(Failure failure, String message) {
+        public FailedException(Failure failure, String message) {
             super(message);
             this.failure = failure;
         }

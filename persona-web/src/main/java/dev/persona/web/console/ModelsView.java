@@ -2,23 +2,18 @@ package dev.persona.web.console;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.persona.host.config.HostConfiguration;
+import dev.persona.host.models.ModelLibrary;
 import dev.persona.llama.BackendState;
 import dev.persona.llama.BackendStatus;
-import dev.persona.llama.LlamaConnection;
-import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.PoolSettings;
 import dev.persona.models.ModelCatalog;
 import dev.persona.models.ModelInfo;
-import dev.persona.models.gguf.GgufReader;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,6 +21,7 @@ import jakarta.inject.Named;
 /**
  * Models: the GGUF files of the models folder, adding one by server path (linked into the folder) or by upload
  * ({@link ModelUploadServlet}), and the pool's model and sizes, applied by restarting the llama-server processes.
+ * The rules are the {@link ModelLibrary}'s; this view presents them.
  */
 @Named
 @ViewScoped
@@ -33,11 +29,8 @@ public class ModelsView implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    @Resource(lookup = "java:/eis/llama")
-    private transient LlamaConnectionFactory llama;
-
     @Inject
-    private HostConfiguration configuration;
+    private ModelLibrary library;
 
     private List<ModelRow> models = new ArrayList<>();
     private List<String> unreadable = new ArrayList<>();
@@ -53,8 +46,8 @@ public class ModelsView implements Serializable {
 
     @PostConstruct
     void load() {
-        try (LlamaConnection connection = llama.getConnection()) {
-            PoolSettings settings = connection.poolSettings();
+        try {
+            PoolSettings settings = library.poolSettings();
             activeModel = settings.modelFile() == null || settings.modelFile().isBlank() ? null
                     : Path.of(settings.modelFile()).getFileName().toString();
             selectedModel = activeModel;
@@ -72,7 +65,7 @@ public class ModelsView implements Serializable {
         models = new ArrayList<>();
         unreadable = new ArrayList<>();
         try {
-            ModelCatalog.Listing listing = new ModelCatalog(modelsDirectory()).scan();
+            ModelCatalog.Listing listing = library.scan();
             for (ModelInfo info : listing.models()) {
                 models.add(ModelRow.of(info, info.fileName().equals(activeModel)));
             }
@@ -83,7 +76,7 @@ public class ModelsView implements Serializable {
     }
 
     private Path modelsDirectory() {
-        return configuration.dataDirectory().models();
+        return library.folder();
     }
 
     /** Restarts the pool with the chosen model and sizes. */
@@ -92,9 +85,8 @@ public class ModelsView implements Serializable {
             Messages.error("Choose a model first.");
             return;
         }
-        try (LlamaConnection connection = llama.getConnection()) {
-            connection.restartPool(new PoolSettings(modelsDirectory().resolve(selectedModel).toString(), contextSize,
-                    parallelSlots, gpuLayers, processes));
+        try {
+            library.apply(selectedModel, contextSize, parallelSlots, gpuLayers, processes);
             activeModel = selectedModel;
             restarting = true;
             Messages.info("Restarting llama-server with " + selectedModel + " (kept after a server restart). Answers"
@@ -109,23 +101,8 @@ public class ModelsView implements Serializable {
     /** Links a GGUF file elsewhere on this machine into the models folder. */
     public void addByPath() {
         try {
-            Path source = Path.of(serverPath == null ? "" : serverPath.strip()).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
-                Messages.error("No readable file at " + source + ".");
-                return;
-            }
-            if (!source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
-                Messages.error("A model file's name ends with .gguf.");
-                return;
-            }
-            new GgufReader().read(source);
-            Path link = modelsDirectory().resolve(source.getFileName().toString());
-            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Messages.error("The models folder already has a " + link.getFileName() + ".");
-                return;
-            }
-            Files.createSymbolicLink(link, source);
-            Messages.info("Added " + link.getFileName() + " (a link to " + source + ").");
+            String name = library.addByPath(serverPath);
+            Messages.info("Added " + name + " (a link to " + serverPath.strip() + ").");
             serverPath = null;
         } catch (IOException | RuntimeException e) {
             Messages.error("Not added: " + Messages.reason(e));
@@ -141,8 +118,8 @@ public class ModelsView implements Serializable {
     /** The processes, for the restart's progress. */
     public List<ProcessRow> getPoolProcesses() {
         List<ProcessRow> rows = new ArrayList<>();
-        try (LlamaConnection connection = llama.getConnection()) {
-            for (BackendStatus status : connection.backends()) {
+        try {
+            for (BackendStatus status : library.poolProcesses()) {
                 rows.add(new ProcessRow(status, 0, 0));
             }
             if (restarting && !rows.isEmpty() && rows.stream()
