@@ -216,6 +216,8 @@ public final class HubDownload {
         checks.check(name, 0);
         Remote remote = locate(request);
         Path part = folder.resolve("." + name + "." + remote.sha256().substring(0, 16) + ".download");
+        long arrived = Files.isRegularFile(part) ? Math.min(Files.size(part), remote.size()) : 0;
+        checks.check(name, remote.size() - arrived);
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE); FileLock lock = lock(channel, name)) {
             long have = channel.size();
@@ -223,7 +225,6 @@ public final class HubDownload {
                 channel.truncate(0);
                 have = 0;
             }
-            checks.check(name, remote.size() - have);
             MessageDigest sha256 = ModelUpload.sha256();
             hashExisting(channel, have, sha256);
             long done = have < remote.size() ? fetch(request, remote, channel, have, sha256, listener, cancelled, part)

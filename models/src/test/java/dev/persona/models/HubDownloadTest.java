@@ -147,6 +147,7 @@ class HubDownloadTest {
         assertEquals(ModelUpload.Refusal.NO_SPACE, refused.refusal());
         assertTrue(refused.getMessage().contains(FILE + " needs"), refused.getMessage());
         assertEquals(List.of(), hub.requestsTo("/cdn/"));
+        assertEquals(List.of(), entries(), "no part file either");
     }
 
     @Test
@@ -160,7 +161,7 @@ class HubDownloadTest {
             // 8 MiB are free when the download starts; while it runs (slowly), something else fills the disk.
             hub.throttle(model.length / 3);
             CompletableFuture<Void> filled = CompletableFuture.runAsync(() -> {
-                awaitTrue(() -> !hub.requestsTo("/cdn/").isEmpty());
+                awaitTrue(() -> partFileHolds(models));
                 fill(small.resolve("filler"));
             });
             ModelUpload.RefusedException full = assertThrows(ModelUpload.RefusedException.class,
@@ -185,6 +186,20 @@ class HubDownloadTest {
             assertTrue(hub.requestsTo("/cdn/").get(1).contains("Range: bytes="), hub.requests.toString());
         } finally {
             new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    /** Whether a download's part file in {@code folder} holds bytes. */
+    private static boolean partFileHolds(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(HubDownload::isPartFile).toList()) {
+                if (Files.size(file) > 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
         }
     }
 

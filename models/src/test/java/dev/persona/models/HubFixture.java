@@ -1,10 +1,15 @@
 package dev.persona.models;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -38,13 +43,13 @@ import com.sun.net.httpserver.HttpServer;
  * Faults for the tests: close the connection after some bytes once, serve other bytes than it announces, announce a
  * size, serve slowly.
  */
-final class HubFixture implements AutoCloseable {
+public final class HubFixture implements AutoCloseable {
 
-    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+    public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
     private static final Pattern INFO = Pattern.compile("/api/models/([^/]+/[^/]+?)(?:/revision/([^/]+))?");
 
-    private record HostedFile(byte[] bytes, String sha256) {
+    private record HostedFile(Path path, long size, String sha256) {
     }
 
     private final HttpServer server;
@@ -54,13 +59,13 @@ final class HubFixture implements AutoCloseable {
     private final Map<String, String> privateRepos = new ConcurrentHashMap<>();
     private final List<String> gatedRepos = new CopyOnWriteArrayList<>();
     /** Each request as "METHOD path [Range: ...] [Authorization]". */
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong dropAfter = new AtomicLong(-1);
     private volatile boolean serveOtherBytes;
     private volatile long announcedSize = -1;
     private volatile long bytesPerSecond = -1;
 
-    HubFixture() throws IOException {
+    public HubFixture() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
@@ -71,47 +76,57 @@ final class HubFixture implements AutoCloseable {
         cdn.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    HubFixture add(String repo, String file, byte[] bytes) {
-        repos.computeIfAbsent(repo, r -> new ConcurrentHashMap<>()).put(file, new HostedFile(bytes, sha256(bytes)));
+    /** Serves {@code bytes} as {@code file} of {@code repo} (from a temporary file). */
+    public HubFixture add(String repo, String file, byte[] bytes) throws IOException {
+        Path copy = Files.createTempFile("hub-fixture-", ".gguf");
+        copy.toFile().deleteOnExit();
+        Files.write(copy, bytes);
+        return add(repo, file, copy);
+    }
+
+    /** Serves the file at {@code path} as {@code file} of {@code repo}, read from disk at each request. */
+    public HubFixture add(String repo, String file, Path path) throws IOException {
+        repos.computeIfAbsent(repo, r -> new ConcurrentHashMap<>()).put(file, new HostedFile(path, Files.size(path),
+                sha256(path)));
         return this;
     }
 
     /** The repository answers only requests with {@code Authorization: Bearer <token>}. */
-    HubFixture privateRepo(String repo, String token) {
+    public HubFixture privateRepo(String repo, String token) {
         privateRepos.put(repo, token);
         return this;
     }
 
-    HubFixture gated(String repo) {
+    public HubFixture gated(String repo) {
         gatedRepos.add(repo);
         return this;
     }
 
     /** The next download of bytes closes the connection after {@code bytes} of its body. */
-    void dropNextAfter(long bytes) {
+    public void dropNextAfter(long bytes) {
         dropAfter.set(bytes);
     }
 
     /** Serves the file with its last byte changed, still announcing the original's SHA-256. */
-    void serveOtherBytes(boolean other) {
+    public void serveOtherBytes(boolean other) {
         serveOtherBytes = other;
     }
 
     /** Announces this size in {@code X-Linked-Size} instead of the file's. */
-    void announceSize(long size) {
+    public void announceSize(long size) {
         announcedSize = size;
     }
 
     /** Serves bodies at about this rate (-1: as fast as it can). */
-    void throttle(long perSecond) {
+    public void throttle(long perSecond) {
         bytesPerSecond = perSecond;
     }
 
-    List<String> requestsTo(String prefix) {
+    public List<String> requestsTo(String prefix) {
         return requests.stream().filter(r -> r.contains(" " + prefix)).toList();
     }
 
@@ -159,9 +174,9 @@ final class HubFixture implements AutoCloseable {
         }
         StringBuilder siblings = new StringBuilder();
         repos.get(repo).forEach((name, file) -> siblings.append(siblings.isEmpty() ? "" : ",")
-                .append("{\"rfilename\":\"").append(name).append("\",\"size\":").append(file.bytes().length)
+                .append("{\"rfilename\":\"").append(name).append("\",\"size\":").append(file.size())
                 .append(",\"lfs\":{\"sha256\":\"").append(file.sha256()).append("\",\"size\":")
-                .append(file.bytes().length).append(",\"pointerSize\":134}}"));
+                .append(file.size()).append(",\"pointerSize\":134}}"));
         byte[] json = ("{\"_id\":\"fixture\",\"id\":\"" + repo + "\",\"sha\":\"" + COMMIT + "\",\"private\":"
                 + privateRepos.containsKey(repo) + ",\"gated\":" + gatedRepos.contains(repo)
                 + ",\"siblings\":[" + siblings + "]}").getBytes(StandardCharsets.UTF_8);
@@ -187,7 +202,7 @@ final class HubFixture implements AutoCloseable {
         headers.add("X-Repo-Commit", COMMIT);
         headers.add("X-Linked-Etag", "\"" + file.sha256() + "\"");
         headers.add("ETag", "\"" + file.sha256() + "\"");
-        headers.add("X-Linked-Size", Long.toString(announcedSize >= 0 ? announcedSize : file.bytes().length));
+        headers.add("X-Linked-Size", Long.toString(announcedSize >= 0 ? announcedSize : file.size()));
         headers.add("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/" + file.sha256());
         exchange.sendResponseHeaders(302, -1);
     }
@@ -199,46 +214,49 @@ final class HubFixture implements AutoCloseable {
             exchange.sendResponseHeaders(404, -1);
             return;
         }
-        byte[] bytes = file.bytes();
-        if (serveOtherBytes) {
-            bytes = bytes.clone();
-            bytes[bytes.length - 1] ^= 1;
-        }
-        int from = 0;
+        long size = file.size();
+        long from = 0;
         exchange.getResponseHeaders().add("ETag", "\"" + sha256 + "\"");
         exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
         if (range != null) {
             Matcher open = Pattern.compile("bytes=(\\d+)-").matcher(range);
-            if (!open.matches() || Long.parseLong(open.group(1)) >= bytes.length) {
-                exchange.getResponseHeaders().add("Content-Range", "bytes */" + bytes.length);
+            if (!open.matches() || Long.parseLong(open.group(1)) >= size) {
+                exchange.getResponseHeaders().add("Content-Range", "bytes */" + size);
                 exchange.sendResponseHeaders(416, -1);
                 return;
             }
-            from = Integer.parseInt(open.group(1));
-            exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/"
-                    + bytes.length);
-            exchange.sendResponseHeaders(206, bytes.length - from);
+            from = Long.parseLong(open.group(1));
+            exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (size - 1) + "/" + size);
+            exchange.sendResponseHeaders(206, size - from);
         } else {
-            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.sendResponseHeaders(200, size);
         }
         if ("HEAD".equals(exchange.getRequestMethod())) {
             return;
         }
         long drop = dropAfter.getAndSet(-1);
+        boolean other = serveOtherBytes;
         OutputStream body = exchange.getResponseBody();
-        int chunk = 1 << 16;
+        byte[] chunk = new byte[1 << 16];
         long started = System.nanoTime();
         long sent = 0;
-        for (int at = from; at < bytes.length; at += chunk) {
-            int length = Math.min(chunk, bytes.length - at);
-            if (drop >= 0 && sent + length > drop) {
-                body.write(bytes, at, (int) (drop - sent));
-                body.flush();
-                throw new IOException("the fixture drops the connection after " + drop + " bytes, as asked");
+        try (SeekableByteChannel in = Files.newByteChannel(file.path())) {
+            in.position(from);
+            for (long at = from; at < size; ) {
+                int length = in.read(ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, size - at)));
+                if (other && at + length == size) {
+                    chunk[length - 1] ^= 1;
+                }
+                if (drop >= 0 && sent + length > drop) {
+                    body.write(chunk, 0, (int) (drop - sent));
+                    body.flush();
+                    throw new IOException("the fixture drops the connection after " + drop + " bytes, as asked");
+                }
+                body.write(chunk, 0, length);
+                sent += length;
+                at += length;
+                pace(started, sent);
             }
-            body.write(bytes, at, length);
-            sent += length;
-            pace(started, sent);
         }
     }
 
@@ -255,6 +273,19 @@ final class HubFixture implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

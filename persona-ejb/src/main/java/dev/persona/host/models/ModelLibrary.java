@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 import dev.persona.host.config.HostConfiguration;
@@ -16,8 +17,10 @@ import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.PoolSettings;
 import dev.persona.models.HubDownload;
+import dev.persona.models.MemoryEstimate;
 import dev.persona.models.ModelCatalog;
 import dev.persona.models.ModelUpload;
+import dev.persona.models.gguf.GgufReader;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -164,6 +167,34 @@ public class ModelLibrary {
 
     public boolean cancelDownload(String fileName) {
         return downloads.cancel(fileName);
+    }
+
+    /** The GGUF files of a repository on the hub, with their sizes ({@link HubApi}). */
+    public List<HubCatalog.HubFile> hubFiles(String repo, String revision) {
+        return new HubCatalog(hub, token).ggufFiles(repo, revision);
+    }
+
+    /**
+     * Whether the folder's {@code fileName} fits into this machine's free memory at these sizes.
+     *
+     * @return a warning for the owner when it does not (or the estimate cannot be made); empty when it fits
+     */
+    public Optional<String> fitWarning(String fileName, int contextSize, int processes) {
+        MemoryEstimate estimate;
+        try {
+            estimate = MemoryEstimate.of(new GgufReader().read(folder().resolve(fileName)), contextSize, processes);
+        } catch (IOException e) {
+            return Optional.of("Cannot read " + fileName + " to estimate its memory: " + e.getMessage());
+        }
+        OptionalLong free = MemoryEstimate.availableMemory();
+        if (free.isEmpty() || estimate.fits(free.getAsLong())) {
+            return Optional.empty();
+        }
+        return Optional.of(fileName + " needs " + estimate.describe(processes) + " at a context of "
+                + (contextSize > 0 ? contextSize + " tokens" : "its trained length") + ", but the machine has "
+                + String.format(Locale.ROOT, "%.1f GiB", free.getAsLong() / (double) (1L << 30)) + " free:"
+                + " llama-server may fail to start or swap. Choose a smaller context, fewer processes or a smaller"
+                + " model.");
     }
 
     /** The pool's current model and sizes. */

@@ -5,7 +5,11 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import dev.persona.host.models.CuratedModel;
+import dev.persona.host.models.HubCatalog;
+import dev.persona.host.models.HubDownloads;
 import dev.persona.host.models.ModelLibrary;
 import dev.persona.llama.BackendState;
 import dev.persona.llama.BackendStatus;
@@ -21,7 +25,9 @@ import jakarta.inject.Named;
 /**
  * Models: the GGUF files of the models folder, adding one by server path (linked into the folder) or by upload
  * ({@link ModelUploadServlet}), and the pool's model and sizes, applied by restarting the llama-server processes.
- * The rules are the {@link ModelLibrary}'s; this view presents them.
+ * Get a model: the curated list and any repository's GGUF files from the hub, downloads with their progress, and
+ * "Use this model" when one is done. Before applying, a model that will not fit into the free memory is warned
+ * about. The rules are the {@link ModelLibrary}'s; this view presents them.
  */
 @Named
 @ViewScoped
@@ -43,6 +49,11 @@ public class ModelsView implements Serializable {
     private int processes;
     private String serverPath;
     private boolean restarting;
+    private String fitWarning;
+    private String hubRepo;
+    private String hubFile;
+    private String hubRevision;
+    private List<HubCatalog.HubFile> hubFiles = new ArrayList<>();
 
     @PostConstruct
     void load() {
@@ -79,12 +90,26 @@ public class ModelsView implements Serializable {
         return library.folder();
     }
 
-    /** Restarts the pool with the chosen model and sizes. */
+    /**
+     * Restarts the pool with the chosen model and sizes, unless it will not fit into the free memory: then it warns
+     * and {@link #applyAnyway()} applies.
+     */
     public void apply() {
         if (selectedModel == null || selectedModel.isBlank()) {
             Messages.error("Choose a model first.");
             return;
         }
+        Optional<String> warning = library.fitWarning(selectedModel, contextSize, processes);
+        if (warning.isPresent()) {
+            fitWarning = warning.get();
+            return;
+        }
+        applyAnyway();
+    }
+
+    /** Restarts the pool with the chosen model and sizes, after a fit warning too. */
+    public void applyAnyway() {
+        fitWarning = null;
         try {
             library.apply(selectedModel, contextSize, parallelSlots, gpuLayers, processes);
             activeModel = selectedModel;
@@ -110,7 +135,101 @@ public class ModelsView implements Serializable {
         scan();
     }
 
-    /** Rescans the folder (after an upload). */
+    /** Lists the GGUF files of the repository named in the form. */
+    public void showHubFiles() {
+        try {
+            hubFiles = library.hubFiles(hubRepo == null ? "" : hubRepo.strip(), hubRevision);
+            if (hubFiles.isEmpty()) {
+                Messages.info(hubRepo + " has no GGUF file.");
+            }
+        } catch (RuntimeException e) {
+            hubFiles = new ArrayList<>();
+            Messages.error(Messages.reason(e));
+        }
+    }
+
+    /** Starts downloading {@code file} of {@code repo} into the models folder. */
+    public void download(String repo, String file) {
+        try {
+            if (library.download(repo, file, hubRevision).isEmpty()) {
+                Messages.error(file + " is being downloaded already.");
+            }
+        } catch (RuntimeException e) {
+            Messages.error(Messages.reason(e));
+        }
+    }
+
+    /** Downloads the file named in the form. */
+    public void downloadNamed() {
+        download(hubRepo == null ? "" : hubRepo.strip(), hubFile == null ? "" : hubFile.strip());
+    }
+
+    public void cancelDownload(String fileName) {
+        library.cancelDownload(fileName);
+    }
+
+    /** "Use this model": chooses a downloaded file and applies it (with the fit check). */
+    public void use(String fileName) {
+        scan();
+        selectedModel = fileName;
+        apply();
+    }
+
+    /** e.g. "491.0 MB" (the hub's and the curated list's sizes are decimal), "?" when unknown. */
+    public String size(long bytes) {
+        return bytes < 0 ? "?" : bytes >= 1_000_000_000L ? String.format(java.util.Locale.ROOT, "%.2f GB", bytes / 1e9)
+                : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    public List<CuratedModel> getCurated() {
+        return CuratedModel.ALL;
+    }
+
+    public List<HubDownloads.Status> getDownloads() {
+        return library.downloads();
+    }
+
+    public boolean isDownloading() {
+        return library.downloads().stream().anyMatch(d -> d.stage() == HubDownloads.Stage.RUNNING);
+    }
+
+    public List<HubCatalog.HubFile> getHubFiles() {
+        return hubFiles;
+    }
+
+    public String getHubUrl() {
+        return library.hub().toString();
+    }
+
+    public String getFitWarning() {
+        return fitWarning;
+    }
+
+    public String getHubRepo() {
+        return hubRepo;
+    }
+
+    public void setHubRepo(String hubRepo) {
+        this.hubRepo = hubRepo;
+    }
+
+    public String getHubFile() {
+        return hubFile;
+    }
+
+    public void setHubFile(String hubFile) {
+        this.hubFile = hubFile;
+    }
+
+    public String getHubRevision() {
+        return hubRevision;
+    }
+
+    public void setHubRevision(String hubRevision) {
+        this.hubRevision = hubRevision;
+    }
+
+    /** Rescans the folder (after an upload or a download). */
     public void refresh() {
         scan();
     }
