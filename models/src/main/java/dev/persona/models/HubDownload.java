@@ -192,7 +192,7 @@ public final class HubDownload {
     }
 
     /** The address of a file on the hub (where the {@code HEAD} goes). */
-    public URI resolveUri(Request request) {
+    private URI resolveUri(Request request) {
         StringBuilder path = new StringBuilder(request.repo()).append("/resolve/")
                 .append(URLEncoder.encode(request.revision(), StandardCharsets.UTF_8));
         for (String segment : request.file().split("/")) {

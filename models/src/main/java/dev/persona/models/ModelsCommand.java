@@ -39,7 +39,7 @@ public final class ModelsCommand {
 
     /** {@code <models folder> list | pull <owner>/<repo> <file> [revision]}. */
     public static void main(String[] args) {
-        if (args.length < 2) {
+        if (args.length < 1) {
             System.err.println("usage: ModelsCommand <models folder> list | pull <owner>/<repo> <file.gguf> [revision]");
             System.exit(USAGE);
         }
@@ -80,8 +80,7 @@ public final class ModelsCommand {
         }
         for (ModelInfo model : listing.models()) {
             out.printf(Locale.ROOT, "  %-48s %10s  %8s  %-8s %-10s context %s%n", model.fileName(),
-                    ModelUpload.size(model.fileSize()), String.format(Locale.ROOT, "%.2f B",
-                            model.parameterCount() / 1e9), Optional.ofNullable(model.fileType()).orElse("?"),
+                    ModelUpload.size(model.fileSize()), parameters(model.parameterCount()), Optional.ofNullable(model.fileType()).orElse("?"),
                     Optional.ofNullable(model.architecture()).orElse("?"),
                     model.contextLength() == null ? "?" : model.contextLength());
         }
@@ -121,6 +120,12 @@ public final class ModelsCommand {
         out.println("Use it: choose it on the console's Models page, or start with PERSONA_LLAMA_MODEL="
                 + folder.resolve(done.fileName()));
         return OK;
+    }
+
+    /** e.g. "1.5 B", "136.4 M". */
+    static String parameters(long count) {
+        return count >= 1_000_000_000L ? String.format(Locale.ROOT, "%.1f B", count / 1e9)
+                : String.format(Locale.ROOT, "%.1f M", count / 1e6);
     }
 
     private static String bar(int percent) {

@@ -65,7 +65,7 @@ class ModelsCommandTest {
         out.reset();
         assertEquals(ModelsCommand.OK, run(environment, "list"));
         assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s).*" + FILE.replace(".", "\\.")
-                + " .*F16 .*llama .*"), out.toString());
+                + " .* M .*F16 .*llama .*"), out.toString());
     }
 
     @Test
@@ -74,6 +74,8 @@ class ModelsCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("set PERSONA_HUB_TOKEN"), err.toString());
         assertEquals(ModelsCommand.USAGE, run(Map.of(), "pull", "not-a-repo", FILE));
         assertEquals(ModelsCommand.USAGE, run(Map.of(), "fetch"));
+        assertEquals(ModelsCommand.USAGE, run(Map.of()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: ./persona models list"), err.toString());
     }
 
     @Test

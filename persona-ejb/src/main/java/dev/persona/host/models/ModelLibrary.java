@@ -161,10 +161,6 @@ public class ModelLibrary {
         return downloads.all();
     }
 
-    public Optional<HubDownloads.Status> download(String fileName) {
-        return downloads.of(fileName);
-    }
-
     public boolean cancelDownload(String fileName) {
         return downloads.cancel(fileName);
     }
