@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * is read (a bad name, a name taken, a length the disk cannot hold), {@link #receive} copies the body into a hidden
  * part file ({@code .<name>.<random>.part}, which the catalog does not list) while computing its SHA-256, checks
  * the GGUF header and links the part file to its name, which fails rather than replace a file that appeared
- * meanwhile. Whatever goes wrong, the part file is deleted. Memory use does not grow with the file.
+ * meanwhile. Whatever goes wrong, the part file is deleted. Memory use does not grow with the file. {@link #link}
+ * adds a file elsewhere on the machine by a symbolic link, with the same checks; {@link HubDownload} uses them too.
  */
 public final class ModelUpload {
 
@@ -123,6 +124,34 @@ public final class ModelUpload {
         }
     }
 
+    /**
+     * Adds a GGUF file elsewhere on this machine by a symbolic link in the folder, with the upload's checks: the
+     * source is a readable file whose name the folder takes and whose GGUF header reads, and the name is free.
+     *
+     * @return the link's name in the folder
+     * @throws RefusedException for {@link Refusal#BAD_NAME}, {@link Refusal#EXISTS} and {@link Refusal#NOT_GGUF}
+     * @throws IOException when the link cannot be made
+     */
+    public String link(Path source) throws IOException {
+        Path file = source.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new RefusedException(Refusal.NOT_GGUF, "No readable file at " + file + ".");
+        }
+        String name = file.getFileName().toString();
+        check(name, 0);
+        try {
+            new GgufReader().read(file);
+        } catch (IOException e) {
+            throw new RefusedException(Refusal.NOT_GGUF, name + " is not a GGUF model: " + e.getMessage());
+        }
+        try {
+            Files.createSymbolicLink(folder.resolve(name), file);
+        } catch (FileAlreadyExistsException e) {
+            throw taken(name);
+        }
+        return name;
+    }
+
     /** Copies the body into the part file; a failed write (the disk is full) is told apart from a failed read. */
     private long copy(InputStream body, Path part, MessageDigest sha256) throws IOException {
         byte[] buffer = new byte[BUFFER];
@@ -153,7 +182,7 @@ public final class ModelUpload {
      * A hard link names the finished file at once and fails if the name was taken meanwhile (a rename would
      * replace it); where the file system has no hard links, an atomic rename after a last look.
      */
-    private static void moveIntoPlace(Path part, Path target) throws IOException {
+    static void moveIntoPlace(Path part, Path target) throws IOException {
         try {
             Files.createLink(target, part);
         } catch (FileAlreadyExistsException e) {
@@ -177,7 +206,7 @@ public final class ModelUpload {
                 : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

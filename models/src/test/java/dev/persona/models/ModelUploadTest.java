@@ -144,4 +144,21 @@ class ModelUploadTest {
             return files.map(path -> path.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void aFileElsewhereIsLinkedWithTheSameChecks() throws Exception {
+        ModelUpload upload = new ModelUpload(folder);
+
+        assertEquals("tiny.gguf", upload.link(dir.resolve("tiny.gguf")));
+
+        assertTrue(Files.isSymbolicLink(folder.resolve("tiny.gguf")));
+        assertEquals(dir.resolve("tiny.gguf").toAbsolutePath(), Files.readSymbolicLink(folder.resolve("tiny.gguf")));
+        assertRefused(Refusal.EXISTS, () -> upload.link(dir.resolve("tiny.gguf")));
+        Files.writeString(dir.resolve("notes.gguf"), "not a model");
+        assertRefused(Refusal.NOT_GGUF, () -> upload.link(dir.resolve("notes.gguf")));
+        assertRefused(Refusal.NOT_GGUF, () -> upload.link(dir.resolve("missing.gguf")));
+        Files.copy(dir.resolve("tiny.gguf"), dir.resolve("tiny.bin"));
+        assertRefused(Refusal.BAD_NAME, () -> upload.link(dir.resolve("tiny.bin")));
+        assertEquals(List.of("tiny.gguf"), entries());
+    }
 }

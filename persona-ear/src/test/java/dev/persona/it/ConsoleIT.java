@@ -28,6 +28,7 @@ import com.google.zxing.DecodeHintType;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
+import dev.persona.models.HubFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,7 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * wrong password, Elytron's lockout), the dashboard, a fresh invite whose QR image decodes to the phone URL, a Java
  * phone that waits for approval, is approved and then revoked from the console, a running answer ended from the
  * console, the tiny model chosen and the pool seen ready (and still chosen after a restart of the host), the password
- * changed. Runs in the loopback namespace (the Java phone speaks WebRTC). Screenshots of each page go to
+ * changed, a model fetched with "Get a model" from {@link HubFixture} (a fixture standing in for the public hub) with
+ * its progress bar and run with "Use this model". Runs in the loopback namespace (the Java phone speaks WebRTC). Screenshots of each page go to
  * target/screenshots/console-*.png.
  */
 @Tag("loopback-network")
@@ -62,6 +64,8 @@ class ConsoleIT {
     private static String hostId;
     private static String console;
     private static ChromeDriver owner;
+    /** A fixture standing in for the public Hugging Face Hub (Get a model). */
+    private static HubFixture hub;
     private static final List<ChromeDriver> browsers = new ArrayList<>();
     private static final List<JavaPhone> phones = new ArrayList<>();
     /** The phone approved in {@link #aRunningAnswerIsEndedFromTheConsole}. */
@@ -70,7 +74,9 @@ class ConsoleIT {
     @BeforeAll
     static void startHost() throws Exception {
         JavaPhone.requireLoopbackNetwork();
+        hub = new HubFixture();
         host = new PersonaHost(Path.of("target/it-data/console").toAbsolutePath())
+                .with("PERSONA_HUB_URL", hub.url().toString())
                 .with("PERSONA_DEVICES_APPROVAL", "admin").with("PERSONA_PEER_CONNECT_TIMEOUT_MS", "5000")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "262144").with("PERSONA_CHAT_MAX_TOKENS", "30000");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
@@ -96,6 +102,9 @@ class ConsoleIT {
             browsers.forEach(ChromeDriver::quit);
             JavaPhone.disposeFactory();
         } finally {
+            if (hub != null) {
+                hub.close();
+            }
             if (host != null) {
                 host.stop();
             }
@@ -511,6 +520,47 @@ class ConsoleIT {
                 && chosen.get(0).contains("parallelSlots=2"), chosen.get(0));
         assertTrue(log.stream().noneMatch(line -> line.contains("configuration changed since a pool was chosen")),
                 host.serverLogTail());
+    }
+
+    @Test
+    @Order(13)
+    void aModelIsFetchedFromTheHubWithAProgressBarAndUsed() throws Exception {
+        Path served = host.dataDirectory.resolve("models/persona-tiny.gguf");
+        hub.add("persona/tiny-GGUF", "persona-tiny-hub.gguf", served);
+        hub.throttle(Files.size(served) / 4);
+        owner.get(console + "models.xhtml");
+        if (!owner.findElements(By.id("j_password")).isEmpty()) {
+            signIn(owner, NEW_PASSWORD); // the session ended with the restart of order 12
+            waitFor(owner, PAGE).until(d -> d.findElements(By.id("j_password")).isEmpty());
+            owner.get(console + "models.xhtml");
+        }
+        awaitElement(owner, "get-model");
+        String curated = owner.findElement(By.id("get-model")).getText();
+        assertTrue(curated.contains("Qwen/Qwen2.5-0.5B-Instruct-GGUF") && curated.contains("Apache-2.0"), curated);
+
+        owner.findElement(By.id("models:hub-repo")).sendKeys("persona/tiny-GGUF");
+        owner.findElement(By.id("models:hub-file")).sendKeys("persona-tiny-hub.gguf");
+        owner.findElement(By.id("models:hub-download")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("models:downloads")).getText().contains("RUNNING")
+                && d.findElement(By.id("models:downloads")).getText().contains(" of 4.8 MiB"));
+        screenshot(owner, "console-9b-downloading");
+        waitFor(owner, Duration.ofSeconds(60)).until(d -> !d.findElements(By.cssSelector(".use-model")).isEmpty());
+        hub.throttle(-1);
+        assertTrue(owner.findElement(By.id("models:downloads")).getText().contains(
+                "SHA-256 " + java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(served)))), owner.findElement(By.id("models:downloads")).getText());
+        screenshot(owner, "console-9c-downloaded");
+
+        owner.findElement(By.cssSelector(".use-model")).click();
+        waitFor(owner, PAGE).until(d -> d.findElement(By.id("models:messages")).getText()
+                .contains("Restarting llama-server with persona-tiny-hub.gguf"));
+        waitFor(owner, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(200)).until(d ->
+                d.findElement(By.cssSelector(".pool-state")).getText().equalsIgnoreCase("ready"));
+        owner.navigate().refresh();
+        awaitElement(owner, "model-list");
+        assertEquals("persona-tiny-hub.gguf", owner.findElement(By.cssSelector(".active-model .model-file"))
+                .getText(), "the downloaded model runs");
+        assertNoPolicyViolations(owner);
     }
 
     private static JavaPhone phone(String name) throws Exception {

@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 
 import javax.net.ssl.SSLSocket;
 
+import dev.persona.models.HubFixture;
 import dev.persona.models.TinyModelGenerator;
 import dev.persona.models.gguf.GgufFile;
 import dev.persona.models.gguf.GgufReader;
@@ -53,6 +54,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * body, a stranger's login post included, stays within the bound the host runs with ({@code
  * PERSONA_HTTP_MAX_BODY_KIB}, set below WildFly's 10 MiB here). The model is generated once per run in target/,
  * from the tokenizer of the host's own tiny model.
+ *
+ * <p>The same host downloads from {@link HubFixture}, a fixture standing in for the public Hugging Face Hub (a real
+ * HTTP server on loopback in the hub's API shape, with a private repository and its token as {@code
+ * PERSONA_HUB_URL} and {@code PERSONA_HUB_TOKEN}): the real-size model arrives through the resolve redirect,
+ * resumes with a Range after the connection broke, is checked against the hub's SHA-256 and listed; a second
+ * download of the same file is refused while the first runs; the hub's refusals and a wrong checksum reach the
+ * owner as clear messages; the repository's files are listed through the MicroProfile REST Client; the token is in
+ * no log and never sent to the CDN.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelUploadIT {
@@ -65,11 +74,18 @@ class ModelUploadIT {
     private static Path models;
     private static Path realSizeModel;
     private static HttpClient owner;
+    private static HubFixture hub;
+    private static final String HUB_TOKEN = "hf_fixtureTokenNeverLogged";
+    private static final String HUB_REPO = "persona/small-GGUF";
+    private static final String HUB_FILE = "persona-small-f16.gguf";
 
     @BeforeAll
     static void startHostAndGenerateTheModel() throws Exception {
+        hub = new HubFixture();
         host = new PersonaHost(Path.of("target/it-data/model-upload").toAbsolutePath())
-                .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB));
+                .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB))
+                .with("PERSONA_HUB_URL", hub.url().toString())
+                .with("PERSONA_HUB_TOKEN", HUB_TOKEN);
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         String password = host.start().consolePassword();
         models = host.dataDirectory.resolve("models");
@@ -78,12 +94,17 @@ class ModelUploadIT {
         TinyModelGenerator.generate(models.resolve("persona-tiny.gguf"), realSizeModel, 7,
                 TinyModelGenerator.Shape.SMALL);
         owner = signedInOwner(password);
+        hub.add(HUB_REPO, HUB_FILE, realSizeModel).privateRepo(HUB_REPO, HUB_TOKEN)
+                .add("persona/tiny-GGUF", "persona-tiny-copy.gguf", models.resolve("persona-tiny.gguf"));
     }
 
     @AfterAll
     static void stopHost() throws Exception {
         if (host != null) {
             host.stop();
+        }
+        if (hub != null) {
+            hub.close();
         }
     }
 
@@ -208,6 +229,108 @@ class ModelUploadIT {
         String log = Files.readString(host.dataDirectory.resolve("logs/server.log"));
         assertFalse(log.contains("RequestTooBigException"), "refused before anything reads it, so nothing is logged");
         assertTrue(log.contains("Request bodies: at most " + BOUND_KIB + " KiB"), "the setting reached the server");
+    }
+
+
+    @Test
+    @Order(6)
+    void aRealSizeModelDownloadsFromTheHubResumesAfterTheConnectionBrokeAndIsChecked() throws Exception {
+        String sha256 = sha256(realSizeModel);
+        long brokenAt = 100L << 20;
+        hub.dropNextAfter(brokenAt);
+
+        assertEquals(202, startDownload(HUB_REPO, HUB_FILE).statusCode());
+        JsonObject broken = awaitStage(HUB_FILE, "FAILED");
+        assertTrue(broken.getString("message").contains("connection to the hub was lost")
+                && broken.getString("message").contains("pull it again to resume"), broken.toString());
+        List<String> partFiles = modelFolderEntries().stream().filter(name -> name.endsWith(".download")).toList();
+        assertEquals(List.of("." + HUB_FILE + "." + sha256.substring(0, 16) + ".download"), partFiles);
+        assertEquals(brokenAt, Files.size(models.resolve(partFiles.get(0))), "what arrived is kept");
+        assertFalse(modelFolderEntries().contains(HUB_FILE));
+
+        hub.throttle(40L << 20);
+        assertEquals(202, startDownload(HUB_REPO, HUB_FILE).statusCode());
+        HttpResponse<String> second = startDownload(HUB_REPO, HUB_FILE);
+        assertEquals(409, second.statusCode(), "one download per file: " + second.body());
+        JsonObject done = awaitStage(HUB_FILE, "DONE");
+        hub.throttle(-1);
+
+        assertTrue(done.getString("message").contains(sha256), done.toString());
+        assertEquals(sha256, sha256(models.resolve(HUB_FILE)), "the file in the models folder is the hub's");
+        assertFalse(modelFolderEntries().stream().anyMatch(name -> name.endsWith(".download")), "no part file left");
+        List<String> fetched = hub.requestsTo("/cdn/");
+        assertEquals(2, fetched.size(), fetched.toString());
+        assertTrue(fetched.get(1).endsWith("Range: bytes=" + brokenAt + "-"), "resumed, not restarted: " + fetched);
+        assertTrue(fetched.stream().noneMatch(request -> request.contains("Authorization")),
+                "the token stays with the hub: " + fetched);
+        assertTrue(hub.requestsTo("/" + HUB_REPO + "/resolve/").stream().allMatch(r -> r.endsWith("Authorization")));
+        String page = owner.send(HttpRequest.newBuilder(console("models.xhtml")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(page.contains("<strong class=\"model-file\">" + HUB_FILE + "</strong>"), "listed:\n" + page);
+        assertTrue(page.contains("Use this model"), "the console offers to use it");
+    }
+
+    @Test
+    @Order(7)
+    void theHubsRefusalsAndAWrongChecksumReachTheOwnerAsClearMessages() throws Exception {
+        assertEquals(202, startDownload("persona/missing-GGUF", "model.gguf").statusCode());
+        assertTrue(awaitStage("model.gguf", "FAILED").getString("message").startsWith("The hub answered 401"));
+
+        hub.serveOtherBytes(true);
+        try {
+            assertEquals(202, startDownload("persona/tiny-GGUF", "persona-tiny-copy.gguf").statusCode());
+            String mismatch = awaitStage("persona-tiny-copy.gguf", "FAILED").getString("message");
+            assertTrue(mismatch.contains("SHA-256") && mismatch.contains("Nothing was kept"), mismatch);
+        } finally {
+            hub.serveOtherBytes(false);
+        }
+        assertFalse(modelFolderEntries().stream().anyMatch(name -> name.contains("persona-tiny-copy")));
+        assertEquals(400, startDownload("../etc", "passwd.gguf").statusCode());
+    }
+
+    @Test
+    @Order(8)
+    void theRepositorysFilesComeThroughTheRestClientAndTheTokenIsInNoLog() throws Exception {
+        HttpResponse<String> files = owner.send(HttpRequest.newBuilder(console("models/hub/files?repo=" + HUB_REPO))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, files.statusCode(), files.body() + "\n" + host.serverLogTail());
+        JsonObject file = Json.createReader(new StringReader(files.body())).readObject().getJsonArray("files")
+                .getJsonObject(0);
+        assertEquals(HUB_FILE, file.getString("file"));
+        assertEquals(Files.size(realSizeModel), file.getJsonNumber("size").longValueExact());
+        assertEquals(sha256(realSizeModel), file.getString("sha256"));
+        assertTrue(hub.requestsTo("/api/models/" + HUB_REPO).stream().allMatch(r -> r.endsWith("Authorization")));
+
+        try (Stream<Path> logs = Files.walk(host.dataDirectory)) {
+            for (Path log : logs.filter(path -> path.toString().endsWith(".log")).toList()) {
+                assertFalse(Files.readString(log).contains(HUB_TOKEN), "the hub token is in " + log);
+            }
+        }
+    }
+
+    private static HttpResponse<String> startDownload(String repo, String file) throws Exception {
+        return owner.send(HttpRequest.newBuilder(console("models/hub/downloads?repo=" + repo + "&file=" + file))
+                .header("X-Persona-Request", "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The download of {@code name} once it reached {@code stage}; a download that ends otherwise fails the test. */
+    private static JsonObject awaitStage(String name, String stage) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            String body = owner.send(HttpRequest.newBuilder(console("models/hub/downloads")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            JsonObject download = Json.createReader(new StringReader(body)).readObject().getJsonArray("downloads")
+                    .getValuesAs(JsonObject.class).stream().filter(d -> d.getString("name").equals(name))
+                    .findFirst().orElseThrow(() -> new AssertionError("no download of " + name + ": " + body));
+            if (download.getString("stage").equals(stage)) {
+                return download;
+            }
+            if (!download.getString("stage").equals("RUNNING") || System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + stage + ": " + download + "\n" + host.serverLogTail());
+            }
+            Thread.sleep(200);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

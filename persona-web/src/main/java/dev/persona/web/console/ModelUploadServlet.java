@@ -1,9 +1,8 @@
 package dev.persona.web.console;
 
 import java.io.IOException;
-import java.util.logging.Logger;
 
-import dev.persona.host.config.HostConfiguration;
+import dev.persona.host.models.ModelLibrary;
 import dev.persona.models.ModelUpload;
 import dev.persona.web.RequestBodyLimit;
 import jakarta.inject.Inject;
@@ -15,7 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code PUT /console/models/upload?name=<file>.gguf}: the raw file as the request body, of any size the disk can
- * hold, received by {@link ModelUpload} (refused before a byte is read when the name is bad or taken or the declared
+ * hold, stored by the {@link ModelLibrary} with {@link ModelUpload}'s checks (refused before a byte is read when the name is bad or taken or the declared
  * length does not fit on the disk; streamed to a hidden part file with its SHA-256; moved into place when its GGUF
  * header reads). The page sends it with XMLHttpRequest for the progress bar, and the header
  * {@code X-Persona-Upload}, which a cross-site form cannot send. Behind the console's login like every
@@ -23,7 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
  *
  * <p>The body's size: {@link RequestBodyLimit} bounds every request body of the application (10 MiB unless set
  * otherwise), before the login is checked. This servlet raises the bound of its own request to the declared length,
- * once {@link ModelUpload#check} accepted it; it only runs for a signed-in owner (web.xml's constraint on
+ * once {@link ModelLibrary#checkUpload} accepted it; it only runs for a signed-in owner (web.xml's constraint on
  * {@code /console/*} comes first), so a stranger's upload is answered with the login page and its body is never
  * read beyond the bound. Not chosen: a larger bound for everyone; {@code @MultipartConfig(maxRequestSize)} and
  * handlers in {@code undertow-handlers.conf} (Undertow applies both before the login is checked); multipart bodies
@@ -35,10 +34,9 @@ public class ModelUploadServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     static final String GUARD_HEADER = "X-Persona-Upload";
-    private static final Logger LOG = Logger.getLogger(ModelUploadServlet.class.getName());
 
     @Inject
-    private HostConfiguration configuration;
+    private ModelLibrary library;
 
     @Override
     protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -46,24 +44,20 @@ public class ModelUploadServlet extends HttpServlet {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Uploads come from the console's model page.");
             return;
         }
-        ModelUpload upload = new ModelUpload(configuration.dataDirectory().models());
         String name = request.getParameter("name");
         long length = request.getContentLengthLong();
         ModelUpload.Received received;
         try {
-            upload.check(name, length);
+            library.checkUpload(name, length);
             RequestBodyLimit.allow(length);
-            received = upload.receive(name, length, request.getInputStream());
+            received = library.store(name, length, request.getInputStream());
         } catch (ModelUpload.RefusedException e) {
             refuse(response, status(e.refusal()), e.getMessage());
             return;
         } catch (IOException e) {
-            LOG.info(() -> "The upload of " + name + " broke off; its partial file was deleted: " + e.getMessage());
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "The upload broke off: " + e.getMessage());
             return;
         }
-        LOG.info(() -> "Uploaded model " + received.fileName() + " (" + received.size() + " bytes, SHA-256 "
-                + received.sha256() + ").");
         response.setContentType("application/json");
         response.getWriter().write(Json.createObjectBuilder().add("name", received.fileName())
                 .add("size", received.size()).add("sha256", received.sha256()).build().toString());

@@ -2,23 +2,22 @@ package dev.persona.web.console;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-import dev.persona.host.config.HostConfiguration;
+import dev.persona.host.models.CuratedModel;
+import dev.persona.host.models.HubCatalog;
+import dev.persona.host.models.HubDownloads;
+import dev.persona.host.models.ModelLibrary;
 import dev.persona.llama.BackendState;
 import dev.persona.llama.BackendStatus;
-import dev.persona.llama.LlamaConnection;
-import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.PoolSettings;
 import dev.persona.models.ModelCatalog;
 import dev.persona.models.ModelInfo;
-import dev.persona.models.gguf.GgufReader;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,6 +25,9 @@ import jakarta.inject.Named;
 /**
  * Models: the GGUF files of the models folder, adding one by server path (linked into the folder) or by upload
  * ({@link ModelUploadServlet}), and the pool's model and sizes, applied by restarting the llama-server processes.
+ * Get a model: the curated list and any repository's GGUF files from the hub, downloads with their progress, and
+ * "Use this model" when one is done. Before applying, a model that will not fit into the free memory is warned
+ * about. The rules are the {@link ModelLibrary}'s; this view presents them.
  */
 @Named
 @ViewScoped
@@ -33,11 +35,8 @@ public class ModelsView implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    @Resource(lookup = "java:/eis/llama")
-    private transient LlamaConnectionFactory llama;
-
     @Inject
-    private HostConfiguration configuration;
+    private ModelLibrary library;
 
     private List<ModelRow> models = new ArrayList<>();
     private List<String> unreadable = new ArrayList<>();
@@ -50,11 +49,16 @@ public class ModelsView implements Serializable {
     private int processes;
     private String serverPath;
     private boolean restarting;
+    private String fitWarning;
+    private String hubRepo;
+    private String hubFile;
+    private String hubRevision;
+    private List<HubCatalog.HubFile> hubFiles = new ArrayList<>();
 
     @PostConstruct
     void load() {
-        try (LlamaConnection connection = llama.getConnection()) {
-            PoolSettings settings = connection.poolSettings();
+        try {
+            PoolSettings settings = library.poolSettings();
             activeModel = settings.modelFile() == null || settings.modelFile().isBlank() ? null
                     : Path.of(settings.modelFile()).getFileName().toString();
             selectedModel = activeModel;
@@ -72,7 +76,7 @@ public class ModelsView implements Serializable {
         models = new ArrayList<>();
         unreadable = new ArrayList<>();
         try {
-            ModelCatalog.Listing listing = new ModelCatalog(modelsDirectory()).scan();
+            ModelCatalog.Listing listing = library.scan();
             for (ModelInfo info : listing.models()) {
                 models.add(ModelRow.of(info, info.fileName().equals(activeModel)));
             }
@@ -83,18 +87,31 @@ public class ModelsView implements Serializable {
     }
 
     private Path modelsDirectory() {
-        return configuration.dataDirectory().models();
+        return library.folder();
     }
 
-    /** Restarts the pool with the chosen model and sizes. */
+    /**
+     * Restarts the pool with the chosen model and sizes, unless it will not fit into the free memory: then it warns
+     * and {@link #applyAnyway()} applies.
+     */
     public void apply() {
         if (selectedModel == null || selectedModel.isBlank()) {
             Messages.error("Choose a model first.");
             return;
         }
-        try (LlamaConnection connection = llama.getConnection()) {
-            connection.restartPool(new PoolSettings(modelsDirectory().resolve(selectedModel).toString(), contextSize,
-                    parallelSlots, gpuLayers, processes));
+        Optional<String> warning = library.fitWarning(selectedModel, contextSize, processes);
+        if (warning.isPresent()) {
+            fitWarning = warning.get();
+            return;
+        }
+        applyAnyway();
+    }
+
+    /** Restarts the pool with the chosen model and sizes, after a fit warning too. */
+    public void applyAnyway() {
+        fitWarning = null;
+        try {
+            library.apply(selectedModel, contextSize, parallelSlots, gpuLayers, processes);
             activeModel = selectedModel;
             restarting = true;
             Messages.info("Restarting llama-server with " + selectedModel + " (kept after a server restart). Answers"
@@ -109,23 +126,8 @@ public class ModelsView implements Serializable {
     /** Links a GGUF file elsewhere on this machine into the models folder. */
     public void addByPath() {
         try {
-            Path source = Path.of(serverPath == null ? "" : serverPath.strip()).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
-                Messages.error("No readable file at " + source + ".");
-                return;
-            }
-            if (!source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
-                Messages.error("A model file's name ends with .gguf.");
-                return;
-            }
-            new GgufReader().read(source);
-            Path link = modelsDirectory().resolve(source.getFileName().toString());
-            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Messages.error("The models folder already has a " + link.getFileName() + ".");
-                return;
-            }
-            Files.createSymbolicLink(link, source);
-            Messages.info("Added " + link.getFileName() + " (a link to " + source + ").");
+            String name = library.addByPath(serverPath);
+            Messages.info("Added " + name + " (a link to " + serverPath.strip() + ").");
             serverPath = null;
         } catch (IOException | RuntimeException e) {
             Messages.error("Not added: " + Messages.reason(e));
@@ -133,7 +135,101 @@ public class ModelsView implements Serializable {
         scan();
     }
 
-    /** Rescans the folder (after an upload). */
+    /** Lists the GGUF files of the repository named in the form. */
+    public void showHubFiles() {
+        try {
+            hubFiles = library.hubFiles(hubRepo == null ? "" : hubRepo.strip(), hubRevision);
+            if (hubFiles.isEmpty()) {
+                Messages.info(hubRepo + " has no GGUF file.");
+            }
+        } catch (RuntimeException e) {
+            hubFiles = new ArrayList<>();
+            Messages.error(Messages.reason(e));
+        }
+    }
+
+    /** Starts downloading {@code file} of {@code repo} into the models folder. */
+    public void download(String repo, String file) {
+        try {
+            if (library.download(repo, file, hubRevision).isEmpty()) {
+                Messages.error(file + " is being downloaded already.");
+            }
+        } catch (RuntimeException e) {
+            Messages.error(Messages.reason(e));
+        }
+    }
+
+    /** Downloads the file named in the form. */
+    public void downloadNamed() {
+        download(hubRepo == null ? "" : hubRepo.strip(), hubFile == null ? "" : hubFile.strip());
+    }
+
+    public void cancelDownload(String fileName) {
+        library.cancelDownload(fileName);
+    }
+
+    /** "Use this model": chooses a downloaded file and applies it (with the fit check). */
+    public void use(String fileName) {
+        scan();
+        selectedModel = fileName;
+        apply();
+    }
+
+    /** e.g. "491.0 MB" (the hub's and the curated list's sizes are decimal), "?" when unknown. */
+    public String size(long bytes) {
+        return bytes < 0 ? "?" : bytes >= 1_000_000_000L ? String.format(java.util.Locale.ROOT, "%.2f GB", bytes / 1e9)
+                : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    public List<CuratedModel> getCurated() {
+        return CuratedModel.ALL;
+    }
+
+    public List<HubDownloads.Status> getDownloads() {
+        return library.downloads();
+    }
+
+    public boolean isDownloading() {
+        return library.downloads().stream().anyMatch(d -> d.stage() == HubDownloads.Stage.RUNNING);
+    }
+
+    public List<HubCatalog.HubFile> getHubFiles() {
+        return hubFiles;
+    }
+
+    public String getHubUrl() {
+        return library.hub().toString();
+    }
+
+    public String getFitWarning() {
+        return fitWarning;
+    }
+
+    public String getHubRepo() {
+        return hubRepo;
+    }
+
+    public void setHubRepo(String hubRepo) {
+        this.hubRepo = hubRepo;
+    }
+
+    public String getHubFile() {
+        return hubFile;
+    }
+
+    public void setHubFile(String hubFile) {
+        this.hubFile = hubFile;
+    }
+
+    public String getHubRevision() {
+        return hubRevision;
+    }
+
+    public void setHubRevision(String hubRevision) {
+        this.hubRevision = hubRevision;
+    }
+
+    /** Rescans the folder (after an upload or a download). */
     public void refresh() {
         scan();
     }
@@ -141,8 +237,8 @@ public class ModelsView implements Serializable {
     /** The processes, for the restart's progress. */
     public List<ProcessRow> getPoolProcesses() {
         List<ProcessRow> rows = new ArrayList<>();
-        try (LlamaConnection connection = llama.getConnection()) {
-            for (BackendStatus status : connection.backends()) {
+        try {
+            for (BackendStatus status : library.poolProcesses()) {
                 rows.add(new ProcessRow(status, 0, 0));
             }
             if (restarting && !rows.isEmpty() && rows.stream()

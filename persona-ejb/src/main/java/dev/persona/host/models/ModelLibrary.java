@@ -1,0 +1,220 @@
+package dev.persona.host.models;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.logging.Logger;
+
+import dev.persona.host.config.HostConfiguration;
+import dev.persona.llama.BackendStatus;
+import dev.persona.llama.LlamaConnection;
+import dev.persona.llama.LlamaConnectionFactory;
+import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
+import dev.persona.models.HubDownload;
+import dev.persona.models.MemoryEstimate;
+import dev.persona.models.ModelCatalog;
+import dev.persona.models.ModelUpload;
+import dev.persona.models.gguf.GgufReader;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The models folder and the pool's model, the one home of their rules: scanning the folder, adding a file by path,
+ * storing an upload's stream, downloading from the hub ({@code PERSONA_HUB_URL}, {@code PERSONA_HUB_TOKEN}) and
+ * applying a model to the llama pool. Uploads and downloads end in the same place with the same checks
+ * ({@link ModelUpload}'s). The token is passed to the download and never logged or shown.
+ */
+@ApplicationScoped
+public class ModelLibrary {
+
+    /** The hub's base address; a mirror or an internal server answers the same way. */
+    public static final String HUB_URL = "persona.hub.url";
+    /** An access token for gated or private repositories. */
+    public static final String HUB_TOKEN = "persona.hub.token";
+    private static final Logger LOG = Logger.getLogger(ModelLibrary.class.getName());
+
+    @Resource(lookup = "java:/eis/llama")
+    private LlamaConnectionFactory llama;
+
+    @Resource
+    private ManagedExecutorService executor;
+
+    private final HostConfiguration configuration;
+    private final URI hub;
+    private final Optional<String> token;
+    private HubDownloads downloads;
+
+    @Inject
+    public ModelLibrary(HostConfiguration configuration,
+                        @ConfigProperty(name = HUB_URL, defaultValue = "https://huggingface.co") String hub,
+                        @ConfigProperty(name = HUB_TOKEN) Optional<String> token) {
+        this.configuration = configuration;
+        this.hub = hubUrl(hub);
+        this.token = token;
+    }
+
+    /** For CDI's client proxy only. */
+    protected ModelLibrary() {
+        this.configuration = null;
+        this.hub = null;
+        this.token = Optional.empty();
+    }
+
+    @PostConstruct
+    void startDownloads() {
+        downloads = new HubDownloads((request, listener, cancelled) -> new HubDownload(hub, token, folder())
+                .download(request, listener, cancelled), executor);
+        LOG.info(() -> "Models come from the hub at " + hub + (token.isPresent() ? " (with an access token)" : "")
+                + "; the models folder is " + folder() + ".");
+    }
+
+    /** The {@code persona.hub.url} setting, checked: an absolute http or https address. */
+    static URI hubUrl(String value) {
+        URI uri;
+        try {
+            uri = URI.create(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid value '" + value + "' for " + HUB_URL
+                    + ": expected an http or https address such as https://huggingface.co.", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("Invalid value '" + value + "' for " + HUB_URL
+                    + ": expected an http or https address such as https://huggingface.co.");
+        }
+        return uri;
+    }
+
+    public Path folder() {
+        return configuration.dataDirectory().models();
+    }
+
+    public URI hub() {
+        return hub;
+    }
+
+    /** The models of the folder, and the files that could not be read with the reason. */
+    public ModelCatalog.Listing scan() throws IOException {
+        return new ModelCatalog(folder()).scan();
+    }
+
+    /**
+     * Links a GGUF file elsewhere on this machine into the folder.
+     *
+     * @return the name it has in the folder
+     * @throws ModelUpload.RefusedException when it is not a readable GGUF file, its name is bad or taken
+     */
+    public String addByPath(String serverPath) throws IOException {
+        String name = new ModelUpload(folder()).link(Path.of(serverPath == null ? "" : serverPath.strip()));
+        LOG.info(() -> "Added model " + name + " (a link to " + serverPath.strip() + ").");
+        return name;
+    }
+
+    /** Refuses, before its body is read, an upload that cannot succeed ({@link ModelUpload#check}). */
+    public void checkUpload(String name, long declaredLength) throws IOException {
+        new ModelUpload(folder()).check(name, declaredLength);
+    }
+
+    /** Streams an upload into the folder ({@link ModelUpload#receive}); a broken one leaves no file. */
+    public ModelUpload.Received store(String name, long declaredLength, InputStream body) throws IOException {
+        ModelUpload.Received received;
+        try {
+            received = new ModelUpload(folder()).receive(name, declaredLength, body);
+        } catch (ModelUpload.RefusedException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.info(() -> "The upload of " + name + " broke off; its partial file was deleted: " + e.getMessage());
+            throw e;
+        }
+        LOG.info(() -> "Uploaded model " + received.fileName() + " (" + received.size() + " bytes, SHA-256 "
+                + received.sha256() + ").");
+        return received;
+    }
+
+    /**
+     * Starts downloading a file from the hub into the folder.
+     *
+     * @return its first status; empty when a download of that file name runs already
+     * @throws IllegalArgumentException when the repository, file or revision is not well formed
+     */
+    public Optional<HubDownloads.Status> download(String repo, String file, String revision) {
+        HubDownload.Request request = new HubDownload.Request(repo, file, revision);
+        Optional<HubDownloads.Status> started = downloads.start(request, status -> LOG.info(() ->
+                "Download of " + status.request().file() + " from " + status.request().repo() + ": "
+                        + status.stage().name().toLowerCase(Locale.ROOT) + ". " + status.message()));
+        started.ifPresent(s -> LOG.info(() -> "Downloading " + file + " from " + repo + " (" + request.revision()
+                + ") at " + hub + "."));
+        return started;
+    }
+
+    public List<HubDownloads.Status> downloads() {
+        return downloads.all();
+    }
+
+    public boolean cancelDownload(String fileName) {
+        return downloads.cancel(fileName);
+    }
+
+    /** The GGUF files of a repository on the hub, with their sizes ({@link HubApi}). */
+    public List<HubCatalog.HubFile> hubFiles(String repo, String revision) {
+        return new HubCatalog(hub, token).ggufFiles(repo, revision);
+    }
+
+    /**
+     * Whether the folder's {@code fileName} fits into this machine's free memory at these sizes.
+     *
+     * @return a warning for the owner when it does not (or the estimate cannot be made); empty when it fits
+     */
+    public Optional<String> fitWarning(String fileName, int contextSize, int processes) {
+        MemoryEstimate estimate;
+        try {
+            estimate = MemoryEstimate.of(new GgufReader().read(folder().resolve(fileName)), contextSize, processes);
+        } catch (IOException e) {
+            return Optional.of("Cannot read " + fileName + " to estimate its memory: " + e.getMessage());
+        }
+        OptionalLong free = MemoryEstimate.availableMemory();
+        if (free.isEmpty() || estimate.fits(free.getAsLong())) {
+            return Optional.empty();
+        }
+        return Optional.of(fileName + " needs " + estimate.describe(processes) + " at a context of "
+                + (contextSize > 0 ? contextSize + " tokens" : "its trained length") + ", but the machine has "
+                + String.format(Locale.ROOT, "%.1f GiB", free.getAsLong() / (double) (1L << 30)) + " free:"
+                + " llama-server may fail to start or swap. Choose a smaller context, fewer processes or a smaller"
+                + " model.");
+    }
+
+    /** The pool's current model and sizes. */
+    public PoolSettings poolSettings() throws LlamaException {
+        try (LlamaConnection connection = llama.getConnection()) {
+            return connection.poolSettings();
+        }
+    }
+
+    /** The pool's processes and their state. */
+    public List<BackendStatus> poolProcesses() throws LlamaException {
+        try (LlamaConnection connection = llama.getConnection()) {
+            return connection.backends();
+        }
+    }
+
+    /** Restarts the pool with the folder's {@code fileName} and these sizes (kept over a host restart). */
+    public void apply(String fileName, int contextSize, int parallelSlots, String gpuLayers, int processes)
+            throws LlamaException {
+        try (LlamaConnection connection = llama.getConnection()) {
+            connection.restartPool(new PoolSettings(folder().resolve(fileName).toString(), contextSize,
+                    parallelSlots, gpuLayers, processes));
+        }
+        LOG.info(() -> "The pool restarts with " + fileName + " (context " + contextSize + ", " + parallelSlots
+                + " slots, " + processes + " processes).");
+    }
+}
