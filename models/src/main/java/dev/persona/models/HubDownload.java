@@ -1,10 +1,12 @@
 package dev.persona.models;
 
 import dev.persona.models.gguf.GgufReader;
+import dev.persona.settings.Setting;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -45,8 +47,13 @@ import java.util.regex.Pattern;
  */
 public final class HubDownload {
 
-    /** The public hub, the default of {@code PERSONA_HUB_URL}. */
+    /** The public hub, the default of {@link #HUB_URL}. */
     public static final URI PUBLIC_HUB = URI.create("https://huggingface.co");
+    /** {@code PERSONA_HUB_URL}: the hub's base address; a mirror or an internal server answers the same way. */
+    public static final Setting<URI> HUB_URL = Setting.parsed("persona.hub.url", PUBLIC_HUB,
+            "an http or https address such as https://huggingface.co", HubDownload::httpAddress);
+    /** {@code PERSONA_HUB_TOKEN}: an access token for gated or private repositories; never in a message. */
+    public static final Setting<String> HUB_TOKEN = Setting.secret("persona.hub.token");
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern PATH_IN_REPO = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,199}/){0,4}[^/]+");
@@ -468,5 +475,16 @@ public final class HubDownload {
                     + " revision.");
             default -> new FailedException(Failure.HUB_ERROR, "The hub answered " + status + " for " + what + ".");
         };
+    }
+
+    /** An absolute http or https address, or {@code null} (the settings reader then names what it accepts). */
+    private static URI httpAddress(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 }

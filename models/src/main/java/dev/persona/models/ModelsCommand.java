@@ -1,5 +1,6 @@
 package dev.persona.models;
 
+import dev.persona.settings.SettingSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -96,8 +98,9 @@ public final class ModelsCommand {
 
     private int pull(String repo, String file, String revision) throws IOException {
         HubDownload.Request request = new HubDownload.Request(repo, file, revision);
-        URI hub = URI.create(environment.getOrDefault("PERSONA_HUB_URL", HubDownload.PUBLIC_HUB.toString()));
-        Optional<String> token = Optional.ofNullable(environment.get("PERSONA_HUB_TOKEN"));
+        SettingSource settings = new SettingSource.Process(new Properties(), environment);
+        URI hub = HubDownload.HUB_URL.from(settings);
+        Optional<String> token = HubDownload.HUB_TOKEN.given(settings);
         Files.createDirectories(folder);
         err.println("persona: downloading " + file + " from " + repo + " (" + request.revision() + ") at " + hub
                 + (token.isPresent() ? " with the token of PERSONA_HUB_TOKEN" : "") + " into " + folder);

@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.persona.models.HubDownload.Failure;
 import dev.persona.models.HubDownload.FailedException;
 import dev.persona.models.HubDownload.Request;
+import dev.persona.settings.InvalidSettingException;
+import dev.persona.settings.SettingSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +97,8 @@ class HubDownloadTest {
         assertEquals(1, left.size(), left.toString());
         assertTrue(HubDownload.isPartFile(folder.resolve(left.get(0))), left.toString());
         long kept = Files.size(folder.resolve(left.get(0)));
-        assertEquals(model.length / 3, kept, "what arrived is kept");
+        // TCP may lose the last bytes before the cut: what arrived is kept, and the resume starts there.
+        assertTrue(kept > 0 && kept <= model.length / 3, "what arrived is kept: " + kept);
         assertTrue(new ModelCatalog(folder).scan().models().isEmpty(), "the part file is not listed as a model");
 
         HubDownload.Done done = pull(new Request(REPO, FILE));
@@ -102,7 +106,7 @@ class HubDownloadTest {
         assertEquals(HubFixture.sha256(model), done.sha256());
         assertEquals(-1, Files.mismatch(folder.resolve(FILE), generated.resolve("tiny.gguf")));
         assertEquals(List.of(FILE), entries());
-        assertEquals("GET /cdn/" + HubFixture.sha256(model) + " Range: bytes=" + model.length / 3 + "-",
+        assertEquals("GET /cdn/" + HubFixture.sha256(model) + " Range: bytes=" + kept + "-",
                 hub.requestsTo("/cdn/").get(1), "the second attempt asks for the rest only");
     }
 
@@ -279,5 +283,19 @@ class HubDownloadTest {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(path -> path.getFileName().toString()).sorted().toList();
         }
+    }
+
+    @Test
+    void theHubSettingIsAnHttpAddress() {
+        assertEquals(HubDownload.PUBLIC_HUB, HubDownload.HUB_URL.from(SettingSource.of(Map.of())));
+        assertEquals("https://mirror.example/hub", HubDownload.HUB_URL
+                .from(SettingSource.of(Map.of("persona.hub.url", " https://mirror.example/hub "))).toString());
+        InvalidSettingException bad = assertThrows(InvalidSettingException.class, () -> HubDownload.HUB_URL
+                .from(SettingSource.of(Map.of("persona.hub.url", "file:///etc"))));
+        assertEquals("PERSONA_HUB_URL = 'file:///etc': expected an http or https address such as"
+                + " https://huggingface.co.", bad.getMessage());
+        assertEquals(Optional.of("hf_token"), HubDownload.HUB_TOKEN
+                .given(SettingSource.of(Map.of("persona.hub.token", "hf_token"))));
+        assertEquals(Optional.empty(), HubDownload.HUB_TOKEN.given(SettingSource.of(Map.of())));
     }
 }

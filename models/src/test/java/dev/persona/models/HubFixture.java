@@ -250,6 +250,7 @@ public final class HubFixture implements AutoCloseable {
                 if (drop >= 0 && sent + length > drop) {
                     body.write(chunk, 0, (int) (drop - sent));
                     body.flush();
+                    lingerBeforeTheCut();
                     throw new IOException("the fixture drops the connection after " + drop + " bytes, as asked");
                 }
                 body.write(chunk, 0, length);
@@ -257,6 +258,15 @@ public final class HubFixture implements AutoCloseable {
                 at += length;
                 pace(started, sent);
             }
+        }
+    }
+
+    /** Gives the client a moment to read what was sent, so that the cut comes after those bytes as on a network. */
+    private static void lingerBeforeTheCut() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -21,12 +21,12 @@ import dev.persona.models.MemoryEstimate;
 import dev.persona.models.ModelCatalog;
 import dev.persona.models.ModelUpload;
 import dev.persona.models.gguf.GgufReader;
+import dev.persona.server.ConfiguredSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The models folder and the pool's model, the one home of their rules: scanning the folder, adding a file by path,
@@ -37,10 +37,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ModelLibrary {
 
-    /** The hub's base address; a mirror or an internal server answers the same way. */
-    public static final String HUB_URL = "persona.hub.url";
-    /** An access token for gated or private repositories. */
-    public static final String HUB_TOKEN = "persona.hub.token";
     private static final Logger LOG = Logger.getLogger(ModelLibrary.class.getName());
 
     @Resource(lookup = "java:/eis/llama")
@@ -55,12 +51,10 @@ public class ModelLibrary {
     private HubDownloads downloads;
 
     @Inject
-    public ModelLibrary(HostConfiguration configuration,
-                        @ConfigProperty(name = HUB_URL, defaultValue = "https://huggingface.co") String hub,
-                        @ConfigProperty(name = HUB_TOKEN) Optional<String> token) {
+    public ModelLibrary(HostConfiguration configuration, ConfiguredSettings settings) {
         this.configuration = configuration;
-        this.hub = hubUrl(hub);
-        this.token = token;
+        this.hub = settings.get(HubDownload.HUB_URL);
+        this.token = HubDownload.HUB_TOKEN.given(settings);
     }
 
     /** For CDI's client proxy only. */
@@ -76,23 +70,6 @@ public class ModelLibrary {
                 .download(request, listener, cancelled), executor);
         LOG.info(() -> "Models come from the hub at " + hub + (token.isPresent() ? " (with an access token)" : "")
                 + "; the models folder is " + folder() + ".");
-    }
-
-    /** The {@code persona.hub.url} setting, checked: an absolute http or https address. */
-    static URI hubUrl(String value) {
-        URI uri;
-        try {
-            uri = URI.create(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + HUB_URL
-                    + ": expected an http or https address such as https://huggingface.co.", e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + HUB_URL
-                    + ": expected an http or https address such as https://huggingface.co.");
-        }
-        return uri;
     }
 
     public Path folder() {

@@ -73,14 +73,6 @@ class HubDownloadsTest {
         assertEquals(List.of("b.gguf", "a.gguf"), downloads.all().stream().map(s -> s.request().fileName()).toList());
     }
 
-    @Test
-    void theHubSettingIsAnHttpAddress() {
-        assertEquals("https://mirror.example/hub", ModelLibrary.hubUrl(" https://mirror.example/hub ").toString());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> ModelLibrary.hubUrl("file:///etc"));
-        assertTrue(bad.getMessage().startsWith("Invalid value 'file:///etc' for persona.hub.url"), bad.getMessage());
-    }
-
     private static void awaitPercent(HubDownloads downloads, String name, int percent) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (downloads.of(name).orElseThrow().percent() != percent) {
