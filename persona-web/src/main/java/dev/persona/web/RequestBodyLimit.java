@@ -2,7 +2,7 @@ package dev.persona.web;
 
 import java.util.logging.Logger;
 
-import dev.persona.host.config.SettingValues;
+import dev.persona.server.SettingValues;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;

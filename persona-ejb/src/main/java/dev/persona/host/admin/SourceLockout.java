@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-import dev.persona.host.config.SettingValues;
+import dev.persona.server.SettingValues;
 import dev.persona.signaling.SourceAddress;
 
 /**

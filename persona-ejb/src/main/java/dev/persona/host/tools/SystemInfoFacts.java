@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-import dev.persona.host.config.SettingValues;
+import dev.persona.server.SettingValues;
 
 /**
  * The facts about the host that the {@code system-info} plugin may tell the model, as the owner sets them with

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 
-import dev.persona.host.config.SettingValues;
 import dev.persona.plugins.PluginLimits;
+import dev.persona.server.SettingValues;
 
 /**
  * What one plugin call may use, as the owner sets it (docs/plugins.md, "Limits"); each setting left out keeps the
