@@ -3,6 +3,7 @@ package dev.persona.host.tools;
 import dev.persona.plugins.PluginCatalog;
 import dev.persona.plugins.PluginLimits;
 import dev.persona.plugins.PluginRunner;
+import dev.persona.plugins.PluginRuntime;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -15,15 +16,14 @@ import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The bundled plugins, compiled once in the background at start (a few seconds on a slow machine; the first tool
- * call waits for it), and the runner that runs their calls within the limits of the {@code persona.tools.*}
- * settings ({@link ToolLimitsSettings}).
+ * The container's side of the tool runtime: one {@link PluginRuntime} (plugins module: the bundled plugins compiled
+ * once in the background at start, the first tool call waiting for it, and the runner) made with the container's
+ * executors and the limits of the {@code persona.tools.*} settings ({@link ToolLimitsSettings}).
  */
 @Singleton
 @Startup
@@ -41,8 +41,7 @@ public class ToolBox {
     @Inject
     private Config config;
 
-    private CompletableFuture<PluginCatalog> catalog;
-    private PluginRunner runner;
+    private PluginRuntime runtime;
     private Set<String> systemInfoFacts;
 
     @PostConstruct
@@ -50,31 +49,28 @@ public class ToolBox {
         Function<String, Optional<String>> settings = name -> config.getOptionalValue(name, String.class);
         PluginLimits limits = ToolLimitsSettings.from(settings);
         systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(settings));
-        runner = new PluginRunner(watchdogs, limits);
+        runtime = new PluginRuntime(executor, watchdogs, limits);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
                 + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)
                 + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB;"
                 + " system-info shares " + (systemInfoFacts.isEmpty() ? "nothing" : String.join(", ", systemInfoFacts))
                 + ".");
-        long started = System.nanoTime();
-        catalog = CompletableFuture.supplyAsync(PluginCatalog::bundled, executor);
-        catalog.whenComplete((loaded, error) -> {
+        runtime.compiled().whenComplete((took, error) -> {
             if (error != null) {
                 LOG.severe(() -> "The tool plugins could not be loaded; the model gets no tools: " + error);
             } else {
-                LOG.info(() -> "Tool plugins " + PluginCatalog.BUNDLED + " compiled in "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+                LOG.info(() -> "Tool plugins " + PluginCatalog.BUNDLED + " compiled in " + took.toMillis() + " ms");
             }
         });
     }
 
     /** The plugins; waits for their compilation; throws if it failed. */
     public PluginCatalog catalog() {
-        return catalog.join();
+        return runtime.catalog();
     }
 
     public PluginRunner runner() {
-        return runner;
+        return runtime.runner();
     }
 
     /** The facts about the host that system-info may tell the model ({@link SystemInfoFacts}). */
