@@ -131,6 +131,7 @@ async function main() {
   ui.state('working', 'Getting this phone’s identity…');
   ui.step('identity');
   identity = await PhoneIdentity.forHost(hostId);
+  mark('persona-identity-ready');
   deviceId = keyIdOf(identity.publicKey);
   $('device').textContent = `This phone: ${deviceId} (${identity.implementation === 'webcrypto'
     ? 'WebCrypto' : 'JavaScript'} Ed25519)`;
@@ -167,6 +168,7 @@ async function connect() {
     }
   });
   current.on('open', () => {
+    mark('persona-signaling-open');
     const opened = current.connect(hostId, { serialization: 'raw', reliable: true });
     const timer = setTimeout(() => {
       if (!opened.open) lost('The phone could not reach the host peer-to-peer: is it on the same network as the host?');

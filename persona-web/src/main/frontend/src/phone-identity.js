@@ -23,6 +23,29 @@ export async function hasWebCryptoEd25519(subtle) {
   }
 }
 
+/** DER of a PKCS #8 Ed25519 private key up to its 32-byte seed (RFC 8410, section 7). */
+const PKCS8_ED25519_PREFIX = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
+  0x04, 0x22, 0x04, 0x20);
+
+/**
+ * The public key (`x`, base64url) of a 32-byte Ed25519 seed, worked out by WebCrypto, or null where WebCrypto has no
+ * Ed25519. A new phone's first visit waits for this: the native curve takes a fraction of a millisecond, where
+ * @noble/ed25519 first builds its tables in JavaScript (tens of milliseconds on a phone).
+ */
+export async function webCryptoPublicKey(subtle, seed) {
+  const pkcs8 = new Uint8Array(PKCS8_ED25519_PREFIX.length + seed.length);
+  pkcs8.set(PKCS8_ED25519_PREFIX);
+  pkcs8.set(seed, PKCS8_ED25519_PREFIX.length);
+  try {
+    const key = await subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+    return (await subtle.exportKey('jwk', key)).x ?? null;
+  } catch {
+    return null;
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
 /** Sealed keys in IndexedDB, one record per public key: `{ x, privateKey, wrapping, iv, wrappedSeed }`. */
 export class IndexedDbKeys {
   #db;
@@ -92,15 +115,20 @@ export class PhoneIdentity {
       return PhoneIdentity.#open(hostId, record, { storage, subtle, keys });
     }
     const seed = noble.utils.randomSecretKey();
-    const record = { kty: 'OKP', crv: 'Ed25519', x: base64url.encode(await noble.getPublicKeyAsync(seed)),
+    const native = await webCryptoPublicKey(subtle, seed);
+    const record = { kty: 'OKP', crv: 'Ed25519', x: native ?? base64url.encode(await noble.getPublicKeyAsync(seed)),
       d: base64url.encode(seed), created: new Date().toISOString() };
-    return PhoneIdentity.#open(hostId, record, { storage, subtle, keys });
+    return PhoneIdentity.#open(hostId, record, { storage, subtle, keys }, native !== null);
   }
 
-  /** Seals a record with a raw seed where WebCrypto has Ed25519, stores it, and opens it. */
-  static async #open(hostId, record, { storage, subtle, keys }) {
+  /**
+   * Seals a record with a raw seed where WebCrypto has Ed25519, stores it, and opens it.
+   *
+   * @param ed25519 whether WebCrypto has Ed25519, when the caller knows already
+   */
+  static async #open(hostId, record, { storage, subtle, keys }, ed25519 = undefined) {
     const key = STORAGE_PREFIX + hostId;
-    if (!(await hasWebCryptoEd25519(subtle))) {
+    if (!(ed25519 ?? await hasWebCryptoEd25519(subtle))) {
       storage.setItem(key, JSON.stringify(record));
       const seed = base64url.decode(record.d);
       return new PhoneIdentity(hostId, record, (bytes) => noble.signAsync(bytes, seed), null, 'noble');
@@ -110,11 +138,12 @@ export class PhoneIdentity {
     const wrapping = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
     const wrappedSeed = await subtle.encrypt({ name: 'AES-GCM', iv }, wrapping, base64url.decode(record.d));
-    await keys.put({ x: record.x, privateKey, wrapping, iv, wrappedSeed });
+    const entry = { x: record.x, privateKey, wrapping, iv, wrappedSeed };
+    await keys.put(entry);
     // Only once the key store holds the key does the raw copy go.
     const sealed = { kty: 'OKP', crv: 'Ed25519', x: record.x, created: record.created, sealed: true };
     storage.setItem(key, JSON.stringify(sealed));
-    return PhoneIdentity.#unseal(hostId, sealed, subtle, keys);
+    return PhoneIdentity.#sealedIdentity(hostId, sealed, entry, subtle);
   }
 
   static async #unseal(hostId, record, subtle, keys) {
@@ -123,6 +152,11 @@ export class PhoneIdentity {
       throw new Error('This phone’s key for the host is missing from the browser’s key store (IndexedDB was '
         + 'cleared?). Import its identity file from the menu (☰), or pair again with a new invite.');
     }
+    return PhoneIdentity.#sealedIdentity(hostId, record, sealed, subtle);
+  }
+
+  /** The identity whose key is the key store's entry `sealed` (as stored, or as just read back). */
+  static #sealedIdentity(hostId, record, sealed, subtle) {
     const signer = async (bytes) => new Uint8Array(await subtle.sign({ name: 'Ed25519' }, sealed.privateKey, bytes));
     const seed = async () => new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, sealed.wrapping,
       sealed.wrappedSeed));

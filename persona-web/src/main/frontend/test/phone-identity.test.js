@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
-import { PhoneIdentity, STORAGE_PREFIX, hasWebCryptoEd25519 } from '../src/phone-identity.js';
+import * as noble from '@noble/ed25519';
+import { PhoneIdentity, STORAGE_PREFIX, hasWebCryptoEd25519, webCryptoPublicKey } from '../src/phone-identity.js';
+import { base64url } from '../src/bytes.js';
 
 /** localStorage as the browser has it, in memory. */
 class MemoryStorage {
@@ -45,6 +47,33 @@ const message = new TextEncoder().encode('challenge from the host');
 test('detects Ed25519 support instead of assuming it', async () => {
   assert.equal(await hasWebCryptoEd25519(webcrypto.subtle), true);
   assert.equal(await hasWebCryptoEd25519(subtleWithoutEd25519), false);
+});
+
+test('a seed\'s public key by WebCrypto is the curve\'s: RFC 8032 test 1, random seeds as noble has it', async () => {
+  const hex = (text) => Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
+  const rfc8032 = hex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+  assert.equal(await webCryptoPublicKey(webcrypto.subtle, rfc8032),
+    base64url.encode(hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')));
+  for (let i = 0; i < 8; i++) {
+    const seed = noble.utils.randomSecretKey();
+    assert.equal(await webCryptoPublicKey(webcrypto.subtle, seed),
+      base64url.encode(await noble.getPublicKeyAsync(seed)));
+  }
+  assert.equal(await webCryptoPublicKey(subtleWithoutEd25519, rfc8032), null);
+});
+
+test('a new sealed identity signs at once, without reading the key store back', async () => {
+  const options = browser();
+  let reads = 0;
+  const get = options.keys.get.bind(options.keys);
+  options.keys.get = async (x) => { reads++; return get(x); };
+  const identity = await PhoneIdentity.forHost('hostA', options);
+  assert.equal(reads, 0);
+  assert.equal(identity.implementation, 'webcrypto');
+  assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
+  const again = await PhoneIdentity.forHost('hostA', options);
+  assert.equal(reads, 1, 'a later load reads the sealed key from the store');
+  assert.deepEqual(again.publicKey, identity.publicKey);
 });
 
 test('with WebCrypto Ed25519 a new identity is sealed: storage has the public key only, the key cannot be exported',

@@ -32,8 +32,9 @@ public final class ResultsCheck {
                     "persona-ejb/src/main/java/dev/persona/host/signaling",
                     "server-config/src/main/wildfly", "bench/src/main/java/dev/persona/bench/signaling",
                     "bench/src/main/node"),
-            "chat", List.of("persona-ejb/src/main", "persona-web/src/main", "persona-signaling/src/main",
-                    "llama-connector/src/main", "models/src/main", "server-config/src/main", "persona",
+            "chat", List.of("persona-ejb/src/main", "persona-peer/src/main", "persona-web/src/main",
+                    "persona-signaling/src/main", "llama-connector/src/main", "models/src/main",
+                    "server-config/src/main", "persona",
                     "bench/src/main/java/dev/persona/bench/chat"),
             "plugin", List.of("plugins/src/main", "persona-ejb/src/main/java/dev/persona/host/tools",
                     "bench/src/main/java/dev/persona/bench/plugins"));

@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
-import dev.persona.host.logs.LogText;
 import dev.persona.host.tools.ToolCardSender;
 import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
@@ -16,6 +15,7 @@ import dev.persona.llama.ChatRequest;
 import dev.persona.llama.ChatRole;
 import dev.persona.llama.ChatStream;
 import dev.persona.llama.LlamaException;
+import dev.persona.peer.logs.LogText;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 

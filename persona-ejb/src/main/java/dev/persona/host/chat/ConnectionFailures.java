@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-import dev.persona.host.peer.SessionClosed;
+import dev.persona.peer.SessionClosed;
 
 /**
  * The last phones that could not connect to the host (no peer-to-peer path, or an offer the host cannot use), for

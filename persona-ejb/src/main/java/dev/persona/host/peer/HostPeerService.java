@@ -3,17 +3,24 @@ package dev.persona.host.peer;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.persona.peer.HostPeer;
+import dev.persona.peer.HostPeerSettings;
+import dev.persona.peer.PeerSessionAcceptor;
+import dev.persona.peer.SignalingEndpoint;
+import dev.persona.peer.SignalingLink;
+import dev.persona.server.ConfiguredSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 /**
- * The application's one {@link HostPeer}, made on first use and closed when the application stops. Settings come
- * from MicroProfile Config ({@link HostPeerSettings} names them).
+ * The application's one {@link HostPeer} (module persona-peer), made on first use and closed when the application
+ * stops: the container-facing side of the host peer. It hands the peer its settings, read from MicroProfile Config
+ * ({@link HostPeerSettings} names them), and its threads; {@code ChatHost} attaches each host id with its signaling
+ * link and session acceptor.
  *
  * <p>The work runs on threads of the container's {@link ManagedThreadFactory}, all started here, where the
  * application's context is current. A {@code ManagedExecutorService} would not do: it captures the context of the
@@ -29,19 +36,19 @@ public class HostPeerService {
     private ManagedThreadFactory threadFactory;
 
     @Inject
-    private Config config;
+    private ConfiguredSettings settings;
 
     private ScheduledThreadPoolExecutor executor;
     private HostPeer hostPeer;
 
     @PostConstruct
     void start() {
-        HostPeerSettings settings = HostPeerSettings.from(name -> config.getOptionalValue(name, String.class));
+        HostPeerSettings peerSettings = HostPeerSettings.from(settings);
         executor = new ScheduledThreadPoolExecutor(THREADS, threadFactory);
         executor.setRemoveOnCancelPolicy(true);
         executor.prestartAllCoreThreads();
         try {
-            hostPeer = new HostPeer(settings, executor);
+            hostPeer = new HostPeer(peerSettings, executor);
         } catch (LinkageError missing) {
             executor.shutdownNow();
             throw new IllegalStateException("The host peer cannot start: the WebRTC library did not load (" + missing

@@ -1,7 +1,6 @@
 /**
- * The host as a WebRTC peer inside the JVM: it answers the phones' peerjs offers that the signaling registry relays,
- * exchanges ICE candidates, and offers each opened data channel as a {@link dev.persona.host.peer.PeerSession} with
- * text messages of any size (chunked on the wire). One {@link dev.persona.host.peer.HostPeer} owns the native
- * WebRTC factory for the application's lifetime; {@code docs/host-peer.md} describes the design.
+ * The container's side of the host's WebRTC peer: {@link dev.persona.host.peer.HostPeerService} owns the one
+ * {@link dev.persona.peer.HostPeer} of the application (module persona-peer, plain Java) and hands it its settings
+ * and the container's threads.
  */
 package dev.persona.host.peer;

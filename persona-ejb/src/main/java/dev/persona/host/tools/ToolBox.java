@@ -3,6 +3,7 @@ package dev.persona.host.tools;
 import dev.persona.plugins.PluginCatalog;
 import dev.persona.plugins.PluginLimits;
 import dev.persona.plugins.PluginRunner;
+import dev.persona.plugins.PluginRuntime;
 import dev.persona.server.ConfiguredSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -15,13 +16,12 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * The bundled plugins, compiled once in the background at start (a few seconds on a slow machine; the first tool
- * call waits for it), and the runner that runs their calls within the limits of the {@code persona.tools.*}
- * settings ({@link ToolLimitsSettings}).
+ * The container's side of the tool runtime: one {@link PluginRuntime} (plugins module: the bundled plugins compiled
+ * once in the background at start, the first tool call waiting for it, and the runner) made with the container's
+ * executors and the limits of the {@code persona.tools.*} settings ({@link ToolLimitsSettings}).
  */
 @Singleton
 @Startup
@@ -39,8 +39,7 @@ public class ToolBox {
     @Inject
     private ConfiguredSettings settings;
 
-    private CompletableFuture<PluginCatalog> catalog;
-    private PluginRunner runner;
+    private PluginRuntime runtime;
     private Set<String> systemInfoFacts;
     private int maxRounds;
 
@@ -49,31 +48,28 @@ public class ToolBox {
         PluginLimits limits = ToolLimitsSettings.from(settings);
         maxRounds = settings.get(ToolLimitsSettings.MAX_ROUNDS);
         systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(settings));
-        runner = new PluginRunner(watchdogs, limits);
+        runtime = new PluginRuntime(executor, watchdogs, limits);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
                 + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)
                 + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB;"
                 + " system-info shares " + (systemInfoFacts.isEmpty() ? "nothing" : String.join(", ", systemInfoFacts))
                 + ".");
-        long started = System.nanoTime();
-        catalog = CompletableFuture.supplyAsync(PluginCatalog::bundled, executor);
-        catalog.whenComplete((loaded, error) -> {
+        runtime.compiled().whenComplete((took, error) -> {
             if (error != null) {
                 LOG.severe(() -> "The tool plugins could not be loaded; the model gets no tools: " + error);
             } else {
-                LOG.info(() -> "Tool plugins " + PluginCatalog.BUNDLED + " compiled in "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+                LOG.info(() -> "Tool plugins " + PluginCatalog.BUNDLED + " compiled in " + took.toMillis() + " ms");
             }
         });
     }
 
     /** The plugins; waits for their compilation; throws if it failed. */
     public PluginCatalog catalog() {
-        return catalog.join();
+        return runtime.catalog();
     }
 
     public PluginRunner runner() {
-        return runner;
+        return runtime.runner();
     }
 
     /** Rounds of tool calls in one answer; the last round must answer in words. */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Instant;
 import java.util.List;
 
-import dev.persona.host.peer.SessionClosed;
-import dev.persona.host.peer.SessionClosed.Reason;
+import dev.persona.peer.SessionClosed.Reason;
+import dev.persona.peer.SessionClosed;
 import org.junit.jupiter.api.Test;
 
 class ConnectionFailuresTest {

@@ -16,7 +16,7 @@ import dev.persona.host.devices.Device;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.identity.Persona;
 import dev.persona.host.identity.PersonaIdentities;
-import dev.persona.host.peer.SessionClosed;
+import dev.persona.peer.SessionClosed;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.faces.view.ViewScoped;
