@@ -373,6 +373,7 @@ final class ChatFixture {
             messages.get(conversationId).add(new Message(ChatRole.ASSISTANT, text));
         }
 
+        /** All of them: the character limit is the store's own rule, tested with it (scenarios keep talks short). */
         @Override
         public synchronized List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
             return messages(conversationId, deviceId);
