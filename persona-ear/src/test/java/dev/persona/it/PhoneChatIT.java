@@ -53,10 +53,11 @@ class PhoneChatIT {
 
     @BeforeAll
     static void startHost() throws Exception {
-        // One chat slot, so that a second phone waits in line; long answers, so that one can be stopped half way.
+        // One llama-server slot (of 4 096 tokens), so that a second phone waits in line; long answers, so that one
+        // can be stopped half way.
         host = new PersonaHost(Path.of("target/it-data/phone-chat").toAbsolutePath())
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "1200")
-                .with("PERSONA_CHAT_SLOTS", "1");
+                .with("PERSONA_LLAMA_PARALLEL_SLOTS", "1").with("PERSONA_LLAMA_CONTEXT_SIZE", "4096")
+                .with("PERSONA_CHAT_MAX_TOKENS", "1200");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Pairing needs one invite per phone: the first is the one the host prints at start, the others the owner mints
  * ({@link OwnerDesk}). The host restarts when a test needs another number of slots (the paired phones stay
- * approved); its line of waiting turns holds one. Runs in the network namespace of the failsafe execution
+ * approved): the chat's slots are llama-server's ({@code PERSONA_LLAMA_PARALLEL_SLOTS}), each with 4 096 tokens of
+ * context; its line of waiting turns holds one. Runs in the network namespace of the failsafe execution
  * {@code loopback-network}.
  */
 @Tag("loopback-network")
@@ -66,15 +67,17 @@ class PhoneProtocolIT {
     /** The current run's invite while no phone has used it. */
     private static String invite;
     private static int slots;
+    /** Each llama-server slot's context: {@code -c} is this times the slots; 0 runs with the model's own. */
+    private static int slotContext = 4096;
     private static final List<JavaPhone> paired = new ArrayList<>();
     private static final List<String> measurements = new ArrayList<>();
 
     @BeforeAll
     static void startHost() throws Exception {
         JavaPhone.requireLoopbackNetwork();
-        // 4 llama-server slots of 4 096 tokens: room for the long answers below.
+        // Slots of 4 096 tokens (start): room for the long answers below.
         host = new PersonaHost(Path.of("target/it-data/phone-protocol").toAbsolutePath())
-                .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", MAX_TOKENS)
+                .with("PERSONA_CHAT_MAX_TOKENS", MAX_TOKENS)
                 .with("PERSONA_CHAT_QUEUE_LIMIT", "1");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         start(1);
@@ -164,7 +167,7 @@ class PhoneProtocolIT {
         // A chat text above the limit the host derives from a slot's context, and announced in admitted, is too
         // large; the error names the limit. One character less is taken.
         int maxText = admitted.message().getInt("maxText");
-        measure("maxText with 16384 tokens of context on 4 llama-server slots and " + MAX_TOKENS + " max tokens: "
+        measure("maxText with 4096 tokens of context per llama-server slot and " + MAX_TOKENS + " max tokens: "
                 + maxText + " characters");
         assertTrue(maxText > 1000 && maxText < 16_000, admitted.toString());
         phone.chat("long-text", null, "x".repeat(maxText + 1));
@@ -489,31 +492,31 @@ class PhoneProtocolIT {
     @Order(7)
     void withTheModelsOwnContextTheHostPlansWithTheSlotsLlamaServerReports() throws Exception {
         // -c 0: llama-server gives each of its slots the model's trained context (131 072 tokens for the tiny
-        // model: it reports n_ctx_slot = 131072 with 4 slots); the host cannot know that from its settings, so it
-        // asks /slots. The answer keeps 3 000 of them (persona.chat.max.tokens), the prompt the rest.
-        host.with("PERSONA_LLAMA_CONTEXT_SIZE", "0");
+        // model: it reports n_ctx_slot = 131072); the host cannot know that from its settings, so it asks /slots.
+        // The answer keeps 3 000 of them (persona.chat.max.tokens), the prompt the rest.
+        slotContext = 0;
         restart(Math.max(slots, 1));
         JavaPhone phone = paired.get(0);
         phone.connect(hostId);
         Received admitted = phone.handshake(hostId, null);
         assertEquals("admitted", admitted.type(), admitted.toString());
         int maxText = admitted.message().getInt("maxText");
-        measure("maxText with -c 0 (the tiny model's 131072 tokens in each of 4 llama-server slots) and "
+        measure("maxText with -c 0 (the tiny model's 131072 tokens in each llama-server slot) and "
                 + MAX_TOKENS + " max tokens: " + maxText + " characters");
         assertTrue(maxText > 3 * (131_072 - 3_000 - 200) && maxText < 3 * (131_072 - 3_000), admitted.toString());
         phone.chat("own-context", null, "Hi.");
         phone.expect("accepted", REPLY);
-        phone.until(m -> "done".equals(m.type()), REPLY);
+        answeredThenStopped(phone, "own-context");
     }
 
     @Test
     @Order(8)
     void aTurnLlamaServerFindsLongerThanItsSlotGetsTooLongAndTheSessionGoesOn() throws Exception {
-        // The host plans with slots of 16 384 / 4 = 4 096 tokens. llama-server caps a slot at the context the model
-        // says it was trained for, so overriding that to 512 makes it refuse a prompt the host's estimate took for
-        // fitting: the fallback of docs/protocol.md section 6, with llama-server's own refusal.
-        host.with("PERSONA_LLAMA_CONTEXT_SIZE", "16384")
-                .with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--override-kv llama.context_length=int:512");
+        // The host plans with slots of 4 096 tokens. llama-server caps a slot at the context the model says it was
+        // trained for, so overriding that to 512 makes it refuse a prompt the host's estimate took for fitting: the
+        // fallback of docs/protocol.md section 6, with llama-server's own refusal.
+        slotContext = 4096;
+        host.with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--override-kv llama.context_length=int:512");
         restart(Math.max(slots, 1));
         JavaPhone phone = paired.get(0);
         phone.connect(hostId);
@@ -531,11 +534,21 @@ class PhoneProtocolIT {
         // The slot is free again and a short turn is answered.
         phone.chat("short", null, "Hi.");
         phone.expect("accepted", REPLY);
-        phone.until(m -> "done".equals(m.type()), REPLY);
+        answeredThenStopped(phone, "short");
         historyWorks(phone);
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The turn streams its answer; then it is stopped and ends with {@code done}. (Waiting for the whole answer, up
+     * to 3 000 tokens, would take minutes on a busy 2-core machine, where the tiny model makes ~15 tokens/s.)
+     */
+    private static void answeredThenStopped(JavaPhone phone, String turnId) throws Exception {
+        assertEquals(turnId, phone.expect("token", ANSWER).message().getString("id"));
+        phone.stop(turnId);
+        phone.until(m -> "done".equals(m.type()), REPLY);
+    }
 
     /** A valid message right after: the session went on. */
     private static void historyWorks(JavaPhone phone) throws Exception {
@@ -571,7 +584,8 @@ class PhoneProtocolIT {
     }
 
     private static void start(int slotCount) throws Exception {
-        host.with("PERSONA_CHAT_SLOTS", Integer.toString(slotCount));
+        host.with("PERSONA_LLAMA_PARALLEL_SLOTS", Integer.toString(slotCount))
+                .with("PERSONA_LLAMA_CONTEXT_SIZE", Integer.toString(slotContext * slotCount));
         long started = System.nanoTime();
         PersonaHost.Run run = host.start();
         measure("host start with " + slotCount + " slot(s): "

@@ -98,7 +98,6 @@ public final class ChatBenchmark {
         deleteRecursively(data);
         host = new PersonaHost(data).with("PERSONA_LLAMA_CONTEXT_SIZE", "4096")
                 .with("PERSONA_LLAMA_PARALLEL_SLOTS", Integer.toString(SLOTS))
-                .with("PERSONA_CHAT_SLOTS", Integer.toString(SLOTS))
                 .with("PERSONA_CHAT_MAX_TOKENS", Integer.toString(MAX_TOKENS))
                 // Greedy sampling and no end of text: every answer, the phone's and the baseline's, is the same
                 // 256 tokens, so that their speeds compare.

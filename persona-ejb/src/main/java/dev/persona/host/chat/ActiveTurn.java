@@ -23,7 +23,7 @@ import jakarta.json.JsonObjectBuilder;
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
  * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
  * {@link #FLUSH_NANOS}), and stores the answer, complete or as far as it got when stopped. Model-server callbacks
- * come on the connector's network thread and return at once; storing runs on the container's executor.
+ * come on the connector's network thread and return at once; storing runs on the chat's executor.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
@@ -31,9 +31,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     /** Tokens are sent at most this often (20 ms: smooth to read, few messages at thousands of tokens/s). */
     static final long FLUSH_NANOS = 20_000_000L;
 
-    private final ChatHost host;
+    private final ChatPorts ports;
+    private final TurnSlots slots;
     private final PhoneSession session;
-    private final ChatHost.HostedPersona persona;
+    private final HostedPersona persona;
     private final String id;
     private final UUID conversation;
     /** The conversation's latest messages and the new question last. */
@@ -57,9 +58,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
      * @param text       what the person asked
      * @param userStored completes when the person's message is stored (the answer is stored after it)
      */
-    ActiveTurn(ChatHost host, PhoneSession session, ChatHost.HostedPersona persona, String id, UUID conversation,
-               List<StoredMessage> history, String text, CompletableFuture<Void> userStored) {
-        this.host = host;
+    ActiveTurn(ChatPorts ports, TurnSlots slots, PhoneSession session, HostedPersona persona, String id,
+               UUID conversation, List<StoredMessage> history, String text, CompletableFuture<Void> userStored) {
+        this.ports = ports;
+        this.slots = slots;
         this.session = session;
         this.persona = persona;
         this.id = id;
@@ -94,15 +96,15 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         session.send(ChatMessages.message("queue").add("id", id).add("position", position).build().toString());
     }
 
-    /** Called by the scheduler, possibly on a network thread: the work moves to the container's executor. */
+    /** Called by the scheduler, possibly on a network thread: the work moves to the chat's executor. */
     @Override
     public void start() {
-        host.executor().execute(this::begin);
+        ports.executor().execute(this::begin);
     }
 
     private void begin() {
         try {
-            ContextBudget budget = host.budget();
+            ContextBudget budget = slots.budget();
             int first = budget.firstToKeep(turnMessages.stream().map(ChatMessage::content).toList(),
                     persona.systemPrompt());
             List<ChatMessage> messages = new ArrayList<>();
@@ -114,8 +116,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 }
                 started = System.nanoTime();
                 lastFlush = started;
-                stream = host.turnTools().stream(host.llama(),
-                        ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
+                stream = ports.model().stream(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
                         new ToolContext(persona.id(), session.deviceId(), conversation), this,
                         new ToolCardSender(session::send, id));
             }
@@ -171,7 +172,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                     .add("completionTokens", completion.usage().completionTokens()));
         }
         done.add("timings", timings(completion));
-        host.scheduler().finished(device);
+        slots.finished(device);
         storeThen(text, done.build().toString());
     }
 
@@ -189,7 +190,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         String failure;
         if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
             failure = ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
-                    + "fit the model's context (" + host.budget().slotTokens() + " tokens per slot): send a "
+                    + "fit the model's context (" + slots.budget().slotTokens() + " tokens per slot): send a "
                     + "shorter message or start a new conversation.");
         } else {
             failure = ChatMessages.error(id, "model-unavailable", "The model could not answer: " + error.getMessage());
@@ -219,7 +220,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             end();
             return;
         }
-        host.scheduler().finished(device);
+        slots.finished(device);
         storeThen(text, ChatMessages.message("done").add("id", id).add("stopped", true)
                 .add("timings", timings(null)).build().toString());
     }
@@ -248,7 +249,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                     throw new IllegalStateException("the question was not stored: " + notStored, notStored);
                 }
                 if (!text.isEmpty()) {
-                    host.conversations().addAssistantMessage(conversation, session.deviceId(), text);
+                    ports.conversations().addAssistantMessage(conversation, session.deviceId(), text);
                 }
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
@@ -257,12 +258,12 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 session.turnEnded(this);
             }
             session.send(outcome);
-        }, host.executor());
+        }, ports.executor());
     }
 
     /** Frees the turn and its slot at once. */
     private void end() {
         session.turnEnded(this);
-        host.scheduler().finished(device);
+        slots.finished(device);
     }
 }

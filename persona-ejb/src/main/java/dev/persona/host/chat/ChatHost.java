@@ -1,15 +1,11 @@
 package dev.persona.host.chat;
 
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 import dev.persona.host.devices.DeviceApproved;
@@ -25,16 +21,12 @@ import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.Reminders;
 import dev.persona.host.tools.ToolCallView;
 import dev.persona.host.tools.TurnTools;
-import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
-import dev.persona.llama.LlamaException;
-import dev.persona.llama.PoolSettings;
-import dev.persona.llama.SlotStatus;
 import dev.persona.peer.ConnectionRequest;
 import dev.persona.peer.PeerSessionAcceptor;
 import dev.persona.peer.PeerSessionListener;
-import dev.persona.peer.SessionClosed;
 import dev.persona.peer.SignalingEndpoint;
+import dev.persona.server.ConfiguredSettings;
 import dev.persona.signaling.identity.KeyId;
 import dev.persona.signaling.registry.Disconnect;
 import dev.persona.signaling.registry.MessageSink;
@@ -54,12 +46,14 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Puts the personas on line: registers each persona's key id in the signaling registry in-process, answers phones'
- * offers through the host peer, and gives every data channel a {@link PhoneSession}. Owns what the sessions share:
- * the fair {@link TurnScheduler}, the model server's connection factory, the settings of the chat.
+ * The chat in the container: builds the {@link ChatService} core from the container's beans (the llama connector,
+ * the conversations, the device rules, the reminders, the managed executor) and its settings, puts the personas on
+ * line (each persona's key id registered in the signaling registry in-process, phones' offers answered through the
+ * host peer, every data channel carried to a {@link PhoneSession} by a {@link PeerTransport}), and passes the
+ * container's events on to the core. The chat's slots and their context are the connector pool's
+ * ({@link LlamaModelGateway}), not settings of their own.
  */
 @Singleton
 @Startup
@@ -67,21 +61,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ChatHost {
 
     private static final Logger LOG = Logger.getLogger(ChatHost.class.getName());
-
-    /**
-     * A persona as the sessions need it: its id, name, prompt, the key id phones reached it under (the current key,
-     * or the previous one during its grace period after a rotation), and signing with its keys.
-     */
-    record HostedPersona(UUID id, String name, KeyId keyId, String systemPrompt, PersonaIdentities identities) {
-        byte[] sign(byte[] publicKey, byte[] statement) {
-            return identities.sign(id, publicKey, statement);
-        }
-
-        /** The persona's key id now: phones that reached it under an older one learn it in {@code admitted}. */
-        KeyId currentKeyId() {
-            return KeyId.of(identities.persona(id).publicKey());
-        }
-    }
 
     @Resource(lookup = "java:/eis/llama")
     private LlamaConnectionFactory llama;
@@ -114,42 +93,19 @@ public class ChatHost {
     private PersonaTools personaTools;
 
     @Inject
-    @ConfigProperty(name = "persona.chat.slots", defaultValue = "4")
-    private int slots;
+    private ConfiguredSettings settings;
 
-    @Inject
-    @ConfigProperty(name = "persona.chat.queue.limit", defaultValue = "32")
-    private int queueLimit;
-
-    @Inject
-    @ConfigProperty(name = "persona.chat.history.characters", defaultValue = "3000")
-    private int historyCharacters;
-
-    @Inject
-    @ConfigProperty(name = "persona.chat.max.tokens", defaultValue = "512")
-    private int maxTokens;
-
-    @Inject
-    @ConfigProperty(name = "persona.llama.context.size", defaultValue = "4096")
-    private int contextSize;
-
-    @Inject
-    @ConfigProperty(name = "persona.llama.parallel.slots", defaultValue = "4")
-    private int parallelSlots;
-
-    @Inject
-    @ConfigProperty(name = "persona.llama.model", defaultValue = "")
-    private String modelFile;
-
-    private TurnScheduler scheduler;
-    private volatile KnownBudget budget;
-    private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
+    private ChatService chat;
     private final ConnectionFailures connectionFailures = new ConnectionFailures();
     private final List<PeerConnection> registrations = new ArrayList<>();
 
     @PostConstruct
     void goOnline() {
-        scheduler = new TurnScheduler(slots, queueLimit);
+        // The model's name for when the connector runs external servers only (no pool of its own to ask): the
+        // connector's PERSONA_LLAMA_MODEL (defined in its LlamaServerSettings, which lives in the RAR, so read by name).
+        String modelFile = settings.text("persona.llama.model").orElse("");
+        chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile), conversationStore(),
+                devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
         Instant now = Instant.now();
         for (Persona persona : identities.personas()) {
             putOnline(persona, persona.publicKey());
@@ -160,14 +116,76 @@ public class ChatHost {
         }
     }
 
+    private ConversationStore conversationStore() {
+        return new ConversationStore() {
+            @Override
+            public void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew,
+                                       String text) {
+                conversations.addUserMessage(personaId, deviceId, conversationId, isNew, text);
+            }
+
+            @Override
+            public void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
+                conversations.addAssistantMessage(conversationId, deviceId, text);
+            }
+
+            @Override
+            public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
+                return conversations.recent(conversationId, deviceId, characters);
+            }
+
+            @Override
+            public List<Conversation> list(UUID deviceId) {
+                return conversations.list(deviceId);
+            }
+
+            @Override
+            public Conversation conversation(UUID conversationId, UUID deviceId) {
+                return conversations.conversation(conversationId, deviceId);
+            }
+
+            @Override
+            public List<StoredMessage> messages(UUID conversationId, UUID deviceId) {
+                return conversations.messages(conversationId, deviceId);
+            }
+
+            @Override
+            public List<ToolCallView> toolCalls(UUID conversationId) {
+                return personaTools.callsIn(conversationId);
+            }
+
+            @Override
+            public void delete(UUID conversationId, UUID deviceId) {
+                conversations.delete(conversationId, deviceId);
+            }
+        };
+    }
+
+    private ReminderInbox reminderInbox() {
+        return new ReminderInbox() {
+            @Override
+            public List<ReminderDue> undelivered(UUID deviceId) {
+                return reminders.undelivered(deviceId);
+            }
+
+            @Override
+            public void delivered(long reminderId) {
+                reminders.delivered(reminderId);
+            }
+        };
+    }
+
     /** Phones reach the persona under the new key id too; the old one keeps working for its grace period. */
     public void onRotated(@Observes PersonaKeyRotated rotated) {
         putOnline(identities.persona(rotated.personaId()), rotated.newPublicKey());
     }
 
     private void putOnline(Persona persona, byte[] publicKey) {
-        HostedPersona hosted = new HostedPersona(persona.id(), persona.name(), KeyId.of(publicKey),
-                persona.systemPrompt() != null ? persona.systemPrompt() : defaultPrompt(persona.name()), identities);
+        UUID id = persona.id();
+        HostedPersona hosted = new HostedPersona(id, persona.name(), KeyId.of(publicKey),
+                persona.systemPrompt() != null ? persona.systemPrompt() : defaultPrompt(persona.name()),
+                (key, statement) -> identities.sign(id, key, statement),
+                () -> KeyId.of(identities.persona(id).publicKey()));
         try {
             PeerConnection registration = signaling.server().registry().attachLocalPeer(hosted.keyId(),
                     connection -> sinkFor(hosted, connection));
@@ -191,9 +209,8 @@ public class ChatHost {
         }, new PeerSessionAcceptor() {
             @Override
             public Optional<PeerSessionListener> accept(ConnectionRequest request) {
-                PhoneSession session = new PhoneSession(ChatHost.this, persona, request);
-                sessions.add(session);
-                return Optional.of(session);
+                return Optional.of(new PeerTransport(chat.connect(persona, request.phoneId()),
+                        (phoneId, closed) -> connectionFailures.record(phoneId, closed, Instant.now())));
             }
 
             @Override
@@ -222,34 +239,24 @@ public class ChatHost {
     @PreDestroy
     void goOffline() {
         registrations.forEach(PeerConnection::leave);
-        sessions.forEach(PhoneSession::close);
+        chat.closeAll();
     }
 
     public void onApproved(@Observes DeviceApproved approved) {
-        sessions.stream().filter(s -> approved.deviceId().equals(s.deviceId())).forEach(PhoneSession::approved);
+        chat.approved(approved.deviceId());
     }
 
     public void onRevoked(@Observes DeviceRevoked revoked) {
-        sessions.stream().filter(s -> revoked.deviceId().equals(s.deviceId())).forEach(PhoneSession::revoked);
+        chat.revoked(revoked.deviceId());
+    }
+
+    public void onReminderDue(@Observes ReminderDue due) {
+        chat.remind(due);
     }
 
     /** The phones connected now, for the console. */
     public LiveSessions liveSessions() {
-        return new LiveSessions(sessions, scheduler);
-    }
-
-    public void onReminderDue(@Observes ReminderDue due) {
-        sessions.stream().filter(s -> due.deviceId().equals(s.deviceId())).forEach(s -> s.remind(due));
-    }
-
-    void closed(PhoneSession session, SessionClosed closed) {
-        sessions.remove(session);
-        connectionFailures.record(session.phoneId(), closed, Instant.now());
-    }
-
-    /** The tool calls made in a conversation's turns, oldest first (for its history). */
-    List<ToolCallView> toolCallsIn(UUID conversation) {
-        return personaTools.callsIn(conversation);
+        return chat.liveSessions();
     }
 
     /** The last phones that could not connect, for the console. */
@@ -257,93 +264,8 @@ public class ChatHost {
         return connectionFailures;
     }
 
-    /**
-     * The slot context a turn may use: {@code -c} / {@code -np} of the pool as it runs now (the configuration
-     * with external servers only), or, with {@code -c 0} (the model's own context), what llama-server reports for
-     * its slots.
-     */
-    ContextBudget budget() {
-        PoolSettings pool = currentPool();
-        KnownBudget known = budget;
-        if (known == null || !Objects.equals(known.pool(), pool)) {
-            int context = pool != null ? pool.contextSize() : contextSize;
-            int slotsPerProcess = pool != null ? pool.parallelSlots() : parallelSlots;
-            known = new KnownBudget(pool, context > 0 ? ContextBudget.of(context, slotsPerProcess, maxTokens)
-                    : reportedBudget());
-            budget = known;
-        }
-        return known.budget();
-    }
-
-    /** A budget and the pool it was worked out for: a pool restarted with other sizes gets a new one. */
-    private record KnownBudget(PoolSettings pool, ContextBudget budget) {
-    }
-
-    /**
-     * The local pool's model and sizes as they are now (the console may have changed them since the start), or
-     * null when the connector has none (external servers only): then the configuration says.
-     */
-    private PoolSettings currentPool() {
-        try (LlamaConnection connection = llama.getConnection()) {
-            return connection.poolSettings();
-        } catch (LlamaException | RuntimeException noLocalPool) {
-            return null;
-        }
-    }
-
-    private ContextBudget reportedBudget() {
-        try (LlamaConnection connection = llama.getConnection()) {
-            int smallest = connection.slots().stream().mapToInt(SlotStatus::contextSize).filter(n -> n > 0).min()
-                    .orElseThrow(() -> new LlamaException("no slot reported its context"));
-            return new ContextBudget(smallest, maxTokens);
-        } catch (LlamaException | RuntimeException e) {
-            throw new IllegalStateException("The slot context is unknown (persona.llama.context.size is 0 and "
-                    + "llama-server did not say: " + e.getMessage() + "); set persona.llama.context.size.", e);
-        }
-    }
-
-    String modelName() {
-        PoolSettings pool = currentPool();
-        String model = pool != null && pool.modelFile() != null && !pool.modelFile().isBlank() ? pool.modelFile()
-                : modelFile;
-        String file = model.isBlank() ? "unknown" : Path.of(model).getFileName().toString();
-        return file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
-    }
-
     private static String defaultPrompt(String name) {
         return "You are " + name + ", a helpful assistant that runs on its owner's own computer. Answer clearly and "
                 + "briefly.";
-    }
-
-    TurnScheduler scheduler() {
-        return scheduler;
-    }
-
-    TurnTools turnTools() {
-        return turnTools;
-    }
-
-    Reminders reminders() {
-        return reminders;
-    }
-
-    LlamaConnectionFactory llama() {
-        return llama;
-    }
-
-    Executor executor() {
-        return executor;
-    }
-
-    DeviceTrust devices() {
-        return devices;
-    }
-
-    Conversations conversations() {
-        return conversations;
-    }
-
-    int historyCharacters() {
-        return historyCharacters;
     }
 }

@@ -29,11 +29,6 @@ record ContextBudget(int slotTokens, int maxTokens) {
         }
     }
 
-    /** The slot context of a llama-server started with {@code -c contextSize -np parallelSlots}. */
-    static ContextBudget of(int contextSize, int parallelSlots, int maxTokens) {
-        return new ContextBudget(contextSize / Math.max(1, parallelSlots), maxTokens);
-    }
-
     /** The answer's share: the configured longest answer, but never more than half the slot. */
     int answerTokens() {
         return Math.min(maxTokens, slotTokens / 2);

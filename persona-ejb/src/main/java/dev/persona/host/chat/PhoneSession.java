@@ -1,15 +1,16 @@
 package dev.persona.host.chat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import dev.persona.host.devices.Admission;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.handshake.HandshakeException;
 import dev.persona.host.handshake.HostHandshake;
+import dev.persona.peer.logs.LogText;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.ReminderMessage;
 import dev.persona.host.tools.ToolCallView;
@@ -26,30 +27,43 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 /**
- * One phone's data channel as the chat sees it: the handshake, then the admission decision, then the phone's turns,
- * history and deletions (docs/protocol.md). Calls arrive one at a time from the host peer; a turn's answer streams
- * from the model server on other threads through {@link ActiveTurn}.
+ * One phone's connection as the chat sees it: the handshake, then the admission decision, then the phone's turns,
+ * history and deletions (docs/protocol.md). What the phone sends arrives one call at a time from its transport
+ * (whichever carries it: it only sends frames through a {@link PhoneChannel}); a turn's answer streams from the
+ * model server on other threads through {@link ActiveTurn}.
  */
-final class PhoneSession implements PeerSessionListener {
+final class PhoneSession {
 
     private static final Logger LOG = Logger.getLogger(PhoneSession.class.getName());
 
     private enum State { HANDSHAKE, WAITING_FOR_OWNER, ADMITTED, CLOSED }
 
-    private final ChatHost host;
-    private final ChatHost.HostedPersona persona;
-    private final ConnectionRequest request;
+    private final ChatPorts ports;
+    private final TurnSlots slots;
+    private final int historyCharacters;
+    private final HostedPersona persona;
+    private final String phoneId;
+    private final Consumer<PhoneSession> ended;
     private final HostHandshake handshake;
     private volatile State state = State.HANDSHAKE;
-    private volatile PeerSession session;
+    private volatile PhoneChannel channel;
     private volatile UUID deviceId;
     private volatile ActiveTurn turn;
 
-    PhoneSession(ChatHost host, ChatHost.HostedPersona persona, ConnectionRequest request) {
-        this.host = host;
+    /**
+     * @param historyCharacters how much of a conversation goes into a request at most
+     * @param phoneId           the phone's key id, as its transport vouches for it (the handshake must prove it)
+     * @param ended             told once when the session has closed
+     */
+    PhoneSession(ChatPorts ports, TurnSlots slots, int historyCharacters, HostedPersona persona, String phoneId,
+                 Consumer<PhoneSession> ended) {
+        this.ports = ports;
+        this.slots = slots;
+        this.historyCharacters = historyCharacters;
         this.persona = persona;
-        this.request = request;
-        this.handshake = new HostHandshake(persona::sign);
+        this.phoneId = phoneId;
+        this.ended = ended;
+        this.handshake = new HostHandshake(persona.signer());
     }
 
     UUID deviceId() {
@@ -61,16 +75,16 @@ final class PhoneSession implements PeerSessionListener {
     }
 
     String phoneId() {
-        return request.phoneId();
+        return phoneId;
     }
 
-    @Override
-    public void onOpen(PeerSession opened) {
-        this.session = opened;
+    /** The transport is open: the session may send. */
+    void opened(PhoneChannel opened) {
+        this.channel = opened;
     }
 
-    @Override
-    public void onText(PeerSession current, String text) {
+    /** A text frame from the phone. */
+    void received(String text) {
         try {
             JsonObject message = ChatMessages.parse(text);
             String type = message.getString("type");
@@ -84,31 +98,34 @@ final class PhoneSession implements PeerSessionListener {
         } catch (ProtocolException e) {
             send(ChatMessages.error(e.turnId(), e.code(), e.getMessage()));
         } catch (HandshakeException e) {
-            LOG.info(() -> "Handshake with " + request.phoneId() + " failed: " + e.code() + ": "
+            LOG.info(() -> "Handshake with " + phoneId + " failed: " + e.code() + ": "
                     + LogText.untrusted(e.getMessage()));
             send(ChatMessages.error(null, e.code(), e.getMessage()));
             close();
         }
     }
 
-    @Override
-    public void onBinary(PeerSession current, byte[] message) {
+    /** A binary frame from the phone: not part of the protocol. */
+    void receivedBinary() {
         send(ChatMessages.error(null, "malformed", "Binary frames are not part of the protocol: send JSON text."));
     }
 
-    @Override
-    public void onRejectedMessage(PeerSession current, boolean tooLarge, String reason) {
+    /**
+     * The transport dropped a message that was malformed ({@code tooLarge} false) or too large; the session goes on.
+     * {@code reason} is fit to send back to the phone.
+     */
+    void rejected(boolean tooLarge, String reason) {
         send(ChatMessages.error(null, tooLarge ? "too-large" : "malformed", reason));
     }
 
-    @Override
-    public void onClose(PeerSession current, SessionClosed closed) {
+    /** The transport closed (the phone left, the host closed it, or the path broke): a running answer stops. */
+    void closed() {
         state = State.CLOSED;
         ActiveTurn running = turn;
         if (running != null) {
             running.stop(false);
         }
-        host.closed(this, closed);
+        ended.accept(this);
     }
 
     private void handshake(String type, JsonObject message) {
@@ -118,20 +135,20 @@ final class PhoneSession implements PeerSessionListener {
                         ChatMessages.requiredInt(message, "v"), ChatMessages.requiredString(message, "host"),
                         ChatMessages.requiredString(message, "device"), ChatMessages.requiredString(message, "challenge"),
                         ChatMessages.optionalString(message, "invite"), ChatMessages.optionalString(message, "name")),
-                        Instant.now());
+                        ports.clock().instant());
                 send(ChatMessages.message("welcome").add("host", welcome.hostId()).add("challenge", welcome.challenge())
                         .add("signature", welcome.signature()).build().toString());
             }
             case "proof" -> {
                 HostHandshake.ProvenPhone phone = handshake.onProof(
-                        new HostHandshake.Proof(ChatMessages.requiredString(message, "signature")), Instant.now());
-                if (!phone.deviceId().toString().equals(request.phoneId())) {
+                        new HostHandshake.Proof(ChatMessages.requiredString(message, "signature")), ports.clock().instant());
+                if (!phone.deviceId().toString().equals(phoneId)) {
                     throw new HandshakeException("bad-signature", "The phone proved another key than the one it "
                             + "signed in to signaling with.");
                 }
-                session.proven(false);
-                DeviceTrust.AdmissionResult result = host.devices().admit(persona.id(), phone.deviceId().publicKey(),
-                        phone.invite(), phone.name());
+                channel.proven(false);
+                DeviceTrust.AdmissionResult result = ports.admission().admit(persona.id(),
+                        phone.deviceId().publicKey(), phone.invite(), phone.name());
                 deviceId = result.deviceId();
                 decide(result.decision());
             }
@@ -174,18 +191,18 @@ final class PhoneSession implements PeerSessionListener {
 
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
-        session.proven(true);
+        channel.proven(true);
         send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
-                .add("host", persona.currentKeyId().toString()).add("model", host.modelName())
-                .add("maxText", host.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
+                .add("host", persona.currentKeyId().get().toString()).add("model", ports.model().modelName())
+                .add("maxText", slots.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
                 .toString());
-        host.executor().execute(() -> host.reminders().undelivered(deviceId).forEach(this::remind));
+        ports.executor().execute(() -> ports.reminders().undelivered(deviceId).forEach(this::remind));
     }
 
     /** A reminder of this phone is due: sent now if the phone is admitted, else it waits for the next connection. */
     void remind(ReminderDue due) {
         if (state == State.ADMITTED && send(ReminderMessage.of(due))) {
-            host.reminders().delivered(due.id());
+            ports.reminders().delivered(due.id());
         }
     }
 
@@ -205,7 +222,7 @@ final class PhoneSession implements PeerSessionListener {
                 if (conversation == null) {
                     throw new ProtocolException("malformed", "'conversation' is required.");
                 }
-                guarded(() -> host.conversations().delete(conversation, deviceId));
+                guarded(() -> ports.conversations().delete(conversation, deviceId));
                 send(ChatMessages.message("deleted").add("conversation", conversation.toString()).build().toString());
             }
             default -> throw new ProtocolException("unknown-type", "Unknown message type '" + type
@@ -231,10 +248,11 @@ final class PhoneSession implements PeerSessionListener {
         if (text.isBlank()) {
             throw new ProtocolException("malformed", "'text' is empty.");
         }
-        int limit = host.budget().maxTextCharacters(persona.systemPrompt());
+        ContextBudget budget = slots.budget();
+        int limit = budget.maxTextCharacters(persona.systemPrompt());
         if (text.length() > limit) {
             throw new ProtocolException("too-large", "A message may have at most " + limit + " characters here "
-                    + "(what fits the model's context of " + host.budget().slotTokens() + " tokens per slot "
+                    + "(what fits the model's context of " + budget.slotTokens() + " tokens per slot "
                     + "beside the answer); this one has " + text.length() + ".");
         }
         if (turn != null) {
@@ -242,10 +260,10 @@ final class PhoneSession implements PeerSessionListener {
         }
         UUID requested = ChatMessages.optionalUuid(message, "conversation");
         List<StoredMessage> history = requested == null ? List.of()
-                : guarded(() -> host.conversations().recent(requested, deviceId, host.historyCharacters()));
+                : guarded(() -> ports.conversations().recent(requested, deviceId, historyCharacters));
         TurnScheduler.Reservation reservation;
         try {
-            reservation = host.scheduler().reserve(deviceId.toString());
+            reservation = slots.reserve(deviceId.toString());
         } catch (TurnScheduler.RefusedException e) {
             throw e.refusal() == TurnScheduler.Refusal.BUSY
                     ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
@@ -253,11 +271,11 @@ final class PhoneSession implements PeerSessionListener {
         }
         // The answer starts while the turn is stored: storing waits for the database, the phone should not.
         UUID conversation = requested != null ? requested : UUID.randomUUID();
-        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> host.conversations().addUserMessage(
-                persona.id(), deviceId, conversation, requested == null, text), host.executor());
+        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> ports.conversations().addUserMessage(
+                persona.id(), deviceId, conversation, requested == null, text), ports.executor());
         send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
                 .toString());
-        ActiveTurn next = new ActiveTurn(host, this, persona, id, conversation, history, text, stored);
+        ActiveTurn next = new ActiveTurn(ports, slots, this, persona, id, conversation, history, text, stored);
         turn = next;
         reservation.begin(next);
     }
@@ -281,16 +299,16 @@ final class PhoneSession implements PeerSessionListener {
     private void history(UUID conversationId) {
         if (conversationId == null) {
             JsonArrayBuilder list = Json.createArrayBuilder();
-            for (Conversation c : host.conversations().list(deviceId)) {
+            for (Conversation c : ports.conversations().list(deviceId)) {
                 list.add(Json.createObjectBuilder().add("id", c.id().toString()).add("title", c.title())
                         .add("updated", c.updatedAt().toString()));
             }
             send(ChatMessages.message("history").add("conversations", list).build().toString());
             return;
         }
-        Conversation conversation = guarded(() -> host.conversations().conversation(conversationId, deviceId));
-        List<StoredMessage> messages = host.conversations().messages(conversationId, deviceId);
-        List<ToolCallView> calls = host.toolCallsIn(conversationId);
+        Conversation conversation = guarded(() -> ports.conversations().conversation(conversationId, deviceId));
+        List<StoredMessage> messages = ports.conversations().messages(conversationId, deviceId);
+        List<ToolCallView> calls = ports.conversations().toolCalls(conversationId);
         JsonArrayBuilder list = Json.createArrayBuilder();
         int nextCall = 0;
         for (StoredMessage m : messages) {
@@ -344,13 +362,14 @@ final class PhoneSession implements PeerSessionListener {
     }
 
     boolean send(String message) {
-        PeerSession current = session;
+        PhoneChannel current = channel;
         return current != null && current.send(message);
     }
 
+    /** Closes the phone's transport; {@link #closed()} follows when it is done. */
     void close() {
         state = State.CLOSED;
-        PeerSession current = session;
+        PhoneChannel current = channel;
         if (current != null) {
             current.close();
         }

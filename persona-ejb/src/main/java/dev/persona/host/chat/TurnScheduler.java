@@ -77,14 +77,18 @@ public final class TurnScheduler {
         }
     }
 
-    private final int slots;
     private final int queueLimit;
+    private int slots;
     private final Deque<Reservation> waiting = new ArrayDeque<>();
     private final Map<String, Reservation> reservations = new HashMap<>();
     /** Held while a decision is made and its callbacks run: keeps the callbacks of two decisions apart. */
     private final Object delivery = new Object();
     private int running;
 
+    /**
+     * @param slots      turns that run at once, until {@link #resize}
+     * @param queueLimit turns that may wait
+     */
     public TurnScheduler(int slots, int queueLimit) {
         if (slots < 1 || queueLimit < 0) {
             throw new IllegalArgumentException("slots must be at least 1 and the queue limit at least 0, not "
@@ -126,16 +130,40 @@ public final class TurnScheduler {
             } else {
                 waiting.remove(ended);
             }
-            while (running < slots && !waiting.isEmpty()) {
-                Reservation next = waiting.poll();
-                next.holdsSlot = true;
-                running++;
-                if (next.turn != null) {
-                    actions.add(next.turn::start);
-                }
-            }
-            tellPositions(actions);
+            startWaiting(actions);
         });
+    }
+
+    /**
+     * The model server has {@code newSlots} slots now (a pool restarted with other sizes): with more, waiting turns
+     * start at once; with fewer, running turns finish and the next starts once fewer than {@code newSlots} run.
+     */
+    public void resize(int newSlots) {
+        if (newSlots < 1) {
+            throw new IllegalArgumentException("slots must be at least 1, not " + newSlots);
+        }
+        synchronized (this) {
+            if (slots == newSlots) {
+                return;
+            }
+        }
+        deliver(actions -> {
+            slots = newSlots;
+            startWaiting(actions);
+        });
+    }
+
+    /** Gives free slots to the turns waiting longest, then tells the others their places. */
+    private void startWaiting(List<Runnable> actions) {
+        while (running < slots && !waiting.isEmpty()) {
+            Reservation next = waiting.poll();
+            next.holdsSlot = true;
+            running++;
+            if (next.turn != null) {
+                actions.add(next.turn::start);
+            }
+        }
+        tellPositions(actions);
     }
 
     /** Adds a {@code queued} call for each waiting turn whose position is not the one it last heard. */

@@ -14,7 +14,7 @@ class ContextBudgetTest {
 
     @Test
     void theDefaultSlotOf1024TokensLeavesHalfToTheAnswerAndLimitsTheTextToWhatFitsTheRest() {
-        ContextBudget budget = ContextBudget.of(4096, 4, 512);
+        ContextBudget budget = new ContextBudget(4096 / 4, 512);
         assertEquals(1024, budget.slotTokens());
         assertEquals(512, budget.answerTokens());
         assertEquals(512, budget.promptTokens());
@@ -25,10 +25,10 @@ class ContextBudgetTest {
 
     @Test
     void theAnswerNeverTakesMoreThanHalfTheSlot() {
-        ContextBudget budget = ContextBudget.of(16384, 4, 3000);
+        ContextBudget budget = new ContextBudget(16384 / 4, 3000);
         assertEquals(2048, budget.answerTokens());
         assertEquals(2048, budget.promptTokens());
-        ContextBudget small = ContextBudget.of(16384, 4, 100);
+        ContextBudget small = new ContextBudget(16384 / 4, 100);
         assertEquals(100, small.answerTokens());
     }
 
@@ -46,7 +46,7 @@ class ContextBudgetTest {
     @Test
     void aSlotTooSmallToChatIsRefusedWithTheSettingsToChange() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> ContextBudget.of(128, 4, 512));
+                () -> new ContextBudget(128 / 4, 512));
         assertTrue(error.getMessage().contains("persona.llama.context.size"), error.getMessage());
     }
 }

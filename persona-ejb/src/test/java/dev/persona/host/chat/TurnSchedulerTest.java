@@ -128,4 +128,25 @@ class TurnSchedulerTest {
         assertEquals(0, scheduler.running());
         assertThrows(IllegalArgumentException.class, () -> new TurnScheduler(0, 1));
     }
+
+    @Test
+    void moreSlotsStartWaitingTurnsAtOnceFewerLetRunningTurnsFinishFirst() throws Exception {
+        TurnScheduler scheduler = new TurnScheduler(1, 8);
+        for (String device : List.of("a", "b", "c", "d")) {
+            submit(scheduler, device);
+        }
+        scheduler.resize(3);
+        assertEquals(List.of("a starts", "b waits at 1", "c waits at 2", "d waits at 3", "b starts", "c starts",
+                "d waits at 1"), events);
+        assertEquals(3, scheduler.running());
+
+        scheduler.resize(1);
+        scheduler.finished("a");
+        scheduler.finished("b");
+        assertEquals(1, scheduler.running(), "c still runs; d waits until fewer than 1 run");
+        assertEquals("d waits at 1", events.get(events.size() - 1));
+        scheduler.finished("c");
+        assertEquals("d starts", events.get(events.size() - 1));
+        assertThrows(IllegalArgumentException.class, () -> scheduler.resize(0));
+    }
 }

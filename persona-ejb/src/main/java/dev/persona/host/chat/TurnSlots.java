@@ -1,0 +1,14 @@
+package dev.persona.host.chat;
+
+/** The model server's slots as a session and its turns use them: the context each holds, taking one, giving it back. */
+interface TurnSlots {
+
+    /** The context a turn may use, for the pool as it runs now. */
+    ContextBudget budget();
+
+    /** Holds a slot, or else a place in line, for the device's next turn. */
+    TurnScheduler.Reservation reserve(String device) throws TurnScheduler.RefusedException;
+
+    /** The device's turn ended: its slot or place goes to the next in line. */
+    void finished(String device);
+}

@@ -1,0 +1,302 @@
+package dev.persona.host.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.persona.host.chat.ChatFixture.FakeConversations.Message;
+import dev.persona.host.chat.ChatFixture.FakeStream;
+import dev.persona.host.chat.ChatFixture.Phone;
+import dev.persona.host.devices.Admission;
+import dev.persona.host.tools.ReminderDue;
+import dev.persona.llama.ChatMessage;
+import dev.persona.llama.ChatRole;
+import dev.persona.llama.LlamaException;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat protocol (docs/protocol.md) driven through the chat core alone: phones on fake transports, a fake model
+ * server whose tokens the test writes, conversations in memory. Each scenario runs in milliseconds, without the
+ * server.
+ */
+class ChatServiceTest {
+
+    private final ChatFixture host = new ChatFixture();
+
+    private static String tokenText(List<JsonObject> messages) {
+        return messages.stream().filter(m -> m.getString("type").equals("token")).map(m -> m.getString("text"))
+                .collect(Collectors.joining());
+    }
+
+    @Test
+    void handshakeThenATurnStreamsTokensThenDoneAndBothSidesAreStored() {
+        Phone phone = host.connect("Pixel");
+        JsonObject admitted = phone.handshake("invite-1");
+        assertEquals("admitted", admitted.getString("type"), admitted.toString());
+        assertEquals("Ada", admitted.getString("persona"));
+        assertEquals(host.persona.keyId().toString(), admitted.getString("host"));
+        assertEquals("fake-model", admitted.getString("model"));
+        assertEquals(new ContextBudget(1024, 512).maxTextCharacters(ChatFixture.SYSTEM_PROMPT),
+                admitted.getInt("maxText"), "the text limit follows the model server's slot context");
+        assertEquals(List.of(false, true), phone.proven, "proven at the proof, admitted at the decision");
+
+        phone.chat("t1", null, "Hello there");
+        JsonObject accepted = phone.expect("accepted");
+        assertEquals("t1", accepted.getString("id"));
+        UUID conversation = UUID.fromString(accepted.getString("conversation"));
+        FakeStream stream = host.model.last();
+        assertEquals(List.of(ChatMessage.system(ChatFixture.SYSTEM_PROMPT), new ChatMessage(ChatRole.USER,
+                "Hello there")), stream.request.messages(), "the host builds the prompt");
+        assertEquals(512, stream.request.maxTokens(), "min(max tokens, half the slot)");
+        assertEquals(phone.deviceId(), stream.context.device());
+        assertEquals(conversation, stream.context.conversation());
+
+        stream.tokens("Hi");
+        JsonObject first = phone.expect("token");
+        assertEquals("Hi", first.getString("text"), "the first token goes out at once");
+        stream.tokens(",", " how", " are", " you?").complete(12, 5);
+        List<JsonObject> rest = phone.rest();
+        assertEquals("Hi, how are you?", "Hi" + tokenText(rest), "every token arrives, in order");
+        JsonObject done = rest.get(rest.size() - 1);
+        assertEquals("done", done.getString("type"), rest.toString());
+        assertFalse(done.getBoolean("stopped"));
+        assertEquals(12, done.getJsonObject("usage").getInt("promptTokens"));
+        assertEquals(5, done.getJsonObject("usage").getInt("completionTokens"));
+        assertEquals(List.of(new Message(ChatRole.USER, "Hello there"),
+                new Message(ChatRole.ASSISTANT, "Hi, how are you?")), host.conversations.messages.get(conversation));
+
+        // The next turn in the same conversation carries the history.
+        phone.chat("t2", conversation, "And you?");
+        phone.expect("accepted");
+        assertEquals(List.of("You are Ada, a helpful assistant.", "Hello there", "Hi, how are you?", "And you?"),
+                host.model.last().request.messages().stream().map(ChatMessage::content).toList());
+    }
+
+    @Test
+    void stopEndsTheAnswerFreesTheSlotStoresThePartAndSaysStopped() {
+        host.model.slots = 1;
+        Phone a = host.admitted("A");
+        Phone b = host.admitted("B");
+        a.chat("a1", null, "Tell me a long story");
+        UUID conversation = UUID.fromString(a.expect("accepted").getString("conversation"));
+        FakeStream aStream = host.model.last();
+        b.chat("b1", null, "Me too");
+        b.expect("accepted");
+        assertEquals(1, b.expect("queue").getInt("position"), "one slot: B waits");
+        aStream.tokens("Once", " upon");
+
+        a.say("{\"type\":\"stop\",\"id\":\"a1\"}");
+        assertTrue(aStream.cancelled, "the model server stops generating");
+        List<JsonObject> rest = a.rest();
+        JsonObject done = rest.get(rest.size() - 1);
+        assertEquals("done", done.getString("type"), rest.toString());
+        assertTrue(done.getBoolean("stopped"));
+        assertEquals("Once upon", tokenText(rest));
+        assertEquals(new Message(ChatRole.ASSISTANT, "Once upon"),
+                host.conversations.messages.get(conversation).get(1), "the part streamed so far is stored");
+        assertEquals("Me too", host.model.last().asked(), "B starts on the freed slot");
+
+        a.chat("a2", null, "Another");
+        a.expect("accepted");
+        assertEquals(1, a.expect("queue").getInt("position"), "A may ask again once it heard done");
+    }
+
+    @Test
+    void aModelErrorEndsTheTurnWithTheProtocolsCodeAndFreesTheSlot() {
+        host.model.slots = 1;
+        Phone phone = host.admitted("A");
+        phone.chat("long", null, "Hello");
+        phone.expect("accepted");
+        host.model.last().fail("the request exceeds the available context size, try increasing it");
+        JsonObject tooLong = phone.expect("error");
+        assertEquals("too-long", tooLong.getString("code"));
+        assertEquals("long", tooLong.getString("id"));
+        assertTrue(tooLong.getString("message").contains("1024 tokens per slot"), tooLong.toString());
+
+        phone.chat("down", null, "Hello again");
+        phone.expect("accepted");
+        host.model.last().fail("llama-server 1 died");
+        JsonObject unavailable = phone.expect("error");
+        assertEquals("model-unavailable", unavailable.getString("code"));
+        assertTrue(unavailable.getString("message").contains("llama-server 1 died"), unavailable.toString());
+
+        host.model.refuseNext = new LlamaException("no backend is ready");
+        phone.chat("none", null, "Anyone?");
+        phone.expect("accepted");
+        assertEquals("model-unavailable", phone.expect("error").getString("code"));
+
+        phone.chat("ok", null, "Now?");
+        phone.expect("accepted");
+        assertEquals("Now?", host.model.last().asked(), "each failure gave the only slot back");
+    }
+
+    @Test
+    void aPhoneThatLeavesMidAnswerStopsItSilentlyAndTheNextInLineStarts() {
+        host.model.slots = 1;
+        Phone a = host.admitted("A");
+        Phone b = host.admitted("B");
+        a.chat("a1", null, "Go on and on");
+        a.expect("accepted");
+        FakeStream aStream = host.model.last();
+        b.chat("b1", null, "My turn?");
+        b.expect("accepted");
+        b.expect("queue");
+        aStream.tokens("la", "la");
+
+        a.leave();
+        assertTrue(aStream.cancelled, "the slot is freed at once");
+        assertEquals("My turn?", host.model.last().asked());
+        assertEquals(List.of("B"), host.chat.liveSessions().list().stream()
+                .map(s -> s.deviceId().equals(b.deviceId()) ? "B" : "?").toList(), "A's session is gone");
+        assertEquals(1, host.chat.liveSessions().runningTurns());
+        assertTrue(host.conversations.messages.values().stream().flatMap(List::stream)
+                .noneMatch(m -> m.role() == ChatRole.ASSISTANT), "an answer nobody heard is not stored");
+    }
+
+    @Test
+    void turnsWaitInArrivalOrderHearTheirPlacesAndTheLineIsBounded() {
+        ChatFixture small = new ChatFixture(2, 3000, 512);
+        small.model.slots = 2;
+        Phone[] phones = {small.admitted("A"), small.admitted("B"), small.admitted("C"), small.admitted("D"),
+                small.admitted("E")};
+        for (Phone phone : phones) {
+            phone.chat(phone.name, null, "question from " + phone.name);
+        }
+        assertEquals(List.of("question from A", "question from B"),
+                small.model.streams.stream().map(FakeStream::asked).toList(), "two slots, two answers");
+        phones[2].expect("accepted");
+        assertEquals(1, phones[2].expect("queue").getInt("position"));
+        phones[3].expect("accepted");
+        assertEquals(2, phones[3].expect("queue").getInt("position"));
+        JsonObject busy = phones[4].expect("error");
+        assertEquals("busy", busy.getString("code"), "a line of 2 is full");
+        assertEquals("E", busy.getString("id"));
+
+        phones[0].chat("again", null, "one more");
+        assertEquals("one-at-a-time", phones[0].rest().stream().filter(m -> m.getString("type").equals("error"))
+                .findFirst().orElseThrow().getString("code"));
+
+        small.model.streams.get(1).tokens("b").complete(1, 1);
+        assertEquals("question from C", small.model.last().asked(), "C was first in line");
+        assertEquals(1, phones[3].expect("queue").getInt("position"), "D moves up");
+        small.model.streams.get(0).complete(1, 0);
+        assertEquals("question from D", small.model.last().asked());
+        assertEquals(2, small.chat.liveSessions().runningTurns());
+        assertEquals(0, small.chat.liveSessions().waitingTurns());
+    }
+
+    @Test
+    void theSlotsFollowThePoolAsItRunsNow() {
+        host.model.slots = 1;
+        Phone a = host.admitted("A");
+        Phone b = host.admitted("B");
+        Phone c = host.admitted("C");
+        a.chat("a", null, "first");
+        b.chat("b", null, "second");
+        b.expect("accepted");
+        b.expect("queue");
+        assertEquals(1, host.model.running().size());
+
+        // The owner restarted the pool with two slots: the next decision uses them and B starts at once.
+        host.model.slots = 2;
+        host.model.slotTokens = 4096;
+        c.chat("c", null, "third");
+        assertEquals(List.of("first", "second"), host.model.running().stream().map(FakeStream::asked).toList());
+        c.expect("accepted");
+        assertEquals(1, c.expect("queue").getInt("position"));
+        assertEquals(512, host.model.streams.get(1).request.maxTokens());
+
+        Phone d = host.admitted("D");
+        assertEquals(new ContextBudget(4096, 512).maxTextCharacters(ChatFixture.SYSTEM_PROMPT),
+                d.heard.get(d.heard.size() - 1).getInt("maxText"), "the text limit follows the new context");
+    }
+
+    @Test
+    void aTextLongerThanTheSlotAllowsIsRefusedAndNothingIsStored() {
+        Phone phone = host.admitted("A");
+        int limit = new ContextBudget(1024, 512).maxTextCharacters(ChatFixture.SYSTEM_PROMPT);
+        phone.chat("big", null, "x".repeat(limit + 1));
+        JsonObject tooLarge = phone.expect("error");
+        assertEquals("too-large", tooLarge.getString("code"));
+        assertEquals("big", tooLarge.getString("id"));
+        assertTrue(host.model.streams.isEmpty());
+        assertTrue(host.conversations.messages.isEmpty());
+        phone.chat("fits", null, "x".repeat(limit));
+        phone.expect("accepted");
+    }
+
+    @Test
+    void malformedMessagesGetTheirErrorsAndTheSessionGoesOn() {
+        Phone stranger = host.connect("Stranger");
+        stranger.say("{\"type\":\"chat\",\"id\":\"x\",\"text\":\"hi\"}");
+        assertEquals("handshake-first", stranger.expect("error").getString("code"));
+
+        Phone phone = host.admitted("A");
+        phone.say("not json");
+        assertEquals("malformed", phone.expect("error").getString("code"));
+        phone.say("{\"type\":\"dance\"}");
+        assertEquals("unknown-type", phone.expect("error").getString("code"));
+        phone.session.receivedBinary();
+        assertEquals("malformed", phone.expect("error").getString("code"));
+        phone.session.rejected(true, "A message may have at most 4 MiB.");
+        assertEquals("too-large", phone.expect("error").getString("code"));
+        phone.say("{\"type\":\"history\",\"conversation\":\"" + UUID.randomUUID() + "\"}");
+        assertEquals("unknown-conversation", phone.expect("error").getString("code"));
+        phone.say("{\"type\":\"history\"}");
+        assertEquals(0, phone.expect("history").getJsonArray("conversations").size());
+        assertTrue(phone.open);
+    }
+
+    @Test
+    void aRefusedPhoneIsToldWhyAndClosedAWaitingOneIsAdmittedWhenApprovedARevokedOneCutOff() {
+        host.admission = key -> new Admission.Decision(Admission.Outcome.REFUSED, "unknown-device", "Scan the QR.");
+        Phone refused = host.connect("Refused");
+        assertEquals("refused", refused.handshake(null).getString("type"));
+        assertFalse(refused.open, "the host closes the channel");
+        assertTrue(host.chat.liveSessions().list().isEmpty());
+
+        host.admission = key -> new Admission.Decision(Admission.Outcome.WAITING, "pending", "Waiting.");
+        Phone waiting = host.connect("Waiting");
+        assertEquals("waiting", waiting.handshake("invite").getString("type"));
+        waiting.chat("early", null, "hi");
+        assertEquals("handshake-first", waiting.expect("error").getString("code"));
+        host.chat.approved(waiting.deviceId());
+        assertEquals("approved", waiting.expect("admitted").getString("code"));
+        assertEquals(List.of(false, true), waiting.proven);
+
+        waiting.chat("w1", null, "Now I may");
+        waiting.expect("accepted");
+        FakeStream running = host.model.last();
+        host.chat.revoked(waiting.deviceId());
+        assertTrue(running.cancelled, "a revoked phone's answer stops");
+        assertEquals("revoked", waiting.expect("error").getString("code"));
+        assertFalse(waiting.open);
+    }
+
+    @Test
+    void remindersDueWhileAwayArriveAfterAdmittedAndThoseDueNowAtOnce() {
+        Phone phone = host.admitted("A");
+        UUID device = phone.deviceId();
+        phone.leave();
+        host.undelivered.add(new ReminderDue(7, host.persona.id(), device, "call Mum", ChatFixture.NOW));
+
+        Phone back = host.reconnect(phone);
+        assertEquals("admitted", back.handshake(null).getString("type"));
+        assertEquals(device, back.deviceId(), "the same key is the same device");
+        JsonObject reminder = back.expect("reminder");
+        assertEquals(7, reminder.getInt("reminder"));
+        assertEquals("call Mum", reminder.getString("text"));
+        assertEquals(List.of(7L), host.delivered);
+
+        host.chat.remind(new ReminderDue(9, host.persona.id(), device, "now", ChatFixture.NOW));
+        assertEquals("now", back.expect("reminder").getString("text"));
+        host.chat.remind(new ReminderDue(10, host.persona.id(), UUID.randomUUID(), "elsewhere", ChatFixture.NOW));
+        assertEquals(List.of(7L, 9L), host.delivered, "another device's reminder reaches nobody here");
+        assertTrue(back.rest().isEmpty());
+    }
+}
