@@ -36,6 +36,9 @@ public final class ResultsCheck {
                     "persona-signaling/src/main", "llama-connector/src/main", "models/src/main",
                     "server-config/src/main", "persona",
                     "bench/src/main/java/dev/persona/bench/chat"),
+            "host", List.of("persona-ejb/src/main", "persona-web/src/main", "persona-signaling/src/main",
+                    "llama-connector/src/main", "models/src/main", "plugins/src/main", "server-config/src/main",
+                    "persona", "persona-ear/pom.xml", "bench/src/main/java/dev/persona/bench/boot"),
             "plugin", List.of("plugins/src/main", "persona-ejb/src/main/java/dev/persona/host/tools",
                     "bench/src/main/java/dev/persona/bench/plugins"));
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The running host as a phone and its owner first meet it: HTTPS by default, the CA over plain HTTP, health. */
 class HostFoundationIT {
 
+    /** An option of the owner's for the server's JVM (PERSONA_JVM_OPTIONS), harmless to the tests. */
+    private static final String OWNERS_JVM_OPTION = "-XX:MaxMetaspaceSize=300m";
     private static PersonaHost host;
     private static PersonaHost.Run started;
     private static HttpClient https;
@@ -38,7 +40,8 @@ class HostFoundationIT {
 
     @BeforeAll
     static void startHost() throws Exception {
-        host = new PersonaHost(Path.of("target/it-data/foundation").toAbsolutePath());
+        host = new PersonaHost(Path.of("target/it-data/foundation").toAbsolutePath())
+                .with("PERSONA_JVM_OPTIONS", OWNERS_JVM_OPTION);
         deleteRecursively(host.dataDirectory);
         started = host.start();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
@@ -175,6 +178,21 @@ class HostFoundationIT {
         assertTrue(url.find(), started.output());
         assertTrue(started.output().contains("█▀▀▀▀▀█") || started.output().contains("██ ▄▄▄▄▄ █"),
                 "the QR code is printed");
+    }
+
+    @Test
+    void serverRunsWithTheLaunchersMemorySettingsTheOwnersOptionsLastAndNoUnusedSubsystems() throws Exception {
+        long pid = Long.parseLong(Files.readString(host.dataDirectory.resolve("run/wildfly.pid")).trim());
+        List<String> arguments = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+        assertTrue(arguments.contains("-XX:+UseSerialGC") && arguments.contains("-Xmx512m"), arguments.toString());
+        assertTrue(arguments.indexOf(OWNERS_JVM_OPTION) > arguments.indexOf("-XX:+UseSerialGC"), arguments.toString());
+        assertTrue(List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"))
+                .contains("MALLOC_ARENA_MAX=2"));
+        String configuration = Files.readString(host.dataDirectory.resolve("server/configuration/standalone.xml"));
+        for (String unused : List.of("urn:jboss:domain:remoting:", "urn:jboss:domain:jmx:", "urn:wildfly:metrics:",
+                "ExampleDS", "applicationSSC", "http-invoker")) {
+            assertTrue(!configuration.contains(unused), "standalone.xml still has " + unused);
+        }
     }
 
     static void deleteRecursively(Path path) throws java.io.IOException {
