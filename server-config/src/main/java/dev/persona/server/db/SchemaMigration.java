@@ -23,6 +23,12 @@ public final class SchemaMigration {
     /** The schema releases before Flyway made; a database without Flyway's history but with tables is at it. */
     static final String RELEASED_SCHEMA = "1";
 
+    /**
+     * Flyway logs each step through java.util.logging; the bootstrap prints one line itself. Held here: the logging
+     * framework keeps loggers only weakly, and a collected one would forget its level.
+     */
+    private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
     private final DatabaseSettings database;
 
     public SchemaMigration(DatabaseSettings database) {
@@ -46,8 +52,7 @@ public final class SchemaMigration {
     }
 
     public Outcome migrate() {
-        // Flyway logs each step through java.util.logging; the bootstrap prints one line itself.
-        Logger.getLogger("org.flywaydb").setLevel(Level.WARNING);
+        FLYWAY_LOG.setLevel(Level.WARNING);
         Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(database.url(), database.user(), database.password())
                 .locations(database.vendor().migrations())
