@@ -36,8 +36,37 @@ public final class PersonaHost implements AutoCloseable {
 
     private final Map<String, String> settings = new HashMap<>();
 
+    /** The host's PostgreSQL database when the tests run on PostgreSQL ({@link PostgresServer}), else null. */
+    private final String postgresDatabase;
+
+    /** A host on this data directory; on PostgreSQL runs, also on a new, empty database of its own. */
     public PersonaHost(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
+        if (PostgresServer.enabled()) {
+            postgresDatabase = "persona_" + dataDirectory.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_")
+                    .toLowerCase(java.util.Locale.ROOT);
+            try {
+                PostgresServer server = PostgresServer.shared();
+                server.newDatabase(postgresDatabase);
+                settings.putAll(server.settingsFor(postgresDatabase));
+            } catch (IOException | InterruptedException | java.sql.SQLException e) {
+                throw new IllegalStateException("cannot prepare the host's PostgreSQL database", e);
+            }
+        } else {
+            postgresDatabase = null;
+        }
+    }
+
+    /**
+     * A connection to the host's database, whichever it is: its PostgreSQL database, or its H2 file (then only
+     * while the host is stopped: H2 locks the file).
+     */
+    public java.sql.Connection openDatabase() throws java.sql.SQLException, IOException, InterruptedException {
+        if (postgresDatabase != null) {
+            return PostgresServer.shared().connect(postgresDatabase);
+        }
+        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + dataDirectory.resolve("db/persona")
+                + ";IFEXISTS=TRUE", "sa", "sa");
     }
 
     /** Adds a setting (an environment variable of the launcher) for the next start. */

@@ -2,25 +2,26 @@ package dev.persona.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * A restart keeps what phones and the owner rely on: the same CA, the same certificate, the same database and host
- * keys; and the host keys stay sealed when their key-encryption key is gone.
+ * A restart keeps what phones and the owner rely on: the same CA, the same certificate, the same database (made by
+ * the schema migrations at the first start, left alone at the second) and host keys; and the host keys stay sealed
+ * when their key-encryption key is gone. Also run with the host on PostgreSQL ({@link PostgresServer}).
  */
 class RestartIT {
 
-    /** The installation row the application keeps, read from the H2 file while the host is stopped. */
+    /** The installation row the application keeps, read from its database while the host is stopped. */
     private record InstallationRow(String id, long starts) {
     }
 
@@ -36,11 +37,12 @@ class RestartIT {
         PersonaHost.Run first = host.start();
         host.stop();
         assertTrue(first.output().contains("created a new local certificate authority"), first.output());
+        assertTrue(first.output().contains("database schema made at version 1 (1 migration)"), first.output());
         byte[] ca = Files.readAllBytes(host.caCertificateFile());
         byte[] serverKeyStore = Files.readAllBytes(host.dataDirectory.resolve("tls/server.p12"));
-        InstallationRow before = installation(host.dataDirectory);
+        InstallationRow before = installation(host);
         assertEquals(1, before.starts());
-        PersonaRow persona = firstPersona(host.dataDirectory);
+        PersonaRow persona = firstPersona(host);
         assertEquals(32, persona.publicKey().length);
         Path kek = host.dataDirectory.resolve("keys/identity.kek");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kek)));
@@ -49,12 +51,22 @@ class RestartIT {
         host.stop();
 
         assertTrue(second.output().contains("server certificate reused"), second.output());
+        assertTrue(second.output().contains("database schema at version 1"), second.output());
+        if (PostgresServer.enabled()) {
+            assertFalse(Files.exists(host.dataDirectory.resolve("db/persona.mv.db")), "no H2 file on PostgreSQL");
+            try (var files = Files.walk(host.dataDirectory.resolve("logs"))) {
+                for (Path log : files.filter(Files::isRegularFile).toList()) {
+                    assertFalse(Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(PostgresServer.PASSWORD), "the database password in " + log);
+                }
+            }
+        }
         assertArrayEquals(ca, Files.readAllBytes(host.caCertificateFile()), "same CA after restart");
         assertArrayEquals(serverKeyStore, Files.readAllBytes(host.dataDirectory.resolve("tls/server.p12")));
-        InstallationRow after = installation(host.dataDirectory);
+        InstallationRow after = installation(host);
         assertEquals(before.id(), after.id(), "same database after restart");
         assertEquals(2, after.starts(), "the second start was counted in the same database");
-        PersonaRow samePersona = firstPersona(host.dataDirectory);
+        PersonaRow samePersona = firstPersona(host);
         assertArrayEquals(persona.publicKey(), samePersona.publicKey(), "same host key after restart");
         assertArrayEquals(persona.sealedPrivateKey(), samePersona.sealedPrivateKey());
     }
@@ -65,7 +77,7 @@ class RestartIT {
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         host.start();
         host.stop();
-        PersonaRow persona = firstPersona(host.dataDirectory);
+        PersonaRow persona = firstPersona(host);
         Path kek = host.dataDirectory.resolve("keys/identity.kek");
         Path aside = host.dataDirectory.resolve("identity.kek.aside");
         Files.move(kek, aside);
@@ -76,16 +88,16 @@ class RestartIT {
         assertTrue(refused.output().contains("key-encryption key"), refused.output());
         assertTrue(refused.output().contains("is missing"), refused.output());
         assertTrue(!Files.exists(kek), "no new key-encryption key was made");
-        assertArrayEquals(persona.sealedPrivateKey(), firstPersona(host.dataDirectory).sealedPrivateKey());
+        assertArrayEquals(persona.sealedPrivateKey(), firstPersona(host).sealedPrivateKey());
 
         Files.move(aside, kek);
         host.start();
         host.stop();
-        assertArrayEquals(persona.publicKey(), firstPersona(host.dataDirectory).publicKey());
+        assertArrayEquals(persona.publicKey(), firstPersona(host).publicKey());
     }
 
-    private static PersonaRow firstPersona(Path dataDirectory) throws Exception {
-        try (Connection connection = database(dataDirectory);
+    private static PersonaRow firstPersona(PersonaHost host) throws Exception {
+        try (Connection connection = host.openDatabase();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
                      "select name, public_key, sealed_private_key from persona order by created_at")) {
@@ -94,13 +106,8 @@ class RestartIT {
         }
     }
 
-    private static Connection database(Path dataDirectory) throws Exception {
-        return DriverManager.getConnection("jdbc:h2:file:" + dataDirectory.resolve("db/persona") + ";IFEXISTS=TRUE",
-                "sa", "sa");
-    }
-
-    private static InstallationRow installation(Path dataDirectory) throws Exception {
-        try (Connection connection = database(dataDirectory);
+    private static InstallationRow installation(PersonaHost host) throws Exception {
+        try (Connection connection = host.openDatabase();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("select id, start_count from installation")) {
             assertTrue(rows.next(), "one installation row");

@@ -10,7 +10,6 @@ import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -167,8 +166,7 @@ class ToolsIT {
     }
 
     private static List<String> recordedCalls() throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:"
-                + host.dataDirectory.resolve("db/persona") + ";IFEXISTS=TRUE", "sa", "sa");
+        try (Connection connection = host.openDatabase();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("select tool, outcome, duration_micros from tool_call order by called_at")) {
             List<String> calls = new ArrayList<>();
@@ -181,8 +179,7 @@ class ToolsIT {
     }
 
     private static String reminderState() throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:"
-                + host.dataDirectory.resolve("db/persona") + ";IFEXISTS=TRUE", "sa", "sa");
+        try (Connection connection = host.openDatabase();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("select state from reminder")) {
             assertTrue(rows.next(), "one reminder is stored");

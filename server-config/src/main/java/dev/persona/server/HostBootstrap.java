@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.persona.server.db.DatabaseSettings;
+import dev.persona.server.db.SchemaMigration;
 import dev.persona.server.tls.SubjectNames;
 import dev.persona.server.tls.TlsMaterial;
 import dev.persona.settings.InvalidSettingException;
@@ -21,9 +23,11 @@ import dev.persona.settings.SettingSource;
 
 /**
  * Runs before WildFly starts (the launcher calls it): checks every setting, the data directory and the ports,
- * makes or refreshes the TLS files, then writes {@code run/wildfly.properties} (system properties the server reads
- * with {@code -P}: every {@code persona.*} setting given to the launcher and the bootstrap's own; owner-only since
- * it holds the key store password) and {@code run/launch.env} (the addresses the launcher prints). A problem ends it with exit status 2 and one message that says what to do.
+ * makes or refreshes the TLS files, brings the database to this version's schema ({@link SchemaMigration}), then
+ * writes {@code run/wildfly.properties} (system properties the server reads with {@code -P}: every
+ * {@code persona.*} setting given to the launcher and the bootstrap's own, the datasource's among them; owner-only
+ * since it holds the key store and database passwords) and {@code run/launch.env} (the addresses the launcher
+ * prints). A problem ends it with exit status 2 and one message that says what to do.
  */
 public final class HostBootstrap {
 
@@ -59,8 +63,10 @@ public final class HostBootstrap {
         System.out.println("persona: server certificate " + tls.serverCertificateAction() + ", valid until "
                 + tls.serverCertificate().getNotAfter().toInstant());
         tls.warnings().forEach(warning -> System.out.println("persona: WARNING: " + warning));
+        DatabaseSettings database = DatabaseSettings.from(source, data);
+        System.out.println("persona: database schema " + new SchemaMigration(database).migrate().describe());
         try {
-            writeServerProperties(tls.serverKeyStorePassword(), names);
+            writeServerProperties(tls.serverKeyStorePassword(), names, database);
             writeLaunchEnvironment();
         } catch (IOException e) {
             throw new ConfigurationException("Cannot write the run files in " + data.run() + ": " + e.getMessage(), e);
@@ -87,7 +93,8 @@ public final class HostBootstrap {
         });
     }
 
-    private void writeServerProperties(String keyStorePassword, SubjectNames names) throws IOException {
+    private void writeServerProperties(String keyStorePassword, SubjectNames names, DatabaseSettings database)
+            throws IOException {
         DataDirectory data = settings.dataDirectory();
         Properties properties = new Properties();
         // Settings for the server's parts (e.g. persona.llama.* for the resource adapter, which reads system
@@ -96,6 +103,10 @@ public final class HostBootstrap {
         properties.setProperty(HostSettings.DATA_DIR.name(), data.root().toString());
         properties.setProperty("persona.tls.keystore", data.serverKeyStore().toString());
         properties.setProperty(HostSettings.TLS_PASSWORD.name(), keyStorePassword);
+        properties.setProperty("persona.db.driver", database.vendor().wildflyDriver());
+        properties.setProperty(DatabaseSettings.URL.name(), database.url());
+        properties.setProperty(DatabaseSettings.USER.name(), database.user());
+        properties.setProperty(DatabaseSettings.PASSWORD.name(), database.password());
         properties.setProperty("jboss.bind.address", settings.bindAddress());
         properties.setProperty("jboss.bind.address.management", "127.0.0.1");
         properties.setProperty("jboss.http.port", Integer.toString(settings.httpPort()));
