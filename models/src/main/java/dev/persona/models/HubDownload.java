@@ -26,6 +26,12 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -59,6 +65,17 @@ public final class HubDownload {
     private static final Pattern PATH_IN_REPO = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,199}/){0,4}[^/]+");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Duration ANSWER = Duration.ofSeconds(30);
+    /** A download that receives no byte for this long is given up as a lost connection (resumable). */
+    private static final Duration STALL = Duration.ofSeconds(60);
+    /**
+     * Watches the downloads' reads, which block: it closes the body of one that stalls or is cancelled, so that its
+     * read returns. One daemon thread for the process; its checks take microseconds.
+     */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "persona-hub-download-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
     private static final int BUFFER = 1 << 16;
     private static final int MAX_RELATIVE_REDIRECTS = 5;
@@ -179,6 +196,7 @@ public final class HubDownload {
     private final Optional<String> token;
     private final Path folder;
     private final HttpClient http;
+    private final Duration stall;
 
     /**
      * @param hub    the hub's base address, e.g. {@link #PUBLIC_HUB} or a mirror
@@ -186,16 +204,17 @@ public final class HubDownload {
      * @param folder the models folder
      */
     public HubDownload(URI hub, Optional<String> token, Path folder) {
-        this(hub, token, folder, HttpClient.newBuilder().connectTimeout(ANSWER)
-                .followRedirects(HttpClient.Redirect.NEVER).build());
+        this(hub, token, folder, STALL);
     }
 
-    HubDownload(URI hub, Optional<String> token, Path folder, HttpClient http) {
+    /** As above; a download that receives nothing for {@code stall} is given up (tests use a short one). */
+    HubDownload(URI hub, Optional<String> token, Path folder, Duration stall) {
         String base = hub.toString();
         this.hub = URI.create(base.endsWith("/") ? base : base + "/");
         this.token = token.map(String::strip).filter(t -> !t.isEmpty());
         this.folder = folder;
-        this.http = http;
+        this.http = HttpClient.newBuilder().connectTimeout(ANSWER).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.stall = stall;
     }
 
     /** The address of a file on the hub (where the {@code HEAD} goes). */
@@ -211,8 +230,8 @@ public final class HubDownload {
     /**
      * Downloads the file, resuming what an earlier attempt left, and moves it into the folder once whole and checked.
      *
-     * @param cancelled asked between chunks; when it says yes the part file is deleted and the download ends with
-     *                  {@link Failure#CANCELLED}
+     * @param cancelled asked between chunks and while a read waits; when it says yes the part file is deleted and
+     *                  the download ends with {@link Failure#CANCELLED}
      * @throws FailedException            for the reasons of {@link Failure}
      * @throws ModelUpload.RefusedException for the upload's reasons: a bad or taken name, no space, not a GGUF model
      * @throws IOException                when the folder cannot be written
@@ -373,45 +392,73 @@ public final class HubDownload {
             long reported = started;
             long fromThisAttempt = done;
             byte[] buffer = new byte[BUFFER];
-            while (true) {
-                if (cancelled.getAsBoolean()) {
-                    Files.deleteIfExists(part);
-                    throw new FailedException(Failure.CANCELLED, "The download of " + request.fileName()
-                            + " was cancelled; what had arrived was deleted.");
+            AtomicLong lastByte = new AtomicLong(started);
+            AtomicBoolean stalled = new AtomicBoolean();
+            long checkEvery = Math.max(10, Math.min(1000, stall.toMillis() / 4));
+            ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> {
+                boolean quiet = System.nanoTime() - lastByte.get() > stall.toNanos();
+                if (quiet || cancelled.getAsBoolean()) {
+                    stalled.set(quiet);
+                    closeQuietly(body);
                 }
-                int read;
-                try {
-                    read = body.read(buffer);
-                } catch (IOException e) {
-                    throw connectionLost(request, done, remote.size(), e);
+            }, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+            try {
+                while (true) {
+                    if (cancelled.getAsBoolean()) {
+                        Files.deleteIfExists(part);
+                        throw new FailedException(Failure.CANCELLED, "The download of " + request.fileName()
+                                + " was cancelled; what had arrived was deleted.");
+                    }
+                    int read;
+                    try {
+                        read = body.read(buffer);
+                    } catch (IOException e) {
+                        read = -1;
+                        if (!stalled.get() && !cancelled.getAsBoolean()) {
+                            throw connectionLost(request, done, remote.size(), e);
+                        }
+                    }
+                    if (stalled.get()) {
+                        throw new FailedException(Failure.CONNECTION_LOST, "No data came from the hub for "
+                                + stall.toSeconds() + " s after " + ModelUpload.size(done) + " of "
+                                + ModelUpload.size(remote.size()) + " of " + request.fileName() + ". What arrived is"
+                                + " kept: pull it again to resume.");
+                    }
+                    if (read < 0) {
+                        if (cancelled.getAsBoolean()) {
+                            continue;
+                        }
+                        break;
+                    }
+                    lastByte.set(System.nanoTime());
+                    if (done + read > remote.size()) {
+                        throw new FailedException(Failure.HUB_ERROR, "The hub sent more than the " + remote.size()
+                                + " bytes it announced for " + request.fileName() + ".");
+                    }
+                    try {
+                        channel.write(ByteBuffer.wrap(buffer, 0, read), done);
+                    } catch (IOException e) {
+                        ModelUpload.RefusedException full = new ModelUpload.RefusedException(
+                                ModelUpload.Refusal.NO_SPACE, "Writing " + request.fileName() + " to " + folder
+                                + " failed after " + ModelUpload.size(done) + " (" + e.getMessage() + "); the disk"
+                                + " has " + ModelUpload.size(Files.getFileStore(folder).getUsableSpace())
+                                + " free now. What arrived is kept in " + part.getFileName()
+                                + ": free some space and pull again to resume, or delete it.");
+                        full.initCause(e);
+                        throw full;
+                    }
+                    sha256.update(buffer, 0, read);
+                    done += read;
+                    long now = System.nanoTime();
+                    if (now - reported >= PROGRESS_EVERY_NANOS) {
+                        reported = now;
+                        long rate = now - started >= 1_000_000_000L
+                                ? (long) ((done - fromThisAttempt) / ((now - started) / 1e9)) : 0;
+                        listener.progress(new Progress(done, remote.size(), rate));
+                    }
                 }
-                if (read < 0) {
-                    break;
-                }
-                if (done + read > remote.size()) {
-                    throw new FailedException(Failure.HUB_ERROR, "The hub sent more than the " + remote.size()
-                            + " bytes it announced for " + request.fileName() + ".");
-                }
-                try {
-                    channel.write(ByteBuffer.wrap(buffer, 0, read), done);
-                } catch (IOException e) {
-                    ModelUpload.RefusedException full = new ModelUpload.RefusedException(ModelUpload.Refusal.NO_SPACE,
-                            "Writing " + request.fileName() + " to " + folder + " failed after " + ModelUpload.size(done)
-                                    + " (" + e.getMessage() + "); the disk has " + ModelUpload.size(Files.getFileStore(
-                                    folder).getUsableSpace()) + " free now. What arrived is kept in " + part.getFileName()
-                                    + ": free some space and pull again to resume, or delete it.");
-                    full.initCause(e);
-                    throw full;
-                }
-                sha256.update(buffer, 0, read);
-                done += read;
-                long now = System.nanoTime();
-                if (now - reported >= PROGRESS_EVERY_NANOS) {
-                    reported = now;
-                    long rate = now - started >= 1_000_000_000L
-                            ? (long) ((done - fromThisAttempt) / ((now - started) / 1e9)) : 0;
-                    listener.progress(new Progress(done, remote.size(), rate));
-                }
+            } finally {
+                watch.cancel(false);
             }
         }
         if (done < remote.size()) {
@@ -485,6 +532,14 @@ public final class HubDownload {
             return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null ? uri : null;
         } catch (URISyntaxException e) {
             return null;
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the read it wakes reports what happened
         }
     }
 }

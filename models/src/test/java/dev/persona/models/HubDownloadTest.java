@@ -15,6 +15,7 @@ import dev.persona.settings.SettingSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -259,6 +260,39 @@ class HubDownloadTest {
         FailedException cancelled = assertFails(Failure.CANCELLED, () -> download(Optional.empty())
                 .download(new Request(REPO, FILE), p -> { }, () -> !hub.requestsTo("/cdn/").isEmpty()));
         assertTrue(cancelled.getMessage().contains("cancelled"));
+        assertEquals(List.of(), entries());
+    }
+
+    @Test
+    void aDownloadThatStallsIsGivenUpAsLostAndResumes() throws Exception {
+        hub.stallNextAfter(model.length / 4);
+        long started = System.nanoTime();
+
+        FailedException stalled = assertFails(Failure.CONNECTION_LOST, () -> new HubDownload(hub.url(),
+                Optional.empty(), folder, Duration.ofSeconds(1)).download(new Request(REPO, FILE), p -> { },
+                () -> false));
+
+        assertTrue(stalled.getMessage().startsWith("No data came from the hub for 1 s after "), stalled.getMessage());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20), "given up soon after a second");
+        assertEquals(1, entries().size(), "what arrived is kept: " + entries());
+        assertEquals(HubFixture.sha256(model), pull(new Request(REPO, FILE)).sha256());
+        assertEquals(List.of(FILE), entries());
+    }
+
+    @Test
+    void aCancelWhileTheHubIsSilentEndsTheDownloadAtOnce() throws Exception {
+        hub.stallNextAfter(model.length / 4);
+        long started = System.nanoTime();
+        // The owner presses Cancel a second after the bytes began, while the hub sends nothing more.
+        java.util.function.BooleanSupplier cancel = () -> !hub.requestsTo("/cdn/").isEmpty()
+                && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(1);
+
+        FailedException cancelled = assertFails(Failure.CANCELLED, () -> download(Optional.empty())
+                .download(new Request(REPO, FILE), p -> { }, cancel));
+
+        assertTrue(cancelled.getMessage().contains("cancelled"), cancelled.getMessage());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20),
+                "the cancel did not wait for the 60 s stall limit");
         assertEquals(List.of(), entries());
     }
 

@@ -61,6 +61,9 @@ public final class HubFixture implements AutoCloseable {
     /** Each request as "METHOD path [Range: ...] [Authorization]". */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong dropAfter = new AtomicLong(-1);
+    private final AtomicLong stallAfter = new AtomicLong(-1);
+    private final Object closedSignal = new Object();
+    private boolean closed;
     private volatile boolean serveOtherBytes;
     private volatile long announcedSize = -1;
     private volatile long bytesPerSecond = -1;
@@ -109,6 +112,14 @@ public final class HubFixture implements AutoCloseable {
     /** The next download of bytes closes the connection after {@code bytes} of its body. */
     public void dropNextAfter(long bytes) {
         dropAfter.set(bytes);
+    }
+
+    /**
+     * The next download of bytes sends {@code bytes} of its body and then nothing more, keeping the connection open
+     * (a hung server or network), until the fixture closes.
+     */
+    public void stallNextAfter(long bytes) {
+        stallAfter.set(bytes);
     }
 
     /** Serves the file with its last byte changed, still announcing the original's SHA-256. */
@@ -235,6 +246,7 @@ public final class HubFixture implements AutoCloseable {
             return;
         }
         long drop = dropAfter.getAndSet(-1);
+        long stall = stallAfter.getAndSet(-1);
         boolean other = serveOtherBytes;
         OutputStream body = exchange.getResponseBody();
         byte[] chunk = new byte[1 << 16];
@@ -247,6 +259,12 @@ public final class HubFixture implements AutoCloseable {
                 if (other && at + length == size) {
                     chunk[length - 1] ^= 1;
                 }
+                if (stall >= 0 && sent + length > stall) {
+                    body.write(chunk, 0, (int) (stall - sent));
+                    body.flush();
+                    hangUntilClosed();
+                    throw new IOException("the fixture stalled after " + stall + " bytes, as asked");
+                }
                 if (drop >= 0 && sent + length > drop) {
                     body.write(chunk, 0, (int) (drop - sent));
                     body.flush();
@@ -257,6 +275,19 @@ public final class HubFixture implements AutoCloseable {
                 sent += length;
                 at += length;
                 pace(started, sent);
+            }
+        }
+    }
+
+    private void hangUntilClosed() {
+        synchronized (closedSignal) {
+            while (!closed) {
+                try {
+                    closedSignal.wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -309,6 +340,10 @@ public final class HubFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (closedSignal) {
+            closed = true;
+            closedSignal.notifyAll();
+        }
         server.stop(0);
         cdn.stop(0);
     }
