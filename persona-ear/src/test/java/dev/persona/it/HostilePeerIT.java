@@ -27,9 +27,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.persona.it.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.persona.it.JavaPhone.Received;
-import dev.persona.it.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
+import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -3,8 +3,10 @@ package dev.persona.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.persona.it.JavaPhone.Received;
-import dev.persona.it.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;

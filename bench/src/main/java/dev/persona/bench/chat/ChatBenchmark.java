@@ -21,11 +21,11 @@ import java.util.zip.GZIPOutputStream;
 
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.Samples;
-import dev.persona.it.JavaPhone;
-import dev.persona.it.OwnerDesk;
-import dev.persona.it.PageLoad;
-import dev.persona.it.PersonaHost;
-import dev.persona.it.PhonePage;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PageLoad;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PhonePage;
 import jakarta.json.JsonObject;
 
 /**
