@@ -67,7 +67,8 @@ public final class OwnerDesk {
                 + "deployment.persona.ear.persona-ejb.jar");
         Path location;
         try {
-            location = Path.of(OwnerActionsServlet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // The kit's own classes hold the servlet's package; loading the servlet here would need the Servlet API.
+            location = Path.of(OwnerDesk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
