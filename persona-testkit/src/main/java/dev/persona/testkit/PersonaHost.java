@@ -46,11 +46,26 @@ public final class PersonaHost implements AutoCloseable {
         return this;
     }
 
+    /** The pairing link a start prints for the first persona: the phone page, the persona's key id, an invite. */
+    public record PairingUrl(String clientUrl, String hostId, String invite) {
+    }
+
     /** The outcome of one launcher command. */
     public record Run(int exitCode, String output) {
 
         private static final java.util.regex.Pattern CONSOLE_PASSWORD = java.util.regex.Pattern.compile(
                 "Console login \\(shown only this once\\): user 'admin', password '([a-z2-9-]{23})'");
+        private static final java.util.regex.Pattern PAIRING_URL = java.util.regex.Pattern.compile(
+                "open (https://\\S+/client)\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
+
+        /** The pairing link a start printed ({@code open https://…/client?id=…&invite=…}), else an AssertionError. */
+        public PairingUrl pairingUrl() {
+            java.util.regex.Matcher printed = PAIRING_URL.matcher(output);
+            if (!printed.find()) {
+                throw new AssertionError("the launcher prints the pairing URL:\n" + output);
+            }
+            return new PairingUrl(printed.group(1), printed.group(2), printed.group(3));
+        }
 
         /** The console password a first start generated and printed (exactly once), else an AssertionError. */
         public String consolePassword() {
