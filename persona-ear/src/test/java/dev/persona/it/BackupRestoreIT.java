@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -19,7 +17,10 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import dev.persona.it.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PostgresServer;
 
 /**
  * {@code ./persona backup} of a running host with a paired phone and a conversation, {@code ./persona restore} of
@@ -31,8 +32,6 @@ import dev.persona.it.JavaPhone.Turn;
 @Tag("loopback-network")
 class BackupRestoreIT {
 
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open https://\\S+/client\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
 
@@ -45,14 +44,13 @@ class BackupRestoreIT {
         Path archive = Path.of("target/it-data/backup.tar.gz").toAbsolutePath();
         Files.deleteIfExists(archive);
 
-        Matcher pairing = PAIRING_URL.matcher(original.start().output());
-        assertTrue(pairing.find(), "the start prints the pairing URL");
-        String hostId = pairing.group(1);
+        PersonaHost.PairingUrl pairing = original.start().pairingUrl();
+        String hostId = pairing.hostId();
         JavaPhone phone = new JavaPhone(original, "backup");
         String conversation;
         try {
             phone.connect(hostId);
-            assertEquals("admitted", phone.handshake(hostId, pairing.group(2)).type());
+            assertEquals("admitted", phone.handshake(hostId, pairing.invite()).type());
             phone.chat("before", null, "Remember the word avocado.");
             conversation = phone.expect("accepted", REPLY).message().getString("conversation");
             assertEquals("done", phone.turnUntilEnd("before", ANSWER).last().type());

@@ -23,13 +23,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.persona.it.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PersonaHost.PairingUrl;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -58,8 +59,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePeerIT {
 
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open https://\\S+/client\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
     /** Long enough for five phones to connect at once on a busy machine, short enough to wait for. */
@@ -85,11 +84,9 @@ class HostilePeerIT {
                 .with("PERSONA_PEER_HANDSHAKE_TIMEOUT_MS", Long.toString(HANDSHAKE_TIMEOUT.toMillis()))
                 .with("PERSONA_PEER_REFUSALS_LOG_INTERVAL_MS", Long.toString(LOG_INTERVAL.toMillis()));
         HostFoundationIT.deleteRecursively(host.dataDirectory);
-        PersonaHost.Run run = host.start();
-        Matcher url = PAIRING_URL.matcher(run.output());
-        assertTrue(url.find(), "the launcher prints the pairing URL:\n" + run.output());
-        hostId = url.group(1);
-        invite = url.group(2);
+        PairingUrl url = host.start().pairingUrl();
+        hostId = url.hostId();
+        invite = url.invite();
         offerSdp = JavaPhone.dataChannelOfferSdp();
     }
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.Test;
 
 /** Bad settings and broken files stop the start with one clear message, before WildFly runs, and lose nothing. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -35,6 +35,7 @@ import dev.persona.models.HubFixture;
 import dev.persona.models.TinyModelGenerator;
 import dev.persona.models.gguf.GgufFile;
 import dev.persona.models.gguf.GgufReader;
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;

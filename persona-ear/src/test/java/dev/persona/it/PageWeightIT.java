@@ -1,6 +1,6 @@
 package dev.persona.it;
 
-import static dev.persona.it.PageLoad.BROWSER_ENCODINGS;
+import static dev.persona.testkit.PageLoad.BROWSER_ENCODINGS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.persona.testkit.PageLoad;
+import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

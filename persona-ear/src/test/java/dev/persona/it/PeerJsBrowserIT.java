@@ -21,6 +21,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.testkit.HeadlessChromium;
+import dev.persona.testkit.PersonaHost;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

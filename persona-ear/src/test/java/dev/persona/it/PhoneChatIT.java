@@ -15,6 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PhonePage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

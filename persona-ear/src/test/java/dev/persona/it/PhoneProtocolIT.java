@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import dev.persona.it.JavaPhone.Received;
-import dev.persona.it.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PersonaHost.PairingUrl;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -50,8 +52,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PhoneProtocolIT {
 
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open https://\\S+/client\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     /** Generous: on two busy cores the tiny model may make only ~50 tokens/s, and a host start takes a while. */
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
@@ -590,13 +590,12 @@ class PhoneProtocolIT {
         PersonaHost.Run run = host.start();
         measure("host start with " + slotCount + " slot(s): "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-        Matcher url = PAIRING_URL.matcher(run.output());
-        assertTrue(url.find(), "the launcher prints the pairing URL:\n" + run.output());
+        PairingUrl url = run.pairingUrl();
         if (hostId != null) {
-            assertEquals(hostId, url.group(1), "the persona keeps its key over restarts");
+            assertEquals(hostId, url.hostId(), "the persona keeps its key over restarts");
         }
-        hostId = url.group(1);
-        invite = url.group(2);
+        hostId = url.hostId();
+        invite = url.invite();
         slots = slotCount;
         owner = OwnerDesk.deployInto(host);
     }

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PersonaHost.PairingUrl;
+import dev.persona.testkit.PhonePage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -32,8 +34,6 @@ class PhoneTrustIT {
     private static final Duration CONNECT = Duration.ofSeconds(60);
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(180);
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open (https://\\S+/client)\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
 
     private static PersonaHost host;
     private static String clientUrl;
@@ -48,12 +48,10 @@ class PhoneTrustIT {
                 .with("PERSONA_DEVICES_APPROVAL", "admin")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "1500");
         HostFoundationIT.deleteRecursively(host.dataDirectory);
-        PersonaHost.Run started = host.start();
-        Matcher url = PAIRING_URL.matcher(started.output());
-        assertTrue(url.find(), started.output());
-        clientUrl = url.group(1);
-        hostId = url.group(2);
-        invite = url.group(3);
+        PairingUrl url = host.start().pairingUrl();
+        clientUrl = url.clientUrl();
+        hostId = url.hostId();
+        invite = url.invite();
         owner = OwnerDesk.deployInto(host);
         phone = new PhonePage(host, "trust");
     }

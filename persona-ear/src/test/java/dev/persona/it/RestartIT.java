@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 /**

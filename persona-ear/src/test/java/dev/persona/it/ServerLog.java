@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.persona.testkit.PersonaHost;
+
 /** What a test host's server.log says: the chat tests check that a run, stops included, logged no error. */
 final class ServerLog {
 

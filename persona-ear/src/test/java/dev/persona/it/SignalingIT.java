@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;

@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 
 /**

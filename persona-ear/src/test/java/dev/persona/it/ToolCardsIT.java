@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.persona.testkit.HeadlessChromium;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PhonePage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

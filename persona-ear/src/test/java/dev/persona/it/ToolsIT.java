@@ -3,8 +3,11 @@ package dev.persona.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.persona.it.JavaPhone.Received;
-import dev.persona.it.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone.Received;
+import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PersonaHost.PairingUrl;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -16,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +34,6 @@ import org.junit.jupiter.api.Test;
 @Tag("loopback-network")
 class ToolsIT {
 
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open https://\\S+/client\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     private static final Duration REPLY = Duration.ofSeconds(60);
 
     private static PersonaHost host;
@@ -62,12 +61,11 @@ class ToolsIT {
         host = new PersonaHost(Path.of("target/it-data/tools").toAbsolutePath())
                 .with("PERSONA_LLAMA_BACKEND_URLS", backend.url());
         HostFoundationIT.deleteRecursively(host.dataDirectory);
-        Matcher url = PAIRING_URL.matcher(host.start().output());
-        assertTrue(url.find(), "the launcher prints the pairing URL");
-        String hostId = url.group(1);
+        PairingUrl url = host.start().pairingUrl();
+        String hostId = url.hostId();
         phone = new JavaPhone(host, "tool-phone");
         phone.connect(hostId);
-        assertEquals("admitted", phone.handshake(hostId, url.group(2)).type());
+        assertEquals("admitted", phone.handshake(hostId, url.invite()).type());
 
         // A calculation: the card messages, the result back to the model, the answer with it.
         Turn calculation = ask("t-calc", "Please calculate 2+3*4.");

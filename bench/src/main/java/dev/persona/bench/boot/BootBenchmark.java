@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
-import dev.persona.it.JavaPhone;
-import dev.persona.it.PersonaHost;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.PersonaHost;
 
 /**
  * Boot time and idle memory of the host as {@code ./persona start} deploys it, against a vanilla WildFly of the same

@@ -14,18 +14,17 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.Samples;
-import dev.persona.it.JavaPhone;
-import dev.persona.it.OwnerDesk;
-import dev.persona.it.PageLoad;
-import dev.persona.it.PersonaHost;
-import dev.persona.it.PhonePage;
+import dev.persona.testkit.JavaPhone;
+import dev.persona.testkit.OwnerDesk;
+import dev.persona.testkit.PageLoad;
+import dev.persona.testkit.PersonaHost;
+import dev.persona.testkit.PersonaHost.PairingUrl;
+import dev.persona.testkit.PhonePage;
 import jakarta.json.JsonObject;
 
 /**
@@ -58,8 +57,6 @@ public final class ChatBenchmark {
     /** The page's milestones before the channel opens, in their order (client.js marks them). */
     private static final List<String> MILESTONES = List.of("persona-identity-ready", "persona-signaling-open",
             "persona-channel-open");
-    private static final Pattern PAIRING_URL = Pattern.compile(
-            "open (https://\\S+/client)\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
     private static final Duration ANSWER = Duration.ofSeconds(120);
     /** Per phone answer: ms from sending to {@code accepted}, and the host's own first-token time (done.timings). */
     private static final List<double[]> HOST_SIDE = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -104,13 +101,10 @@ public final class ChatBenchmark {
                 .with("PERSONA_LLAMA_EXTRA_ARGUMENTS", "--temp 0 --ignore-eos");
         PersonaHost.Run started = host.start();
         try {
-            Matcher url = PAIRING_URL.matcher(started.output());
-            if (!url.find()) {
-                throw new IllegalStateException("no pairing URL in the launcher's output:\n" + started.output());
-            }
-            clientUrl = url.group(1);
-            hostId = url.group(2);
-            firstInvite = url.group(3);
+            PairingUrl url = started.pairingUrl();
+            clientUrl = url.clientUrl();
+            hostId = url.hostId();
+            firstInvite = url.invite();
             if (only.equals("page")) {
                 pageBytes();
                 return;

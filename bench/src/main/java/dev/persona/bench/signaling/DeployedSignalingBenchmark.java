@@ -3,7 +3,7 @@ package dev.persona.bench.signaling;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
-import dev.persona.it.PersonaHost;
+import dev.persona.testkit.PersonaHost;
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
 

@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,9 +127,9 @@ public final class JavaPhone implements AutoCloseable {
     private static PeerConnectionFactory factory;
     private static final List<JavaPhone> LIVE = new CopyOnWriteArrayList<>();
 
-    final String name;
+    public final String name;
     final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(RANDOM);
-    final KeyId id = KeyId.of(key.generatePublicKey().getEncoded());
+    public final KeyId id = KeyId.of(key.generatePublicKey().getEncoded());
     private final PersonaHost host;
     private final HttpClient https;
     private final ExecutorService events;
@@ -163,7 +163,7 @@ public final class JavaPhone implements AutoCloseable {
      * A real offer for a peerjs data connection, made by a peer connection of this JVM that is closed at once: what a
      * sender of bare OFFERs (no ICE, no channel) puts in each of them.
      */
-    static String dataChannelOfferSdp() throws Exception {
+    public static String dataChannelOfferSdp() throws Exception {
         CompletableFuture<String> sdp = new CompletableFuture<>();
         RTCPeerConnection peer;
         synchronized (JavaPhone.class) {
@@ -256,7 +256,7 @@ public final class JavaPhone implements AutoCloseable {
      * offer but neither sends nor takes ICE candidates, so no path is ever found. Returns once the offer is on its
      * way; the host gives up after its connect timeout.
      */
-    void offerWithoutPath(String hostId) throws Exception {
+    public void offerWithoutPath(String hostId) throws Exception {
         if (connection != null) {
             throw new IllegalStateException(name + " is already connected; disconnect() first.");
         }
@@ -265,7 +265,7 @@ public final class JavaPhone implements AutoCloseable {
         connection.offer();
     }
 
-    boolean connected() {
+    public boolean connected() {
         return connection != null && connection.channelOpen();
     }
 
@@ -287,7 +287,7 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** Whether the host closed the data channel (within {@code timeout}). */
-    boolean closedByHost(Duration timeout) throws InterruptedException {
+    public boolean closedByHost(Duration timeout) throws InterruptedException {
         Connection current = connection;
         if (current == null) {
             return true;
@@ -306,23 +306,23 @@ public final class JavaPhone implements AutoCloseable {
     // Sending
 
     /** Sends one protocol message: one text frame, or chunk frames when it is long or looks like a chunk. */
-    void send(String message) throws Exception {
+    public void send(String message) throws Exception {
         for (String frame : frames(message, current().nextChunkId.getAndIncrement())) {
             sendFrame(frame);
         }
     }
 
-    void send(JsonObject message) throws Exception {
+    public void send(JsonObject message) throws Exception {
         send(message.toString());
     }
 
     /** Sends one text frame exactly as given (no chunking). */
-    void sendFrame(String frame) throws Exception {
+    public void sendFrame(String frame) throws Exception {
         current().sendFrame(frame.getBytes(StandardCharsets.UTF_8), false);
     }
 
     /** Sends one binary frame. */
-    void sendBinaryFrame(byte[] frame) throws Exception {
+    public void sendBinaryFrame(byte[] frame) throws Exception {
         current().sendFrame(frame, true);
     }
 
@@ -331,7 +331,7 @@ public final class JavaPhone implements AutoCloseable {
      * does not start like a chunk is one frame; any other becomes {@code {"type":"chunk","id","index","count",
      * "data"}} frames of at most 16 000 bytes, cut between code points.
      */
-    static List<String> frames(String message, long chunkId) {
+    public static List<String> frames(String message, long chunkId) {
         if (message.getBytes(StandardCharsets.UTF_8).length <= MAX_FRAME_BYTES && !message.startsWith(CHUNK_PREFIX)) {
             return List.of(message);
         }
@@ -401,7 +401,7 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** The next message, which must be an {@code error} with {@code code}. */
-    Received expectError(String code, Duration timeout) throws InterruptedException {
+    public Received expectError(String code, Duration timeout) throws InterruptedException {
         Received message = expect("error", timeout);
         assertEquals(code, message.message().getString("code", null), name + ": " + message);
         assertTrue(!message.message().getString("message", "").isBlank(), "an error says why: " + message);
@@ -409,7 +409,7 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** Messages until one matches (included), failing after {@code timeout} in all. */
-    List<Received> until(Predicate<Received> last, Duration timeout) throws InterruptedException {
+    public List<Received> until(Predicate<Received> last, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Received> messages = new ArrayList<>();
         while (true) {
@@ -423,7 +423,7 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** Nothing arrives for {@code quiet}: returns what did arrive (empty when the host stayed silent). */
-    List<Received> drain(Duration quiet) throws InterruptedException {
+    public List<Received> drain(Duration quiet) throws InterruptedException {
         List<Received> messages = new ArrayList<>();
         Received message;
         while ((message = current().inbox.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
@@ -433,7 +433,7 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** Every message this connection received so far, in order (also those already taken). */
-    List<Received> history() {
+    public List<Received> history() {
         return List.copyOf(current().history);
     }
 
@@ -453,7 +453,7 @@ public final class JavaPhone implements AutoCloseable {
      * The handshake, sending {@code replayedSignature} as the proof instead of a signature over this channel's
      * statement when it is not null.
      */
-    Received handshake(String hostId, String invite, String replayedSignature) throws Exception {
+    public Received handshake(String hostId, String invite, String replayedSignature) throws Exception {
         return handshake(hostId, invite, replayedSignature, true);
     }
 
@@ -461,7 +461,7 @@ public final class JavaPhone implements AutoCloseable {
      * The handshake; with {@code awaitDecision} false it returns right after sending the proof (null), for a test
      * that then watches what the host does.
      */
-    Received handshake(String hostId, String invite, String replayedSignature, boolean awaitDecision)
+    public Received handshake(String hostId, String invite, String replayedSignature, boolean awaitDecision)
             throws Exception {
         byte[] phoneChallenge = new byte[32];
         RANDOM.nextBytes(phoneChallenge);
@@ -494,13 +494,13 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /** Connects and passes the handshake as an approved phone. */
-    void connectAndAdmit(String hostId) throws Exception {
+    public void connectAndAdmit(String hostId) throws Exception {
         connect(hostId);
         Received decision = handshake(hostId, null);
         assertEquals("admitted", decision.type(), name + " is admitted: " + decision);
     }
 
-    String lastProofSignature() {
+    public String lastProofSignature() {
         return lastProofSignature;
     }
 
@@ -515,7 +515,7 @@ public final class JavaPhone implements AutoCloseable {
         send(chat.add("text", text).build());
     }
 
-    void stop(String turnId) throws Exception {
+    public void stop(String turnId) throws Exception {
         send(Json.createObjectBuilder().add("type", "stop").add("id", turnId).build());
     }
 
@@ -552,7 +552,7 @@ public final class JavaPhone implements AutoCloseable {
         return verifier.verifySignature(signature);
     }
 
-    static String base64url(byte[] bytes) {
+    public static String base64url(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
@@ -849,7 +849,7 @@ public final class JavaPhone implements AutoCloseable {
             inbox.add(received);
         }
 
-        void sendFrame(byte[] frame, boolean binary) throws Exception {
+        public void sendFrame(byte[] frame, boolean binary) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 synchronized (this) {

@@ -1,4 +1,4 @@
-package dev.persona.it.owner;
+package dev.persona.testkit.owner;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * The owner's actions on the first persona, called by the integration tests through the test host's HTTPS port:
  * {@code POST /owner-test/invite} (a new invite code; {@code ?validSeconds=N} for a short-lived one), {@code approve?device=<key id>}, {@code revoke?device=…},
  * {@code rotate?graceSeconds=n} (the new key id). It calls the same services the console calls. Lives in the test
- * sources only: {@link dev.persona.it.OwnerDesk} packs it into a WAR and deploys it beside the EAR of a test host.
+ * kit only: {@link dev.persona.testkit.OwnerDesk} packs it into a WAR and deploys it beside the EAR of a test host.
  */
 @WebServlet("/*")
 public class OwnerActionsServlet extends HttpServlet {

@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.io.InputStream;
 import java.io.StringReader;
@@ -21,7 +21,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * shared/notes/browser-testing.md describes, trusting the key of one host's HTTPS certificate and nothing else it
  * would not trust anyway.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     private HeadlessChromium() {
     }
@@ -30,7 +30,7 @@ final class HeadlessChromium {
      * A fresh browser with its own profile and an 800 x 600 window. {@code mediaOrigin} gets the microphone
      * permission, without which Chromium hides local addresses from WebRTC and gathers no loopback candidates.
      */
-    static ChromeDriver start(PersonaHost host, String profile, String mediaOrigin) throws Exception {
+    public static ChromeDriver start(PersonaHost host, String profile, String mediaOrigin) throws Exception {
         return start(host, profile, 800, 600, mediaOrigin);
     }
 
@@ -40,7 +40,7 @@ final class HeadlessChromium {
      * gets the microphone permission, without which Chromium hides local addresses from WebRTC); with null it is
      * a plain browser (the console's).
      */
-    static ChromeDriver start(PersonaHost host, String profile, int width, int height, String mediaOrigin)
+    public static ChromeDriver start(PersonaHost host, String profile, int width, int height, String mediaOrigin)
             throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

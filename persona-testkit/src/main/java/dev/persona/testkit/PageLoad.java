@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,13 +26,13 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class PersonaHost implements AutoCloseable {
 
-    static final Path REPOSITORY = Path.of(System.getProperty("persona.repository", "..")).toAbsolutePath().normalize();
+    public static final Path REPOSITORY = Path.of(System.getProperty("persona.repository", "..")).toAbsolutePath().normalize();
 
     public final Path dataDirectory;
-    final int httpPort = Integer.getInteger("persona.it.http.port", 28080);
+    public final int httpPort = Integer.getInteger("persona.it.http.port", 28080);
     public final int httpsPort = Integer.getInteger("persona.it.https.port", 28443);
     final int managementHttpPort = Integer.getInteger("persona.it.management.http.port", 29990);
-    final int managementHttpsPort = Integer.getInteger("persona.it.management.https.port", 29993);
+    public final int managementHttpsPort = Integer.getInteger("persona.it.management.https.port", 29993);
 
     private final Map<String, String> settings = new HashMap<>();
 
@@ -75,11 +75,26 @@ public final class PersonaHost implements AutoCloseable {
         return this;
     }
 
+    /** The pairing link a start prints for the first persona: the phone page, the persona's key id, an invite. */
+    public record PairingUrl(String clientUrl, String hostId, String invite) {
+    }
+
     /** The outcome of one launcher command. */
     public record Run(int exitCode, String output) {
 
         private static final java.util.regex.Pattern CONSOLE_PASSWORD = java.util.regex.Pattern.compile(
                 "Console login \\(shown only this once\\): user 'admin', password '([a-z2-9-]{23})'");
+        private static final java.util.regex.Pattern PAIRING_URL = java.util.regex.Pattern.compile(
+                "open (https://\\S+/client)\\?id=(k1[a-z2-7]{52})&invite=([a-z2-9]+)");
+
+        /** The pairing link a start printed ({@code open https://…/client?id=…&invite=…}), else an AssertionError. */
+        public PairingUrl pairingUrl() {
+            java.util.regex.Matcher printed = PAIRING_URL.matcher(output);
+            if (!printed.find()) {
+                throw new AssertionError("the launcher prints the pairing URL:\n" + output);
+            }
+            return new PairingUrl(printed.group(1), printed.group(2), printed.group(3));
+        }
 
         /** The console password a first start generated and printed (exactly once), else an AssertionError. */
         public String consolePassword() {
@@ -95,7 +110,7 @@ public final class PersonaHost implements AutoCloseable {
         }
     }
 
-    Run launcher(String... arguments) throws IOException, InterruptedException {
+    public Run launcher(String... arguments) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(REPOSITORY.resolve("persona").toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -110,7 +125,7 @@ public final class PersonaHost implements AutoCloseable {
         return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("PERSONA_DATA_DIR", dataDirectory.toString());
         env.put("PERSONA_HTTP_PORT", Integer.toString(httpPort));
@@ -147,11 +162,11 @@ public final class PersonaHost implements AutoCloseable {
         stop();
     }
 
-    Path caCertificateFile() {
+    public Path caCertificateFile() {
         return dataDirectory.resolve("tls/ca.crt");
     }
 
-    X509Certificate caCertificate() throws IOException, GeneralSecurityException {
+    public X509Certificate caCertificate() throws IOException, GeneralSecurityException {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(caCertificateFile())));
     }
@@ -168,7 +183,7 @@ public final class PersonaHost implements AutoCloseable {
         return context;
     }
 
-    Properties launchEnvironment() throws IOException {
+    public Properties launchEnvironment() throws IOException {
         Properties env = new Properties();
         try (InputStream in = Files.newInputStream(dataDirectory.resolve("run/launch.env"))) {
             env.load(in);

@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +17,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
-import dev.persona.it.owner.OwnerActionsServlet;
+import dev.persona.testkit.owner.OwnerActionsServlet;
 
 /**
  * The owner's hand in tests: deploys {@link OwnerActionsServlet} as {@code owner-test.war} beside the EAR of a
@@ -67,17 +67,18 @@ public final class OwnerDesk {
                 + "deployment.persona.ear.persona-ejb.jar");
         Path location;
         try {
-            location = Path.of(OwnerActionsServlet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // The kit's own classes hold the servlet's package; loading the servlet here would need the Servlet API.
+            location = Path.of(OwnerDesk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
-        // The test classes directory, or the test jar when the benchmarks use these helpers.
-        try (FileSystem testJar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location);
+        // The test kit's classes directory (a build of the reactor), or its jar.
+        try (FileSystem kitJar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location);
              OutputStream file = Files.newOutputStream(war);
              JarOutputStream jar = new JarOutputStream(file, manifest);
-             Stream<Path> files = Files.list((testJar == null ? location : testJar.getPath("/"))
-                     .resolve("dev/persona/it/owner"))) {
-            Path classes = testJar == null ? location : testJar.getPath("/");
+             Stream<Path> files = Files.list((kitJar == null ? location : kitJar.getPath("/"))
+                     .resolve("dev/persona/testkit/owner"))) {
+            Path classes = kitJar == null ? location : kitJar.getPath("/");
             for (Path classFile : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 jar.putNextEntry(new JarEntry("WEB-INF/classes/" + classes.relativize(classFile).toString()
                         .replace('\\', '/')));
@@ -93,15 +94,15 @@ public final class OwnerDesk {
     }
 
     /** A new one-time invite of the first persona that expires after {@code validity}. */
-    String invite(Duration validity) throws Exception {
+    public String invite(Duration validity) throws Exception {
         return post("invite?validSeconds=" + validity.toSeconds());
     }
 
-    void approve(String deviceKeyId) throws Exception {
+    public void approve(String deviceKeyId) throws Exception {
         post("approve?device=" + deviceKeyId);
     }
 
-    void revoke(String deviceKeyId) throws Exception {
+    public void revoke(String deviceKeyId) throws Exception {
         post("revoke?device=" + deviceKeyId);
     }
 
@@ -109,14 +110,14 @@ public final class OwnerDesk {
      * The approval code the owner compares for a phone (docs/identity.md, "Fingerprints"), computed here on its own:
      * the first 16 bytes of SHA-256 of the phone's public key, hex, in groups of four.
      */
-    static String approvalCode(String deviceKeyId) throws Exception {
+    public static String approvalCode(String deviceKeyId) throws Exception {
         String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(dev.persona.signaling.identity.KeyId.parse(deviceKeyId).publicKey()), 0, 16);
         return String.join(" ", hex.split("(?<=\\G.{4})"));
     }
 
     /** Rotates the first persona's key; the old one stays valid for {@code grace}. Returns the new key id. */
-    String rotate(Duration grace) throws Exception {
+    public String rotate(Duration grace) throws Exception {
         return post("rotate?graceSeconds=" + grace.toSeconds());
     }
 

@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class PhonePage implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     public final ChromeDriver driver;
-    final Path downloads;
+    public final Path downloads;
     private final PersonaHost host;
 
     public PhonePage(PersonaHost host, String profile) throws Exception {
@@ -37,7 +37,7 @@ public final class PhonePage implements AutoCloseable {
         Files.createDirectories(SCREENSHOTS);
     }
 
-    String origin() {
+    public String origin() {
         return "https://127.0.0.1:" + host.httpsPort;
     }
 
@@ -45,11 +45,11 @@ public final class PhonePage implements AutoCloseable {
         driver.get(url);
     }
 
-    void screenshot(String name) throws Exception {
+    public void screenshot(String name) throws Exception {
         Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     }
 
-    String status() {
+    public String status() {
         return driver.findElement(By.id("status")).getText();
     }
 
@@ -72,7 +72,7 @@ public final class PhonePage implements AutoCloseable {
         }
     }
 
-    void awaitStatus(String expected, Duration timeout) {
+    public void awaitStatus(String expected, Duration timeout) {
         try {
             new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
                     .until(d -> status().contains(expected));
@@ -83,47 +83,47 @@ public final class PhonePage implements AutoCloseable {
     }
 
     /** This phone's key id, as the page shows it. */
-    String deviceId() {
+    public String deviceId() {
         return new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
             String id = driver.findElement(By.id("device")).getAttribute("data-id");
             return id == null || id.isEmpty() ? null : id;
         });
     }
 
-    List<WebElement> bubbles(String role) {
+    public List<WebElement> bubbles(String role) {
         return driver.findElements(By.cssSelector("#messages > li." + role));
     }
 
-    String text(WebElement bubble) {
+    public String text(WebElement bubble) {
         return bubble.findElement(By.className("text")).getText();
     }
 
-    String note(WebElement bubble) {
+    public String note(WebElement bubble) {
         return bubble.findElement(By.className("note")).getText();
     }
 
-    WebElement lastAnswer() {
+    public WebElement lastAnswer() {
         List<WebElement> answers = bubbles("assistant");
         return answers.get(answers.size() - 1);
     }
 
-    boolean displayed(String id) {
+    public boolean displayed(String id) {
         return driver.findElement(By.id(id)).isDisplayed();
     }
 
-    void send(String text) {
+    public void send(String text) {
         driver.findElement(By.id("input")).sendKeys(text);
         driver.findElement(By.id("send")).click();
     }
 
     /** Waits until the current answer has some text. */
-    void awaitAnswerStarted(int answers, Duration timeout) {
+    public void awaitAnswerStarted(int answers, Duration timeout) {
         new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(10))
                 .until(d -> bubbles("assistant").size() == answers && !text(lastAnswer()).isEmpty());
     }
 
     /** Waits until no answer is running (the send button is back). */
-    void awaitIdle(Duration timeout) {
+    public void awaitIdle(Duration timeout) {
         new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(20)).until(d -> displayed("send"));
     }
 
@@ -131,7 +131,7 @@ public final class PhonePage implements AutoCloseable {
      * Clicks the first element that matches once it is shown. The page redraws lists (the conversations) when the
      * host answers, so an element found a moment ago may be gone: that is tried again, not an error.
      */
-    void click(By selector, Duration timeout) {
+    public void click(By selector, Duration timeout) {
         new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(50))
                 .ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class)
                 .until(d -> {

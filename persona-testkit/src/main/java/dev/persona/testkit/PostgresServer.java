@@ -1,4 +1,4 @@
-package dev.persona.it;
+package dev.persona.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * authentication, stopped when the JVM ends. initdb refuses to run as root, so under root the server runs as the
  * {@code postgres} user the package made. Each host gets a new, empty database of its own ({@link #newDatabase}).
  */
-final class PostgresServer {
+public final class PostgresServer {
 
     static final String USER = "persona_it";
-    static final String PASSWORD = "persona-it-password";
+    public static final String PASSWORD = "persona-it-password";
 
     private static PostgresServer shared;
 
@@ -36,7 +36,7 @@ final class PostgresServer {
     }
 
     /** Whether this test run puts the hosts on PostgreSQL instead of their H2 file. */
-    static boolean enabled() {
+    public static boolean enabled() {
         return "postgresql".equals(System.getProperty("persona.it.database", "h2"));
     }
 
