@@ -23,9 +23,9 @@ import jakarta.json.JsonObjectBuilder;
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
  * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
  * {@link #FLUSH_NANOS}), saves the answer as it grows (at its first token, then at most every {@link #SAVE_NANOS}: a
- * crash of the host loses only its last moments), and stores it, complete or as far as it got when stopped. Model-server callbacks
- * come on the connector's network thread and return at once; storing runs on the chat's executor, one write of the
- * turn after the other.
+ * crash of the host loses only its last moments), and stores it, complete or as far as it got when stopped.
+ * Model-server callbacks come on the connector's network thread and return at once; storing runs on the chat's
+ * executor, one write of the turn after the other.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
