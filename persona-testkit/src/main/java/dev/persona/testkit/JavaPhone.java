@@ -102,7 +102,7 @@ public final class JavaPhone implements AutoCloseable {
             return messages.stream().filter(m -> m.type().equals(type)).toList();
         }
 
-        String answer() {
+        public String answer() {
             StringBuilder text = new StringBuilder();
             ofType("token").forEach(token -> text.append(token.message().getString("text")));
             return text.toString();

@@ -22,14 +22,18 @@ import jakarta.json.JsonObjectBuilder;
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
  * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
- * {@link #FLUSH_NANOS}), and stores the answer, complete or as far as it got when stopped. Model-server callbacks
- * come on the connector's network thread and return at once; storing runs on the chat's executor.
+ * {@link #FLUSH_NANOS}), saves the answer as it grows (at its first token, then at most every {@link #SAVE_NANOS}: a
+ * crash of the host loses only its last moments), and stores it, complete or as far as it got when stopped.
+ * Model-server callbacks come on the connector's network thread and return at once; storing runs on the chat's
+ * executor, one write of the turn after the other.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     private static final Logger LOG = Logger.getLogger(ActiveTurn.class.getName());
     /** Tokens are sent at most this often (20 ms: smooth to read, few messages at thousands of tokens/s). */
     static final long FLUSH_NANOS = 20_000_000L;
+    /** The streaming answer is saved at most this often (1 s: one small write a second per running answer). */
+    static final long SAVE_NANOS = 1_000_000_000L;
 
     private final ChatPorts ports;
     private final TurnSlots slots;
@@ -39,7 +43,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final UUID conversation;
     /** The conversation's latest messages and the new question last. */
     private final List<ChatMessage> turnMessages;
-    private final CompletableFuture<Void> userStored;
+    /** The turn's writes, one after the other: the first stores the person's message and yields the answer's id. */
+    private CompletableFuture<UUID> writes;
+    private boolean savePending;
+    private long lastSave;
     private final String device;
     /** What the person asked, for the console. */
     private final String request;
@@ -56,10 +63,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     /**
      * @param history    the conversation's latest messages before this turn, oldest first
      * @param text       what the person asked
-     * @param userStored completes when the person's message is stored (the answer is stored after it)
+     * @param turnStored completes with the answer's id when the person's message and the empty answer are stored
      */
     ActiveTurn(ChatPorts ports, TurnSlots slots, PhoneSession session, HostedPersona persona, String id,
-               UUID conversation, List<StoredMessage> history, String text, CompletableFuture<Void> userStored) {
+               UUID conversation, List<StoredMessage> history, String text, CompletableFuture<UUID> turnStored) {
         this.ports = ports;
         this.slots = slots;
         this.session = session;
@@ -73,7 +80,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }
         turnMessages.add(new ChatMessage(ChatRole.USER, text));
         this.request = text;
-        this.userStored = userStored;
+        this.writes = turnStored;
         this.device = session.deviceId().toString();
     }
 
@@ -116,6 +123,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 }
                 started = System.nanoTime();
                 lastFlush = started;
+                lastSave = started;
                 stream = ports.model().stream(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
                         new ToolContext(persona.id(), session.deviceId(), conversation), this,
                         new ToolCardSender(session::send, id));
@@ -144,6 +152,31 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         if (first || now - lastFlush >= FLUSH_NANOS) {
             flush(now);
         }
+        if (!savePending && (first || now - lastSave >= SAVE_NANOS)) {
+            savePending = true;
+            lastSave = now;
+            String soFar = answer.toString();
+            write(answerId -> {
+                try {
+                    ports.conversations().saveAnswer(answerId, soFar);
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "Could not save the answer of turn " + LogText.untrusted(id) + " so far: " + e);
+                } finally {
+                    synchronized (this) {
+                        savePending = false;
+                    }
+                }
+            });
+        }
+    }
+
+    /** Runs {@code write} with the answer's id after the turn's earlier writes (not at all if the turn's failed). */
+    private synchronized CompletableFuture<UUID> write(java.util.function.Consumer<UUID> write) {
+        writes = writes.thenApplyAsync(answerId -> {
+            write.accept(answerId);
+            return answerId;
+        }, ports.executor());
+        return writes;
     }
 
     private void flush(long now) {
@@ -242,15 +275,17 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
      * phone in line starts while this answer is stored.
      */
     private void storeThen(String text, String doneMessage) {
-        userStored.whenCompleteAsync((ignored, notStored) -> {
+        CompletableFuture<UUID> stored;
+        synchronized (this) {
+            stored = writes;
+        }
+        stored.whenCompleteAsync((answerId, notStored) -> {
             String outcome = doneMessage;
             try {
                 if (notStored != null) {
                     throw new IllegalStateException("the question was not stored: " + notStored, notStored);
                 }
-                if (!text.isEmpty()) {
-                    ports.conversations().addAssistantMessage(conversation, session.deviceId(), text);
-                }
+                ports.conversations().finishAnswer(answerId, text);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
                 outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
@@ -261,9 +296,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }, ports.executor());
     }
 
-    /** Frees the turn and its slot at once. */
+    /** Frees the turn and its slot at once; the answer, failed or heard by nobody, is not kept. */
     private void end() {
         session.turnEnded(this);
         slots.finished(device);
+        write(answerId -> ports.conversations().discardAnswer(answerId)).exceptionally(e -> {
+            LOG.warning(() -> "Could not remove the answer of turn " + LogText.untrusted(id) + ": " + e);
+            return null;
+        });
     }
 }

@@ -104,6 +104,11 @@ public class ChatHost {
         // The model's name for when the connector runs external servers only (no pool of its own to ask): the
         // connector's PERSONA_LLAMA_MODEL (defined in its LlamaServerSettings, which lives in the RAR, so read by name).
         String modelFile = settings.text("persona.llama.model").orElse("");
+        int interrupted = conversations.interruptUnfinished();
+        if (interrupted > 0) {
+            LOG.warning(() -> interrupted + " answer(s) cut off when the host last stopped (a crash or a kill) are "
+                    + "kept as interrupted, with what was saved of them");
+        }
         chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile), conversationStore(),
                 devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
         Instant now = Instant.now();
@@ -119,14 +124,23 @@ public class ChatHost {
     private ConversationStore conversationStore() {
         return new ConversationStore() {
             @Override
-            public void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew,
-                                       String text) {
-                conversations.addUserMessage(personaId, deviceId, conversationId, isNew, text);
+            public UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text) {
+                return conversations.startTurn(personaId, deviceId, conversationId, isNew, text);
             }
 
             @Override
-            public void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
-                conversations.addAssistantMessage(conversationId, deviceId, text);
+            public void saveAnswer(UUID answerId, String text) {
+                conversations.saveAnswer(answerId, text);
+            }
+
+            @Override
+            public void finishAnswer(UUID answerId, String text) {
+                conversations.finishAnswer(answerId, text);
+            }
+
+            @Override
+            public void discardAnswer(UUID answerId) {
+                conversations.discardAnswer(answerId);
             }
 
             @Override

@@ -11,12 +11,22 @@ import dev.persona.host.tools.ToolCallView;
  */
 interface ConversationStore {
 
-    /** Adds the person's text: to a new conversation with that id when {@code isNew}, else to the device's own. */
-    void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text);
+    /**
+     * Adds the person's text (to a new conversation with that id when {@code isNew}, else to the device's own) and
+     * its answer, empty and {@link StoredMessage.State#ANSWERING}; returns the answer's id.
+     */
+    UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text);
 
-    void addAssistantMessage(UUID conversationId, UUID deviceId, String text);
+    /** Saves the answer as far as it got while it streams (nothing once it ended). */
+    void saveAnswer(UUID answerId, String text);
 
-    /** The latest messages whose texts fit {@code characters} in all, oldest first. */
+    /** The answer ended (complete, or stopped by the phone): stored as complete; an empty one is not kept. */
+    void finishAnswer(UUID answerId, String text);
+
+    /** The answer failed or nobody heard it: not kept. */
+    void discardAnswer(UUID answerId);
+
+    /** The latest finished messages whose texts fit {@code characters} in all, oldest first. */
     List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters);
 
     /** The device's conversations, the latest changed first. */

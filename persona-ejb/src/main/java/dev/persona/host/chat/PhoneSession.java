@@ -271,7 +271,7 @@ final class PhoneSession {
         }
         // The answer starts while the turn is stored: storing waits for the database, the phone should not.
         UUID conversation = requested != null ? requested : UUID.randomUUID();
-        CompletableFuture<Void> stored = CompletableFuture.runAsync(() -> ports.conversations().addUserMessage(
+        CompletableFuture<UUID> stored = CompletableFuture.supplyAsync(() -> ports.conversations().startTurn(
                 persona.id(), deviceId, conversation, requested == null, text), ports.executor());
         send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
                 .toString());
@@ -315,6 +315,9 @@ final class PhoneSession {
             JsonObjectBuilder entry = Json.createObjectBuilder()
                     .add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
                     .add("text", m.text()).add("at", m.createdAt().toString());
+            if (m.state() != StoredMessage.State.COMPLETE) {
+                entry.add("state", m.state().name().toLowerCase(java.util.Locale.ROOT));
+            }
             // Both lists are oldest first: the calls of an answer are those made after the message before it and
             // before it was stored; calls before a user message belong to a turn that stored no answer.
             int first = nextCall;

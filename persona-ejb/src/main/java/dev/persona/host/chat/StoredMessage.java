@@ -13,7 +13,11 @@ import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 
-/** One message of a conversation, in order. */
+/**
+ * One message of a conversation, in order. An answer is stored as soon as its turn is (empty, {@link State#ANSWERING}),
+ * saved again while it streams, and completed at its end; one the host's crash cut off is marked
+ * {@link State#INTERRUPTED} at the next start, with what was saved of it.
+ */
 @Entity
 @Table(name = "chat_message", uniqueConstraints = @UniqueConstraint(columnNames = {"conversation_id", "sequence"}))
 public class StoredMessage {
@@ -38,16 +42,51 @@ public class StoredMessage {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 16)
+    private State state;
+
+    /** Where a message stands: the person's messages and finished answers are complete. */
+    public enum State {
+        /** The answer is streaming; its text is what was saved so far. */
+        ANSWERING,
+        COMPLETE,
+        /** The host stopped (crashed, was killed) during the answer: its text is what was saved before. */
+        INTERRUPTED
+    }
+
     protected StoredMessage() {
     }
 
     StoredMessage(UUID conversationId, int sequence, ChatRole role, String text, Instant now) {
+        this(conversationId, sequence, role, text, now, State.COMPLETE);
+    }
+
+    StoredMessage(UUID conversationId, int sequence, ChatRole role, String text, Instant now, State state) {
         this.id = UUID.randomUUID();
+        this.state = state;
         this.conversationId = conversationId;
         this.sequence = sequence;
         this.role = role;
         this.text = text;
         this.createdAt = now;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The answer's text as far as it got ({@code complete}: all of it), stored at {@code now}. */
+    void answer(String text, boolean complete, Instant now) {
+        this.text = text;
+        this.createdAt = now;
+        if (complete) {
+            this.state = State.COMPLETE;
+        }
     }
 
     public ChatRole role() {

@@ -355,9 +355,13 @@ final class ChatFixture {
         final Map<UUID, UUID> owners = new LinkedHashMap<>();
         final Map<UUID, List<Message>> messages = new LinkedHashMap<>();
 
+        /** The answers stored as they stream, by id: each answer's conversation; saved texts while answering. */
+        final Map<UUID, UUID> answers = new LinkedHashMap<>();
+        final Map<UUID, String> answering = new LinkedHashMap<>();
+
         @Override
-        public synchronized void addUserMessage(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew,
-                                                String text) {
+        public synchronized UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew,
+                                           String text) {
             if (isNew) {
                 owners.put(conversationId, deviceId);
                 messages.put(conversationId, new ArrayList<>());
@@ -365,12 +369,28 @@ final class ChatFixture {
                 owned(conversationId, deviceId);
             }
             messages.get(conversationId).add(new Message(ChatRole.USER, text));
+            UUID answerId = UUID.randomUUID();
+            answers.put(answerId, conversationId);
+            answering.put(answerId, "");
+            return answerId;
         }
 
         @Override
-        public synchronized void addAssistantMessage(UUID conversationId, UUID deviceId, String text) {
-            owned(conversationId, deviceId);
-            messages.get(conversationId).add(new Message(ChatRole.ASSISTANT, text));
+        public synchronized void saveAnswer(UUID answerId, String text) {
+            answering.replace(answerId, text);
+        }
+
+        @Override
+        public synchronized void finishAnswer(UUID answerId, String text) {
+            answering.remove(answerId);
+            if (!text.isEmpty()) {
+                messages.get(answers.get(answerId)).add(new Message(ChatRole.ASSISTANT, text));
+            }
+        }
+
+        @Override
+        public synchronized void discardAnswer(UUID answerId) {
+            answering.remove(answerId);
         }
 
         /** All of them: the character limit is the store's own rule, tested with it (scenarios keep talks short). */

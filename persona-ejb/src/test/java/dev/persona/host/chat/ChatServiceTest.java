@@ -28,6 +28,10 @@ class ChatServiceTest {
 
     private final ChatFixture host = new ChatFixture();
 
+    private static JsonObject last(List<JsonObject> messages) {
+        return messages.get(messages.size() - 1);
+    }
+
     private static String tokenText(List<JsonObject> messages) {
         return messages.stream().filter(m -> m.getString("type").equals("token")).map(m -> m.getString("text"))
                 .collect(Collectors.joining());
@@ -133,6 +137,34 @@ class ChatServiceTest {
         phone.chat("ok", null, "Now?");
         phone.expect("accepted");
         assertEquals("Now?", host.model.last().asked(), "each failure gave the only slot back");
+    }
+
+    @Test
+    void theAnswerIsStoredAsItStreamsAndOnlyAnAnswerThatEndedWellIsKept() {
+        host.model.slots = 1;
+        Phone phone = host.admitted("A");
+        phone.chat("t1", null, "Tell me");
+        UUID conversation = UUID.fromString(phone.expect("accepted").getString("conversation"));
+        assertEquals(List.of(""), List.copyOf(host.conversations.answering.values()),
+                "the answer is stored, empty, with the question: a crash now leaves it to be marked interrupted");
+        FakeStream stream = host.model.last();
+        stream.tokens("Once");
+        assertEquals(List.of("Once"), List.copyOf(host.conversations.answering.values()),
+                "saved at its first token (then at most every second)");
+        stream.tokens(" upon", " a time");
+        stream.complete(5, 3);
+        assertEquals("done", last(phone.rest()).getString("type"));
+        assertTrue(host.conversations.answering.isEmpty(), host.conversations.answering.toString());
+        assertEquals(new Message(ChatRole.ASSISTANT, "Once upon a time"),
+                host.conversations.messages.get(conversation).get(1));
+
+        phone.chat("t2", conversation, "And then?");
+        phone.expect("accepted");
+        host.model.last().tokens("The");
+        host.model.last().fail("llama-server 1 died");
+        assertEquals("model-unavailable", last(phone.rest()).getString("code"));
+        assertTrue(host.conversations.answering.isEmpty(), "a failed answer is not kept as answering");
+        assertEquals(3, host.conversations.messages.get(conversation).size(), "nor stored: the question is");
     }
 
     @Test
