@@ -285,7 +285,7 @@ public class ChatHost {
             return Optional.empty();
         }
         return Optional.ofNullable(RelayTransport.open(chat.connect(persona, phoneId), socket, relayLimits,
-                relayAddresses, address, timers));
+                relayAddresses, address, executor, timers));
     }
 
     /** The largest message a relay socket takes (the host peer's {@code persona.peer.max.message.bytes}). */

@@ -2,6 +2,7 @@ package dev.persona.host.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import dev.persona.peer.HostPeerSettings;
+import dev.persona.peer.SerialExecutor;
 
 /**
  * Carries one {@link PhoneSession} over the relay WebSocket (docs/protocol.md, "Transports"): each text message of
@@ -17,7 +19,8 @@ import dev.persona.peer.HostPeerSettings;
  * handshake limits apply as on the data channel: messages of at most {@code persona.peer.handshake.max.bytes}, the
  * handshake within {@code persona.peer.handshake.timeout.ms}, and at most
  * {@code persona.peer.max.unproven.per.address} such sockets from one address; after it, messages up to
- * {@code persona.peer.max.message.bytes}. The web's endpoint feeds it what the socket hears.
+ * {@code persona.peer.max.message.bytes}. The web's endpoint feeds it what the socket hears, on the socket's I/O
+ * thread: the session's work runs in order on the executor given, never there.
  */
 public final class RelayTransport implements PhoneChannel {
 
@@ -28,13 +31,16 @@ public final class RelayTransport implements PhoneChannel {
     private final HostPeerSettings limits;
     private final RelayAddresses addresses;
     private final String address;
+    /** Runs the session's work in arrival order, off the socket's I/O thread (admission reads the database). */
+    private final Executor events;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean proven;
     private volatile boolean addressHeld;
     private volatile Future<?> deadline;
 
     private RelayTransport(PhoneSession session, RelaySocket socket, HostPeerSettings limits,
-                           RelayAddresses addresses, String address) {
+                           RelayAddresses addresses, String address, Executor executor) {
+        this.events = new SerialExecutor(executor);
         this.session = session;
         this.socket = socket;
         this.limits = limits;
@@ -49,7 +55,8 @@ public final class RelayTransport implements PhoneChannel {
      * @return the transport, or null when the socket was refused
      */
     static RelayTransport open(PhoneSession session, RelaySocket socket, HostPeerSettings limits,
-                               RelayAddresses addresses, String address, ScheduledExecutorService timers) {
+                               RelayAddresses addresses, String address, Executor executor,
+                               ScheduledExecutorService timers) {
         if (!addresses.hold(address)) {
             String why = "Too many unfinished handshakes from this address";
             LOG.info(() -> "Refused a relay socket from " + address + ": it has "
@@ -59,7 +66,8 @@ public final class RelayTransport implements PhoneChannel {
             session.closed();
             return null;
         }
-        RelayTransport transport = new RelayTransport(session, socket, limits, addresses, address);
+        RelayTransport transport = new RelayTransport(session, socket, limits, addresses, address,
+                executor);
         transport.addressHeld = true;
         session.opened(transport);
         Duration timeout = limits.handshake().timeout();
@@ -91,17 +99,17 @@ public final class RelayTransport implements PhoneChannel {
             return;
         }
         if (bytes > limits.maxMessageBytes()) {
-            session.rejected(true, "A message may have at most " + limits.maxMessageBytes() + " bytes; this one has "
-                    + bytes + ".");
+            events.execute(() -> session.rejected(true, "A message may have at most " + limits.maxMessageBytes() + " bytes; this one has "
+                    + bytes + "."));
             return;
         }
-        session.received(message);
+        events.execute(() -> session.received(message));
     }
 
     /** A binary message from the phone: not part of the protocol (the session answers with an error). */
     public void receivedBinary() {
         if (!ended.get()) {
-            session.receivedBinary();
+            events.execute(session::receivedBinary);
         }
     }
 
@@ -113,7 +121,7 @@ public final class RelayTransport implements PhoneChannel {
                 timer.cancel(false);
             }
             releaseAddress();
-            session.closed();
+            events.execute(session::closed);
         }
     }
 

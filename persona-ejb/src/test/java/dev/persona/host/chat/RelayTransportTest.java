@@ -75,10 +75,10 @@ class RelayTransportTest {
                 this.violation = violation;
                 this.reason = reason;
             }
-            closed.countDown();
             if (transport != null) {
                 transport.closed();
             }
+            closed.countDown();
         }
 
         synchronized JsonObject last() {
@@ -89,7 +89,7 @@ class RelayTransportTest {
     private Socket open(String address) {
         Socket socket = new Socket();
         socket.transport = RelayTransport.open(host.chat.connect(host.persona, socket.phoneId), socket, limits,
-                addresses, address, timers);
+                addresses, address, Runnable::run, timers);
         return socket;
     }
 
