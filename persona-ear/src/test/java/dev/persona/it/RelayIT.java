@@ -1,8 +1,9 @@
 package dev.persona.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
@@ -11,18 +12,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,21 +35,33 @@ import dev.persona.signaling.identity.KeyId;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The relay transport against the deployed host (docs/protocol.md, "Transports"): a Java phone opens the WSS relay
  * socket on the host's HTTPS port, proves the host and itself with the handshake, pairs with the invite the host
  * printed, chats a turn answered by the real llama-server (tiny model) and stops another; the socket's limits before
  * the handshake (handshake-sized messages, the handshake deadline, a host id nobody answers to) close it with 1008,
- * and a request that is no WebSocket finds nothing there. No WebRTC, so no network namespace of its own.
+ * and a request that is no WebSocket finds nothing there. Then the phone page in a headless Chromium that can load
+ * the page but finds no peer-to-peer path falls back to the relay by itself, says so, and chats; its time to
+ * fallback is measured. The missing path is a stand-in: an init script makes the page's peer connections gather
+ * relay (TURN) candidates only, of which there are none, so Chromium's real ICE never connects (as on guest Wi-Fi
+ * with client isolation; no firewall rule, since nftables/iptables are not installed on the test machines). Without
+ * the microphone permission and the loopback flag, Chromium 156 still connected over loopback, so that alone is no
+ * such condition. Runs in the network namespace of the failsafe execution {@code loopback-network}, for the browser.
  */
+@Tag("loopback-network")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RelayIT {
 
@@ -58,6 +75,8 @@ class RelayIT {
     private static String hostId;
     private static String invite;
     private static HttpClient https;
+    private static String pairingUrl;
+    private static final Path MEASUREMENTS = Path.of("target/relay-measurements.txt");
 
     @BeforeAll
     static void startHost() throws Exception {
@@ -72,6 +91,7 @@ class RelayIT {
         assertTrue(url.find(), started.output());
         hostId = url.group(1);
         invite = url.group(2);
+        pairingUrl = url.group(0).substring("open ".length());
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -131,7 +151,7 @@ class RelayIT {
             byte[] hostChallenge = Base64.getUrlDecoder().decode(welcome.getString("challenge"));
             byte[] hostStatement = JavaPhone.statement("host", hostId, id, challenge, hostChallenge);
             Ed25519Signer verifier = new Ed25519Signer();
-            verifier.init(false, new org.bouncycastle.crypto.params.Ed25519PublicKeyParameters(
+            verifier.init(false, new Ed25519PublicKeyParameters(
                     KeyId.parse(hostId).publicKey()));
             verifier.update(hostStatement, 0, hostStatement.length);
             assertTrue(verifier.verifySignature(Base64.getUrlDecoder().decode(welcome.getString("signature"))),
@@ -161,7 +181,7 @@ class RelayIT {
         int closedWith(Duration timeout) throws Exception {
             try {
                 return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("the host did not close the relay socket within " + timeout);
             }
         }
@@ -248,5 +268,51 @@ class RelayIT {
                 () -> https.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + host.httpsPort
                         + "/relay/not-a-key-id?phone=x"), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS));
         assertNotNull(malformed.getCause(), "a malformed host id is no socket");
+    }
+
+    @Test
+    @Order(3)
+    void aPageWithoutAPeerToPeerPathFallsBackToTheRelayByItselfAndChats() throws Exception {
+        OwnerDesk owner = OwnerDesk.deployInto(host);
+        ChromeDriver phone = HeadlessChromium.start(host, "relay", 420, 860, null);
+        try {
+            phone.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                    "window.RTCPeerConnection = class extends window.RTCPeerConnection {"
+                    + " constructor(config = {}) { super({ ...config, iceTransportPolicy: 'relay' }); } };"));
+            phone.get(pairingUrl.replaceFirst("invite=[a-z2-9]+", "invite=" + owner.invite()));
+            new WebDriverWait(phone, Duration.ofSeconds(90)).pollingEvery(Duration.ofMillis(50)).until(d ->
+                    "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
+            assertTrue(phone.findElement(By.id("transport")).isDisplayed(), "the page says it is relayed");
+            assertEquals("Relayed through the host", phone.findElement(By.id("transport")).getText());
+            assertEquals(Boolean.FALSE, phone.executeScript(
+                    "return performance.getEntriesByName('persona-channel-open').length > 0"),
+                    "no data channel opened: the relay carries the chat");
+
+            phone.findElement(By.id("input")).sendKeys("Say hello in five words.");
+            phone.findElement(By.id("send")).click();
+            new WebDriverWait(phone, ANSWER).pollingEvery(Duration.ofMillis(50)).until(d ->
+                    !d.findElements(By.cssSelector("#messages > li.assistant")).isEmpty()
+                            && d.findElement(By.id("send")).isDisplayed());
+            String answer = phone.findElement(By.cssSelector("#messages > li.assistant .text")).getText();
+            assertFalse(answer.isBlank(), "the relayed turn is answered");
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> marks = (Map<String, Object>) phone.executeScript(
+                    "const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;"
+                    + "return {signaling: at('persona-signaling-open'), start: at('persona-relay-start'),"
+                    + " open: at('persona-relay-open'), ready: at('persona-ready')};");
+            double signaling = ((Number) marks.get("signaling")).doubleValue();
+            double ready = ((Number) marks.get("ready")).doubleValue();
+            double relayOpen = ((Number) marks.get("open")).doubleValue();
+            String line = String.format(Locale.ROOT, "signaling open -> relay open %.0f ms, -> ready %.0f "
+                    + "ms (relay after %.0f ms without a data channel); page start -> ready %.0f ms", relayOpen
+                    - signaling, ready - signaling, ((Number) marks.get("start")).doubleValue() - signaling, ready);
+            Files.createDirectories(MEASUREMENTS.getParent());
+            Files.writeString(MEASUREMENTS, line + "\n");
+            System.out.println("Relay fallback: " + line);
+            assertTrue(relayOpen - signaling < 30_000, line);
+        } finally {
+            phone.quit();
+        }
     }
 }
