@@ -109,7 +109,7 @@ public class ChatHost {
     /** The personas by each key id they answer to (the current one, and a rotated one in its grace period). */
     private final Map<String, HostedPersona> online = new ConcurrentHashMap<>();
     private HostPeerSettings relayLimits;
-    private RelayAddresses relayAddresses;
+    private RelayPlaces relayPlaces;
 
     @PostConstruct
     void goOnline() {
@@ -119,7 +119,7 @@ public class ChatHost {
         chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile), conversationStore(),
                 devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
         relayLimits = HostPeerSettings.from(settings);
-        relayAddresses = new RelayAddresses(relayLimits.handshake().maxPerAddress());
+        relayPlaces = new RelayPlaces(relayLimits.maxSessions(), relayLimits.handshake().maxPerAddress());
         Instant now = Instant.now();
         for (Persona persona : identities.personas()) {
             putOnline(persona, persona.publicKey());
@@ -285,7 +285,7 @@ public class ChatHost {
             return Optional.empty();
         }
         return Optional.ofNullable(RelayTransport.open(chat.connect(persona, phoneId), socket, relayLimits,
-                relayAddresses, address, executor, timers));
+                relayPlaces, address, executor, timers));
     }
 
     /** The largest message a relay socket takes (the host peer's {@code persona.peer.max.message.bytes}). */

@@ -29,46 +29,43 @@ public final class RelayTransport implements PhoneChannel {
     private final PhoneSession session;
     private final RelaySocket socket;
     private final HostPeerSettings limits;
-    private final RelayAddresses addresses;
+    private final RelayPlaces places;
     private final String address;
     /** Runs the session's work in arrival order, off the socket's I/O thread (admission reads the database). */
     private final Executor events;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean proven;
-    private volatile boolean addressHeld;
+    /** Whether the socket still counts against its address (until proven or closed). */
+    private boolean countsAgainstAddress = true;
     private volatile Future<?> deadline;
 
     private RelayTransport(PhoneSession session, RelaySocket socket, HostPeerSettings limits,
-                           RelayAddresses addresses, String address, Executor executor) {
+                           RelayPlaces places, String address, Executor executor) {
         this.events = new SerialExecutor(executor);
         this.session = session;
         this.socket = socket;
         this.limits = limits;
-        this.addresses = addresses;
+        this.places = places;
         this.address = address;
     }
 
     /**
-     * Opens the session on the socket, or closes the socket (policy violation) when {@code address} has its
-     * unproven sockets already.
+     * Opens the session on the socket, or closes the socket (policy violation) when the relay sockets are at
+     * {@code persona.peer.max.sessions} or {@code address} has its unproven sockets already.
      *
      * @return the transport, or null when the socket was refused
      */
     static RelayTransport open(PhoneSession session, RelaySocket socket, HostPeerSettings limits,
-                               RelayAddresses addresses, String address, Executor executor,
+                               RelayPlaces places, String address, Executor executor,
                                ScheduledExecutorService timers) {
-        if (!addresses.hold(address)) {
-            String why = "Too many unfinished handshakes from this address";
-            LOG.info(() -> "Refused a relay socket from " + address + ": it has "
-                    + limits.handshake().maxPerAddress() + " that have not completed the handshake already ("
-                    + HostPeerSettings.MAX_UNPROVEN_PER_ADDRESS + ").");
-            socket.close(true, why);
+        String refused = places.take(address);
+        if (refused != null) {
+            LOG.info(() -> "Refused a relay socket from " + address + ": " + refused + ".");
+            socket.close(true, "No place for another relay socket from here");
             session.closed();
             return null;
         }
-        RelayTransport transport = new RelayTransport(session, socket, limits, addresses, address,
-                executor);
-        transport.addressHeld = true;
+        RelayTransport transport = new RelayTransport(session, socket, limits, places, address, executor);
         session.opened(transport);
         Duration timeout = limits.handshake().timeout();
         try {
@@ -120,7 +117,12 @@ public final class RelayTransport implements PhoneChannel {
             if (timer != null) {
                 timer.cancel(false);
             }
-            releaseAddress();
+            boolean wasProven;
+            synchronized (this) {
+                wasProven = !countsAgainstAddress;
+                countsAgainstAddress = false;
+            }
+            places.leave(address, wasProven);
             events.execute(session::closed);
         }
     }
@@ -138,13 +140,6 @@ public final class RelayTransport implements PhoneChannel {
         socket.close(true, reason);
     }
 
-    private synchronized void releaseAddress() {
-        if (addressHeld) {
-            addressHeld = false;
-            addresses.release(address);
-        }
-    }
-
     @Override
     public boolean send(String frame) {
         return !ended.get() && socket.send(frame);
@@ -157,7 +152,12 @@ public final class RelayTransport implements PhoneChannel {
         if (timer != null) {
             timer.cancel(false);
         }
-        releaseAddress();
+        synchronized (this) {
+            if (countsAgainstAddress && !ended.get()) {
+                countsAgainstAddress = false;
+                places.proven(address);
+            }
+        }
     }
 
     @Override

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relay transport carries the chat's one session code (the handshake, admission, turns) with the host peer's
- * limits on unproven sessions: handshake-sized messages, the handshake deadline, the cap per source address.
+ * limits: handshake-sized messages, the handshake deadline, the cap of unproven sockets per source address, and
+ * the most sessions at once.
  */
 class RelayTransportTest {
 
@@ -39,8 +40,9 @@ class RelayTransportTest {
     private final ChatFixture host = new ChatFixture();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final HostPeerSettings limits = HostPeerSettings.from(SettingSource.of(Map.of(
-            "persona.peer.max.unproven.per.address", "2", "persona.peer.handshake.timeout.ms", "1000")));
-    private final RelayAddresses addresses = new RelayAddresses(limits.handshake().maxPerAddress());
+            "persona.peer.max.unproven.per.address", "2", "persona.peer.handshake.timeout.ms", "1000",
+            "persona.peer.max.sessions", "5")));
+    private final RelayPlaces places = new RelayPlaces(limits.maxSessions(), limits.handshake().maxPerAddress());
 
     @AfterEach
     void stopTimers() {
@@ -89,7 +91,7 @@ class RelayTransportTest {
     private Socket open(String address) {
         Socket socket = new Socket();
         socket.transport = RelayTransport.open(host.chat.connect(host.persona, socket.phoneId), socket, limits,
-                addresses, address, Runnable::run, timers);
+                places, address, Runnable::run, timers);
         return socket;
     }
 
@@ -176,10 +178,10 @@ class RelayTransportTest {
         assertNotNull(elsewhere.transport, "another address has its own count");
 
         assertEquals("admitted", handshake(first, first.key).getString("type"));
-        assertEquals(1, addresses.held("192.0.2.7"), "a proven socket leaves the count");
+        assertEquals(1, places.unproven("192.0.2.7"), "a proven socket leaves the count");
         assertNotNull(open("192.0.2.7").transport);
         second.transport.closed();
-        assertEquals(1, addresses.held("192.0.2.7"), "a closed one too");
+        assertEquals(1, places.unproven("192.0.2.7"), "a closed one too");
         assertEquals(2, host.chat.liveSessions().list().stream().filter(s -> s.deviceId() == null).count());
     }
 
@@ -190,7 +192,23 @@ class RelayTransportTest {
         assertEquals("admitted", handshake(proven, proven.key).getString("type"));
         assertTrue(idle.closed.await(20, TimeUnit.SECONDS), "closed after the 1 s handshake deadline");
         assertEquals(Boolean.TRUE, idle.violation);
-        assertEquals(0, addresses.held("192.0.2.7"));
+        assertEquals(0, places.unproven("192.0.2.7"));
         assertFalse(proven.closed.await(500, TimeUnit.MILLISECONDS), "the proven one stays open");
+    }
+
+    @Test
+    void relaySocketsAreAtMostTheHostPeersMostSessionsAClosedOneFreesItsPlace() {
+        List<Socket> open = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            open.add(open("198.51.100." + i));
+        }
+        Socket sixth = open("203.0.113.1");
+        assertNull(sixth.transport, "persona.peer.max.sessions (5 here) relay sockets at once");
+        assertEquals(Boolean.TRUE, sixth.violation);
+        assertEquals("admitted", handshake(open.get(0), open.get(0).key).getString("type"));
+        assertNull(open("203.0.113.1").transport, "a proven socket keeps its place");
+        open.get(1).transport.closed();
+        assertEquals(4, places.open());
+        assertNotNull(open("203.0.113.1").transport, "a closed one frees its place");
     }
 }
