@@ -264,6 +264,11 @@ class RelayIT {
         HttpResponse<String> plain = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
                 + host.httpsPort + "/relay/" + hostId + "?phone=x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, plain.statusCode(), "only WebSocket upgrades are served there");
+        ExecutionException noPhoneId = assertThrows(ExecutionException.class,
+                () -> https.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + host.httpsPort
+                        + "/relay/" + hostId + "?phone=%0Anot-a-key"), new WebSocket.Listener() { })
+                        .get(30, TimeUnit.SECONDS));
+        assertNotNull(noPhoneId.getCause(), "a phone id that is no key id is no socket (it would go to the log)");
         ExecutionException malformed = assertThrows(ExecutionException.class,
                 () -> https.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + host.httpsPort
                         + "/relay/not-a-key-id?phone=x"), new WebSocket.Listener() { }).get(30, TimeUnit.SECONDS));

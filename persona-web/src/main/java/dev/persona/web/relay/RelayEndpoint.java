@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 import dev.persona.host.chat.ChatHost;
 import dev.persona.host.chat.RelaySocket;
 import dev.persona.host.chat.RelayTransport;
+import dev.persona.signaling.identity.KeyId;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
@@ -34,9 +34,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 public final class RelayEndpoint extends Endpoint implements RelaySocket {
 
     static final String PATH = "/relay";
-    static final int MAX_ID_LENGTH = 64;
     static final int MAX_UNSENT = 4096;
-    private static final Pattern KEY_ID = Pattern.compile("k1[a-z2-7]{52}");
     private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
 
     private final ChatHost chat;
@@ -66,7 +64,20 @@ public final class RelayEndpoint extends Endpoint implements RelaySocket {
             return null;
         }
         String id = pathInfo.substring(1);
-        return KEY_ID.matcher(id).matches() ? id : null;
+        return isKeyId(id) ? id : null;
+    }
+
+    /** Whether {@code text} has the form of a key id (so it is safe in the log before the handshake proves it). */
+    static boolean isKeyId(String text) {
+        if (text == null) {
+            return false;
+        }
+        try {
+            KeyId.parse(text);
+            return true;
+        } catch (IllegalArgumentException notAKeyId) {
+            return false;
+        }
     }
 
     static ServerEndpointConfig config(ChatHost chat, String hostId, String phoneId, String address,

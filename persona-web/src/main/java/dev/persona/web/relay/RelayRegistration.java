@@ -28,7 +28,8 @@ import jakarta.websocket.server.ServerContainer;
 /**
  * Registers the relay socket as the signaling socket is registered: a filter at {@code /relay/*} that upgrades each
  * WebSocket request with {@code ServerContainer.upgradeHttpToWebSocket} to a {@link RelayEndpoint} that knows the
- * connection's source address ({@code getRemoteAddr()}, never a header). Other requests there get 404.
+ * connection's source address ({@code getRemoteAddr()}, never a header). Other requests there, and those whose host
+ * or phone id is no key id, get 404.
  */
 @WebListener
 public class RelayRegistration implements ServletContextListener, Filter {
@@ -55,8 +56,8 @@ public class RelayRegistration implements ServletContextListener, Filter {
         String hostId = RelayEndpoint.hostId(http.getPathInfo() != null ? http.getPathInfo()
                 : http.getRequestURI().substring(http.getContextPath().length() + RelayEndpoint.PATH.length()));
         String phoneId = http.getParameter("phone");
-        if (!"websocket".equalsIgnoreCase(http.getHeader("Upgrade")) || hostId == null || phoneId == null
-                || phoneId.length() > RelayEndpoint.MAX_ID_LENGTH) {
+        if (!"websocket".equalsIgnoreCase(http.getHeader("Upgrade")) || hostId == null
+                || !RelayEndpoint.isKeyId(phoneId)) {
             httpResponse.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
