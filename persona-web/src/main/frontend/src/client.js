@@ -1,6 +1,8 @@
 // The phone client: /client?id=<host key id>&invite=<code>. Gets this phone's identity for the host, signs in to
 // the host's signaling with a proof of its key, opens a data channel to the host (stock peerjs), runs the mutual
 // handshake, then chats: streamed answers, stop, retry, copy, queue position, conversations (docs/protocol.md).
+// When no data channel opens within RELAY_AFTER_MS, or ICE fails, the same protocol runs over the relay WebSocket
+// on the page's own origin (relay-connection.js) and the header says so discreetly.
 // Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
 import { PhoneIdentity } from './phone-identity.js';
@@ -11,6 +13,7 @@ import { FrameReassembler, toFrames } from './frames.js';
 import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
 import { ToolCards } from './tool-cards.js';
+import { RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
 
 const $ = (id) => document.getElementById(id);
 const LAST_HOST = 'persona-last-host';
@@ -29,6 +32,7 @@ let chunkId = 0;
 let turn = null; // { id, text, bubble }
 let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
 let reconnectTimer = null; // set while the page waits to try again
+let relaying = 0; // the attempt whose relay socket is open or opening
 const backoff = new Backoff();
 const toolCards = new ToolCards(document);
 
@@ -113,6 +117,10 @@ function button(label, onclick) {
 }
 
 function send(message) {
+  if (connection.relayed) {
+    connection.send(JSON.stringify(message)); // the relay carries whole messages
+    return;
+  }
   for (const frame of toFrames(JSON.stringify(message), chunkId++)) connection.send(frame);
 }
 
@@ -147,7 +155,9 @@ async function connect() {
   const mine = ++attempt;
   peer?.destroy();
   peer = null;
+  connection?.close();
   connection = null;
+  $('transport').hidden = true;
   ui.state('working', 'Connecting to the host…');
   ui.step('connect');
   const token = await proofToken(identity, deviceId, location.origin);
@@ -171,20 +181,52 @@ async function connect() {
     mark('persona-signaling-open');
     const opened = current.connect(hostId, { serialization: 'raw', reliable: true });
     const timer = setTimeout(() => {
-      if (!opened.open) lost('The phone could not reach the host peer-to-peer: is it on the same network as the host?');
+      if (!connection) lost('The phone could not reach the host, neither peer-to-peer nor through the host.');
     }, CONNECT_TIMEOUT_MS);
+    const relayTimer = setTimeout(() => relay(mine, lost), RELAY_AFTER_MS);
+    opened.on('iceStateChanged', (state) => {
+      if (iceGaveUp(state) && !opened.open) relay(mine, lost);
+    });
     opened.on('open', () => {
       clearTimeout(timer);
+      clearTimeout(relayTimer);
       if (mine !== attempt) return;
+      if (connection) { // the relay carries this attempt already
+        opened.close();
+        return;
+      }
       mark('persona-channel-open');
       connection = opened;
       handshake(opened);
     });
     opened.on('close', () => {
-      if (mine !== attempt || finished) return;
+      if (mine !== attempt || finished || connection !== opened) return;
       endTurn('The connection closed before the answer was complete.', true);
       lost('The connection to the host closed.');
     });
+  });
+}
+
+/** Opens the relay socket for attempt `mine`, unless a transport carries it already or the relay is trying. */
+function relay(mine, lost) {
+  if (mine !== attempt || connection || relaying === mine || finished) return;
+  relaying = mine;
+  mark('persona-relay-start');
+  const socket = new RelayConnection(new WebSocket(relayUrl(location, hostId, deviceId)));
+  socket.on('open', () => {
+    if (mine !== attempt || connection) {
+      socket.close();
+      return;
+    }
+    mark('persona-relay-open');
+    connection = socket;
+    $('transport').hidden = false;
+    handshake(socket);
+  });
+  socket.on('close', () => {
+    if (mine !== attempt || finished || connection !== socket) return;
+    endTurn('The connection closed before the answer was complete.', true);
+    lost('The connection to the host closed.');
   });
 }
 
@@ -195,6 +237,7 @@ function scheduleReconnect(why) {
   attempt++;
   peer?.destroy();
   peer = null;
+  connection?.close();
   connection = null;
   const delay = backoff.next();
   ui.state('error', `${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
@@ -216,7 +259,7 @@ function handshake(opened) {
   });
   const frames = new FrameReassembler();
   opened.on('data', async (frame) => {
-    const text = frames.accept(String(frame));
+    const text = opened.relayed ? String(frame) : frames.accept(String(frame));
     if (text === null) return;
     try {
       await onMessage(JSON.parse(text), handshake);

@@ -10,9 +10,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs tasks one at a time, in the order they were submitted, on a shared executor. Submitting never blocks, so
- * WebRTC's native threads may submit from their callbacks; a task that throws is logged and the next one runs.
+ * WebRTC's native threads (and WebSocket I/O threads) may submit from their callbacks; a task that throws is logged
+ * and the next one runs. One per phone session: the host peer's sessions and the chat's relay transport use it.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
 
     private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
 
@@ -23,7 +24,7 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    SerialExecutor(Executor shared) {
+    public SerialExecutor(Executor shared) {
         this.shared = shared;
     }
 
@@ -40,7 +41,7 @@ final class SerialExecutor implements Executor {
             } catch (RejectedExecutionException stopping) {
                 scheduled.set(false);
                 tasks.clear();
-                LOG.log(Level.WARNING, "Dropped host peer tasks: the executor refused them, most likely because the "
+                LOG.log(Level.WARNING, "Dropped a phone session's tasks: the executor refused them, most likely because the "
                         + "application is stopping.", stopping);
             }
         }
@@ -53,7 +54,7 @@ final class SerialExecutor implements Executor {
                 try {
                     task.run();
                 } catch (RuntimeException failure) {
-                    LOG.log(Level.SEVERE, "A host peer task failed; the session goes on with the next one.",
+                    LOG.log(Level.SEVERE, "A phone session's task failed; the session goes on with the next one.",
                             failure);
                 }
             }

@@ -533,7 +533,7 @@ public final class JavaPhone implements AutoCloseable {
      * The statement each side signs (docs/identity.md section 6): six lines joined by "\n", no trailing newline.
      * Written here from the spec rather than taken from the host's code, so the test checks the spec.
      */
-    static byte[] statement(String role, String hostId, String phoneId, byte[] phoneChallenge, byte[] hostChallenge) {
+    public static byte[] statement(String role, String hostId, String phoneId, byte[] phoneChallenge, byte[] hostChallenge) {
         return String.join("\n", "persona-handshake-v1", role, hostId, phoneId, base64url(phoneChallenge),
                 base64url(hostChallenge)).getBytes(StandardCharsets.UTF_8);
     }

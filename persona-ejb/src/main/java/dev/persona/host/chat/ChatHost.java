@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import dev.persona.host.devices.DeviceApproved;
@@ -23,6 +25,7 @@ import dev.persona.host.tools.ToolCallView;
 import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.peer.ConnectionRequest;
+import dev.persona.peer.HostPeerSettings;
 import dev.persona.peer.PeerSessionAcceptor;
 import dev.persona.peer.PeerSessionListener;
 import dev.persona.peer.SignalingEndpoint;
@@ -44,6 +47,7 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -51,7 +55,8 @@ import jakarta.inject.Inject;
  * The chat in the container: builds the {@link ChatService} core from the container's beans (the llama connector,
  * the conversations, the device rules, the reminders, the managed executor) and its settings, puts the personas on
  * line (each persona's key id registered in the signaling registry in-process, phones' offers answered through the
- * host peer, every data channel carried to a {@link PhoneSession} by a {@link PeerTransport}), and passes the
+ * host peer, every data channel carried to a {@link PhoneSession} by a {@link PeerTransport}, every relay WebSocket
+ * by a {@link RelayTransport}), and passes the
  * container's events on to the core. The chat's slots and their context are the connector pool's
  * ({@link LlamaModelGateway}), not settings of their own.
  */
@@ -67,6 +72,9 @@ public class ChatHost {
 
     @Resource
     private ManagedExecutorService executor;
+
+    @Resource
+    private ManagedScheduledExecutorService timers;
 
     @EJB
     private PersonaIdentities identities;
@@ -98,6 +106,10 @@ public class ChatHost {
     private ChatService chat;
     private final ConnectionFailures connectionFailures = new ConnectionFailures();
     private final List<PeerConnection> registrations = new ArrayList<>();
+    /** The personas by each key id they answer to (the current one, and a rotated one in its grace period). */
+    private final Map<String, HostedPersona> online = new ConcurrentHashMap<>();
+    private HostPeerSettings relayLimits;
+    private RelayPlaces relayPlaces;
 
     @PostConstruct
     void goOnline() {
@@ -111,6 +123,8 @@ public class ChatHost {
         }
         chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile), conversationStore(),
                 devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
+        relayLimits = HostPeerSettings.from(settings);
+        relayPlaces = new RelayPlaces(relayLimits.maxSessions(), relayLimits.handshake().maxPerAddress());
         Instant now = Instant.now();
         for (Persona persona : identities.personas()) {
             putOnline(persona, persona.publicKey());
@@ -206,6 +220,7 @@ public class ChatHost {
             synchronized (registrations) {
                 registrations.add(registration);
             }
+            online.put(hosted.keyId().toString(), hosted);
             LOG.info(() -> "Persona '" + hosted.name() + "' is on line as " + hosted.keyId() + ".");
         } catch (RegistrationRefusedException | RuntimeException e) {
             LOG.severe(() -> "Persona '" + hosted.name() + "' cannot take phones as " + hosted.keyId() + ": "
@@ -266,6 +281,30 @@ public class ChatHost {
 
     public void onReminderDue(@Observes ReminderDue due) {
         chat.remind(due);
+    }
+
+    /**
+     * A phone's relay WebSocket to {@code hostId} opened (docs/protocol.md, "Transports"): its session runs on it as
+     * on a data channel, the handshake first.
+     *
+     * @param phoneId the key id the phone says it has (its handshake must prove it)
+     * @param address the socket's source address, for the limit on unproven sockets per address
+     * @return what the socket hears goes there; empty when no persona answers to {@code hostId} (the socket is
+     *         closed) or the address has its unproven sockets already (the socket is closed)
+     */
+    public Optional<RelayTransport> relay(String hostId, String phoneId, String address, RelaySocket socket) {
+        HostedPersona persona = online.get(hostId);
+        if (persona == null) {
+            socket.close(true, "No persona answers to this host id");
+            return Optional.empty();
+        }
+        return Optional.ofNullable(RelayTransport.open(chat.connect(persona, phoneId), socket, relayLimits,
+                relayPlaces, address, executor, timers));
+    }
+
+    /** The largest message a relay socket takes (the host peer's {@code persona.peer.max.message.bytes}). */
+    public int relayMaxMessageBytes() {
+        return relayLimits.maxMessageBytes();
     }
 
     /** The phones connected now, for the console. */

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A read-only view of the phones connected now, for the console: which phone, device and persona each data
- * channel belongs to, and a way to end one (its running answer stops and frees its slot, as when the phone leaves).
+ * A read-only view of the phones connected now, for the console: which phone, device and persona each session
+ * belongs to and which transport carries it, and a way to end one (its running answer stops and frees its slot, as when the phone leaves).
  */
 public final class LiveSessions {
 
@@ -19,9 +19,14 @@ public final class LiveSessions {
      * @param personaId the persona it talks to
      * @param request   what the phone asked in its running or waiting turn, or null when it has none
      * @param tokens    tokens generated so far for that turn (0 while it waits or when there is none)
+     * @param transport what carries the session (null before the transport opened)
      */
-    public record LiveSession(String phoneId, UUID deviceId, UUID personaId, String request, int tokens) {
+    public record LiveSession(String phoneId, UUID deviceId, UUID personaId, String request, int tokens,
+                              Transport transport) {
     }
+
+    /** What carries a phone's session: the host peer's data channel, or the relay WebSocket on the page's origin. */
+    public enum Transport { DATA_CHANNEL, RELAY }
 
     private final Set<PhoneSession> sessions;
     private final TurnScheduler scheduler;
@@ -48,7 +53,7 @@ public final class LiveSessions {
     private static LiveSession view(PhoneSession session) {
         ActiveTurn turn = session.currentTurn();
         return new LiveSession(session.phoneId(), session.deviceId(), session.personaId(),
-                turn == null ? null : turn.request(), turn == null ? 0 : turn.tokens());
+                turn == null ? null : turn.request(), turn == null ? 0 : turn.tokens(), session.transport());
     }
 
     /** Ends the phone's session; returns whether it was connected. */

@@ -35,6 +35,11 @@ final class PeerTransport implements PeerSessionListener {
             }
 
             @Override
+            public LiveSessions.Transport transport() {
+                return LiveSessions.Transport.DATA_CHANNEL;
+            }
+
+            @Override
             public void close() {
                 peer.close();
             }

@@ -2,8 +2,8 @@ package dev.persona.host.chat;
 
 /**
  * The transport that carries one phone's chat, as the chat sees it: frames out, the handshake's outcome, and
- * closing. The data channel of the host peer carries it today; any other transport that delivers the same text
- * frames in order can carry it too. Safe to use from any thread; nothing here blocks.
+ * closing. The data channel of the host peer ({@link PeerTransport}) or the relay WebSocket ({@link RelayTransport})
+ * carries it; both deliver the same text frames in order. Safe to use from any thread; nothing here blocks.
  */
 interface PhoneChannel {
 
@@ -19,6 +19,9 @@ interface PhoneChannel {
      * {@code admitted}, the phone is an approved device now (called again with it when a waiting phone is approved).
      */
     void proven(boolean admitted);
+
+    /** Which transport this is, for the console. */
+    LiveSessions.Transport transport();
 
     /** Closes the channel; the session hears {@link PhoneSession#closed()} once the transport is done. */
     void close();

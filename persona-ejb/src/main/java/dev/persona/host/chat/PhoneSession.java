@@ -78,6 +78,12 @@ final class PhoneSession {
         return phoneId;
     }
 
+    /** What carries the session, or null before its transport opened. */
+    LiveSessions.Transport transport() {
+        PhoneChannel current = channel;
+        return current == null ? null : current.transport();
+    }
+
     /** The transport is open: the session may send. */
     void opened(PhoneChannel opened) {
         this.channel = opened;

@@ -163,6 +163,11 @@ final class ChatFixture {
             proven.add(admitted);
         }
 
+        @Override
+        public LiveSessions.Transport transport() {
+            return LiveSessions.Transport.DATA_CHANNEL;
+        }
+
         /** The host closes the transport: as the host peer does, the session then hears that it closed. */
         @Override
         public void close() {

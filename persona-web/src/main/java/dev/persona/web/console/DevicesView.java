@@ -67,7 +67,9 @@ public class DevicesView implements Serializable {
             String device = session.deviceId() == null ? "(handshake)" : deviceNames.getOrDefault(session.deviceId(),
                     "(unknown)");
             sessions.add(new SessionRow(session.phoneId(), device, personaNames.getOrDefault(session.personaId(), "?"),
-                    session.deviceId() == null ? "connecting" : "connected", session.request(), session.tokens()));
+                    session.deviceId() == null ? "connecting" : "connected",
+                    session.transport() == LiveSessions.Transport.RELAY ? "relay" : "data channel", session.request(),
+                    session.tokens()));
         }
         connectionFailures = new ArrayList<>();
         for (ConnectionFailures.Failure failure : chat.connectionFailures().list()) {

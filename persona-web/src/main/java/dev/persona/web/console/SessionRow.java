@@ -5,11 +5,12 @@ import java.io.Serializable;
 /**
  * A connected phone on the devices page.
  *
+ * @param transport what carries the session: "data channel" (peer to peer) or "relay" (the host's HTTPS WebSocket)
  * @param request what it asked in its running or waiting turn, or null when it has none
  * @param tokens  tokens generated so far for that turn
  */
-public record SessionRow(String phoneId, String deviceName, String personaName, String state, String request,
-                         int tokens) implements Serializable {
+public record SessionRow(String phoneId, String deviceName, String personaName, String state, String transport,
+                         String request, int tokens) implements Serializable {
 
     /** Requests longer than this are cut on the page. */
     private static final int REQUEST_SHOWN = 80;

@@ -49,7 +49,7 @@ class ConsoleFormattingTest {
     }
 
     private static SessionRow session(String request) {
-        return new SessionRow("phone", "JavaPhone", "Persona", "connected", request, 3);
+        return new SessionRow("phone", "JavaPhone", "Persona", "connected", "data channel", request, 3);
     }
 
     private static ModelRow row(long parameters, long size) {
