@@ -2,9 +2,6 @@ package dev.persona.signaling.peerjs;
 
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.persona.signaling.SignalingServer;
 import dev.persona.signaling.SourceAddress;
@@ -17,10 +14,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerContainer;
 
 /**
  * Puts the PeerJS socket on the web: a servlet filter at {@value PeerJsEndpoint#PATH} that upgrades each WebSocket
@@ -34,8 +27,7 @@ public final class PeerJsUpgrade implements Filter {
     private static final String FILTER_NAME = "peerjs-upgrade";
 
     private final SignalingServer server;
-    /** The sockets open now: closed by {@link #destroy()} while the application's services still run. */
-    private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final UpgradedSockets sockets = new UpgradedSockets();
 
     private PeerJsUpgrade(SignalingServer server) {
         this.server = server;
@@ -60,31 +52,13 @@ public final class PeerJsUpgrade implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        ServerContainer container = (ServerContainer) http.getServletContext()
-                .getAttribute(ServerContainer.class.getName());
-        try {
-            container.upgradeHttpToWebSocket(http, httpResponse,
-                    PeerJsEndpoint.config(server, SourceAddress.of(http.getRemoteAddr()), open), Map.of());
-        } catch (DeploymentException e) {
-            throw new ServletException("Could not upgrade a request to the PeerJS socket", e);
-        }
+        UpgradedSockets.upgrade(http, httpResponse, PeerJsEndpoint.config(server,
+                SourceAddress.of(http.getRemoteAddr()), sockets.open()), "the PeerJS socket");
     }
 
-    /**
-     * Closes every open socket (1001, going away) as the application stops. A socket from
-     * {@code upgradeHttpToWebSocket} is not closed by the container at undeployment, only when its connection drops
-     * later, after the deployment's services are gone; its end then fails in the container's own bookkeeping (WildFly
-     * logged an ERROR per connected phone at every stop).
-     */
+    /** Closes every open socket as the application stops, while its services still run. */
     @Override
     public void destroy() {
-        CloseReason stopping = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "The host is stopping.");
-        for (Session session : open) {
-            try {
-                session.close(stopping);
-            } catch (IOException | IllegalStateException alreadyGone) {
-                open.remove(session);
-            }
-        }
+        sockets.closeAll();
     }
 }

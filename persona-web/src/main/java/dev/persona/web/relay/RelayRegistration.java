@@ -2,12 +2,10 @@ package dev.persona.web.relay;
 
 import java.io.IOException;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.persona.host.chat.ChatHost;
 import dev.persona.signaling.SourceAddress;
+import dev.persona.signaling.peerjs.UpgradedSockets;
 import jakarta.ejb.EJB;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -20,10 +18,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerContainer;
 
 /**
  * Registers the relay socket as the signaling socket is registered: a filter at {@code /relay/*} that upgrades each
@@ -39,8 +33,7 @@ public class RelayRegistration implements ServletContextListener, Filter {
     @EJB
     ChatHost chat;
 
-    /** The sockets open now: closed as the application stops, while the chat still runs. */
-    private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final UpgradedSockets sockets = new UpgradedSockets();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -61,25 +54,13 @@ public class RelayRegistration implements ServletContextListener, Filter {
             httpResponse.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        ServerContainer container = (ServerContainer) http.getServletContext()
-                .getAttribute(ServerContainer.class.getName());
-        try {
-            container.upgradeHttpToWebSocket(http, httpResponse, RelayEndpoint.config(chat, hostId, phoneId,
-                    SourceAddress.of(http.getRemoteAddr()), open), Map.of());
-        } catch (DeploymentException e) {
-            throw new ServletException("Could not upgrade a request to the relay socket", e);
-        }
+        UpgradedSockets.upgrade(http, httpResponse, RelayEndpoint.config(chat, hostId, phoneId,
+                SourceAddress.of(http.getRemoteAddr()), sockets.open()), "the relay socket");
     }
 
+    /** Closes every open relay socket as the application stops, while the chat still runs. */
     @Override
     public void destroy() {
-        CloseReason stopping = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "The host is stopping.");
-        for (Session session : open) {
-            try {
-                session.close(stopping);
-            } catch (IOException | IllegalStateException alreadyGone) {
-                open.remove(session);
-            }
-        }
+        sockets.closeAll();
     }
 }
