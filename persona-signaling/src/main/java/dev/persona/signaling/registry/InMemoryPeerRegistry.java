@@ -21,10 +21,10 @@ import jakarta.json.JsonValue;
 /**
  * The registry of one server, in memory: a map from id to connection, read without locks on the relay path, and
  * the queues of absent peers. Registration and queueing take one lock, so a message is either queued before its
- * destination registers (and delivered right after its OPEN) or delivered to it directly, never lost in between.
- * The same lock guards what each source address holds (connected peers, bytes of waiting messages) and the bytes
+ * destination registers (and delivered right after its OPEN) or delivered to it directly, never lost in between and
+ * never ahead of the OPEN. The same lock guards what each source address holds (connected peers, bytes of waiting messages) and the bytes
  * waiting in all; those counts change only when a peer comes or goes and when a message waits or stops waiting, so
- * a message to a connected peer never takes the lock.
+ * a message to a connected peer that has had its OPEN never takes the lock.
  */
 public final class InMemoryPeerRegistry implements PeerRegistry {
 
@@ -149,14 +149,8 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
                                 + " may be connected from one address at once.");
             }
             added = new Registration(id, claim, source, sink, clock.millis());
-            if (replaced == null || claim.isProvenKey()) {
-                sink.deliver(SignalingMessage.fromServer(MessageType.OPEN, null));
-            }
-            WaitingMessages queued = waiting.remove(id);
-            if (queued != null) {
-                queued.messages().forEach(parked -> sink.deliver(parked.message()));
-                release(queued);
-            }
+            // In the map before its OPEN goes out: a peer that answers the OPEN at once (a reloaded page telling the
+            // other side it is back) must find the new connection, not the replaced one whose socket still accepts.
             // What put replaces, not what get found: a leave outside the lock may have removed (and released) it.
             Registration previous = peers.put(id, added);
             if (previous != null) {
@@ -165,6 +159,15 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
             if (source != null) {
                 sources.computeIfAbsent(source, s -> new SourceUsage()).peers++;
             }
+            if (replaced == null || claim.isProvenKey()) {
+                sink.deliver(SignalingMessage.fromServer(MessageType.OPEN, null));
+            }
+            WaitingMessages queued = waiting.remove(id);
+            if (queued != null) {
+                queued.messages().forEach(parked -> sink.deliver(parked.message()));
+                release(queued);
+            }
+            added.opened = true;
         }
         if (replaced != null) {
             LOG.fine(() -> "Peer " + id + " reconnected; the previous connection is closed.");
@@ -245,6 +248,12 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
      * that one gets the message, otherwise the sender is told with LEAVE (as peerjs does).
      */
     private void deliver(Registration target, SignalingMessage message) {
+        if (!target.opened) {
+            synchronized (lock) {
+                // add() holds the lock from putting the connection in the map until its OPEN and the messages that
+                // waited for it are out; a message that found it in between waits here to go after them.
+            }
+        }
         if (target.sink.deliver(message)) {
             return;
         }
@@ -319,6 +328,8 @@ public final class InMemoryPeerRegistry implements PeerRegistry {
         final MessageSink sink;
         final boolean local;
         volatile long lastSeenMillis;
+        /** Whether its OPEN and the messages that waited for it were delivered; set under {@link #lock}. */
+        volatile boolean opened;
 
         Registration(String id, Claim claim, String source, MessageSink sink, long nowMillis) {
             this.id = id;

@@ -190,6 +190,46 @@ class InMemoryPeerRegistryTest {
     }
 
     @Test
+    void aPeerThatAnswersTheOpenOfAReloadAtOnceReachesTheNewConnection() throws Exception {
+        RecordingSink stale = new RecordingSink();
+        RecordingSink reloaded = new RecordingSink();
+        PeerConnection phone = registry.register("phone", Claim.provenKey(), SOURCE, new RecordingSink());
+        registry.register("host", Claim.provenKey(), SOURCE, stale);
+        Thread[] answer = new Thread[1];
+        registry.register("host", Claim.provenKey(), SOURCE, new MessageSink() {
+            @Override
+            public boolean deliver(SignalingMessage message) {
+                reloaded.deliver(message);
+                if (message.type() == MessageType.OPEN) {
+                    // The phone learns the host is back and sends at once, from its own thread, while the
+                    // registration is still under way.
+                    answer[0] = new Thread(() -> {
+                        try {
+                            phone.send(MessageType.OFFER, "host", PAYLOAD);
+                        } catch (QueueLimitExceededException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    answer[0].start();
+                    try {
+                        answer[0].join(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public void disconnected(Disconnect reason) {
+            }
+        });
+        answer[0].join(5_000);
+        assertEquals(List.of(MessageType.OPEN, MessageType.OFFER), reloaded.types());
+        assertEquals(List.of(MessageType.OPEN), stale.types(), "nothing for the replaced connection");
+    }
+
+    @Test
     void aMessageThatMeetsAJustReplacedConnectionGoesToTheNewerOne() throws Exception {
         RecordingSink alice = new RecordingSink();
         RecordingSink newer = new RecordingSink();
