@@ -28,25 +28,24 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletContextListener;
 
 /**
- * The signaling endpoint and REST resource in an embedded Undertow with RESTEasy (WildFly's WebSocket and JAX-RS
- * implementations) on 127.0.0.1 and an ephemeral port, wired the way the web module does it: a
+ * The signaling endpoint (and, for the module's tests, the REST resource) in an embedded Undertow with RESTEasy
+ * (WildFly's WebSocket and JAX-RS implementations) on 127.0.0.1, wired the way the web module does it: a
  * {@code ServletContextListener} calls {@link PeerJsUpgrade#register}, which adds the upgrading filter and sets the
- * servlet context attribute
- * the resource reads; the JAX-RS application is mounted at {@code /peerjs}.
+ * servlet context attribute the resource reads; the JAX-RS application is mounted at {@code /peerjs}. The module's
+ * test jar carries it for the signaling benchmark's component rows, which run it without REST in a JVM of their own.
  */
-final class EmbeddedSignaling implements AutoCloseable {
+public final class EmbeddedSignaling implements AutoCloseable {
 
     static final String ORIGIN = "https://persona.test:8443";
 
-    final SignalingServer server;
+    public final SignalingServer server;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final DeploymentManager deployment;
     private final Undertow undertow;
     private final int port;
 
-    private EmbeddedSignaling(Map<String, String> overrides) throws Exception {
-        Map<String, String> values = new HashMap<>(Map.of(SignalingSettings.ORIGINS, ORIGIN));
-        values.putAll(overrides);
+    private EmbeddedSignaling(Map<String, String> values, int port, Integer ioThreads, boolean rest)
+            throws Exception {
         SignalingSettings settings = SignalingSettings.from(name -> Optional.ofNullable(values.get(name)));
         server = SignalingServer.inMemory(settings, scheduler, Clock.systemUTC());
         server.start();
@@ -60,29 +59,53 @@ final class EmbeddedSignaling implements AutoCloseable {
         DeploymentInfo info = Servlets.deployment()
                 .setClassLoader(EmbeddedSignaling.class.getClassLoader())
                 .setContextPath("/")
-                .setDeploymentName("signaling-test")
+                .setDeploymentName("signaling")
                 .addServletContextAttribute(WebSocketDeploymentInfo.ATTRIBUTE_NAME,
                         new WebSocketDeploymentInfo().setBuffers(new DefaultByteBufferPool(true, 8192)))
                 .addListener(new ListenerInfo(ServletContextListener.class,
-                        new ImmediateInstanceFactory<>(registration)))
-                .addServlet(Servlets.servlet("peerjs-rest", HttpServlet30Dispatcher.class)
-                        .addInitParam("jakarta.ws.rs.Application", PeerJsTestApplication.class.getName())
-                        .addInitParam("resteasy.servlet.mapping.prefix", "/peerjs")
-                        .addMapping("/peerjs/*")
-                        .setLoadOnStartup(1));
+                        new ImmediateInstanceFactory<>(registration)));
+        if (rest) {
+            info.addServlet(Servlets.servlet("peerjs-rest", HttpServlet30Dispatcher.class)
+                    .addInitParam("jakarta.ws.rs.Application", PeerJsTestApplication.class.getName())
+                    .addInitParam("resteasy.servlet.mapping.prefix", "/peerjs")
+                    .addMapping("/peerjs/*")
+                    .setLoadOnStartup(1));
+        }
         deployment = ServletContainer.Factory.newInstance().addDeployment(info);
         deployment.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();
+        Undertow.Builder builder = Undertow.builder().addHttpListener(port, "127.0.0.1").setHandler(deployment.start());
+        if (ioThreads != null) {
+            builder.setIoThreads(ioThreads);
+        }
+        undertow = builder.build();
         undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     static EmbeddedSignaling start() throws Exception {
-        return new EmbeddedSignaling(Map.of());
+        return start(Map.of());
     }
 
+    /** On an ephemeral port with the REST resource, pages served from {@link #ORIGIN}. */
     static EmbeddedSignaling start(Map<String, String> settings) throws Exception {
-        return new EmbeddedSignaling(settings);
+        Map<String, String> values = new HashMap<>(Map.of(SignalingSettings.ORIGINS, ORIGIN));
+        values.putAll(settings);
+        return new EmbeddedSignaling(values, 0, null, true);
+    }
+
+    /**
+     * The socket endpoint alone on {@code port}, pages served from {@code http://127.0.0.1:<port>} unless
+     * {@code settings} say otherwise; {@code ioThreads} null leaves Undertow's default (one per core, at least two).
+     */
+    public static EmbeddedSignaling serveSockets(int port, Integer ioThreads, Map<String, String> settings)
+            throws Exception {
+        Map<String, String> values = new HashMap<>(Map.of(SignalingSettings.ORIGINS, "http://127.0.0.1:" + port));
+        values.putAll(settings);
+        return new EmbeddedSignaling(values, port, ioThreads, false);
+    }
+
+    public int port() {
+        return port;
     }
 
     /** An HTTP URL on the server, such as the peerjs client's {@code /peerjs/id}. */
