@@ -8,7 +8,7 @@ import dev.persona.llama.LlamaException;
 import dev.persona.llama.SlotStatus;
 import dev.persona.llama.ra.LlamaManagedConnectionFactory;
 import dev.persona.llama.ra.LlamaResourceAdapter;
-import dev.persona.llama.testing.TestBootstrapContext;
+import dev.persona.testkit.base.TestBootstrapContext;
 
 import jakarta.resource.spi.ResourceAdapterInternalException;
 

@@ -1,4 +1,4 @@
-package dev.persona.llama.testing;
+package dev.persona.testkit.base;
 
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.XATerminator;
