@@ -371,17 +371,7 @@ final class WebRtcSession implements PeerSession {
     }
 
     private SetSessionDescriptionObserver whenSet(String step, Runnable next) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                events.execute(next);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                events.execute(() -> negotiationFailed(step, error));
-            }
-        };
+        return NativeCallbacks.whenSet(events, next, error -> negotiationFailed(step, error));
     }
 
     private void negotiationFailed(String step, String error) {
@@ -833,11 +823,7 @@ final class WebRtcSession implements PeerSession {
         public void onMessage(RTCDataChannelBuffer buffer) {
             WebRtcSession target = session;
             if (target != null) {
-                ByteBuffer data = buffer.data;
-                byte[] frame = new byte[data.remaining()];
-                data.get(frame);
-                boolean binary = buffer.binary;
-                target.events.execute(() -> target.received(frame, binary));
+                NativeCallbacks.copyFrame(buffer, target.events, (arrived, frame, binary) -> target.received(frame, binary));
             }
         }
     }

@@ -21,7 +21,6 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
@@ -83,24 +82,8 @@ final class JavaPhone implements AutoCloseable {
         RTCDataChannelInit init = new RTCDataChannelInit();
         init.ordered = reliable;
         channel = connection.createDataChannel(connectionId, init);
-        channel.registerObserver(new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previousAmount) {
-            }
-
-            @Override
-            public void onStateChange() {
-                events.execute(JavaPhone.this::stateChanged);
-            }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                byte[] frame = new byte[buffer.data.remaining()];
-                buffer.data.get(frame);
-                boolean binary = buffer.binary;
-                events.execute(() -> received(frame, binary));
-            }
-        });
+        channel.registerObserver(NativeCallbacks.channelObserver(events, this::stateChanged,
+                (arrived, frame, binary) -> received(frame, binary)));
         connection.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
             @Override
             public void onSuccess(RTCSessionDescription offer) {
@@ -219,17 +202,7 @@ final class JavaPhone implements AutoCloseable {
     }
 
     private SetSessionDescriptionObserver whenSet(Runnable next) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                next.run();
-            }
-
-            @Override
-            public void onFailure(String error) {
-                opened.completeExceptionally(new IllegalStateException("The phone could not apply a description: "
-                        + error));
-            }
-        };
+        return NativeCallbacks.whenSet(Runnable::run, next, error -> opened.completeExceptionally(
+                new IllegalStateException("The phone could not apply a description: " + error)));
     }
 }

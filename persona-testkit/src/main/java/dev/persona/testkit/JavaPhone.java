@@ -45,7 +45,6 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
@@ -53,6 +52,7 @@ import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.persona.peer.NativeCallbacks;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.persona.signaling.identity.IdProof;
 import dev.persona.signaling.identity.KeyId;
@@ -633,26 +633,8 @@ public final class JavaPhone implements AutoCloseable {
                 RTCDataChannelInit init = new RTCDataChannelInit();
                 init.ordered = true;   // peerjs: {ordered: !!reliable}
                 channel = peer.createDataChannel(connectionId, init);
-                channel.registerObserver(new RTCDataChannelObserver() {
-                    @Override
-                    public void onBufferedAmountChange(long previousAmount) {
-                    }
-
-                    @Override
-                    public void onStateChange() {
-                        events.execute(Connection.this::stateChanged);
-                    }
-
-                    @Override
-                    public void onMessage(RTCDataChannelBuffer buffer) {
-                        // The buffer is reused after this call: copy it here, work elsewhere.
-                        byte[] frame = new byte[buffer.data.remaining()];
-                        buffer.data.get(frame);
-                        boolean binary = buffer.binary;
-                        long at = System.nanoTime();
-                        events.execute(() -> received(at, frame, binary));
-                    }
-                });
+                channel.registerObserver(NativeCallbacks.channelObserver(events, Connection.this::stateChanged,
+                        Connection.this::received));
                 offered = System.nanoTime();
                 peer.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
                     @Override
@@ -900,19 +882,9 @@ public final class JavaPhone implements AutoCloseable {
         }
 
         private SetSessionDescriptionObserver whenSet(Runnable next) {
-            return new SetSessionDescriptionObserver() {
-                @Override
-                public void onSuccess() {
-                    // A native thread: never wait for a lock here; continue on the phone's own thread.
-                    events.execute(next);
-                }
-
-                @Override
-                public void onFailure(String error) {
-                    channelOpened.completeExceptionally(new IllegalStateException(name + " could not apply a "
-                            + "description: " + error));
-                }
-            };
+            // On the phone's own thread: never wait for a lock on the native one.
+            return NativeCallbacks.whenSet(events, next, error -> channelOpened.completeExceptionally(
+                    new IllegalStateException(name + " could not apply a description: " + error)));
         }
 
         private <T> T await(CompletableFuture<T> future, String what) throws Exception {

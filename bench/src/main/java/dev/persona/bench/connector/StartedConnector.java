@@ -8,6 +8,7 @@ import dev.persona.llama.LlamaException;
 import dev.persona.llama.SlotStatus;
 import dev.persona.llama.ra.LlamaManagedConnectionFactory;
 import dev.persona.llama.ra.LlamaResourceAdapter;
+import dev.persona.testkit.base.TestBootstrapContext;
 
 import jakarta.resource.spi.ResourceAdapterInternalException;
 
@@ -19,7 +20,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The connector as a container runs it: the resource adapter started with a {@link BenchBootstrapContext} (one
+ * The connector as a container runs it: the resource adapter started with a {@link TestBootstrapContext} (one
  * llama-server process), and a connection from its managed connection factory, which is what an application gets
  * from {@code @Resource(lookup = "java:/eis/llama")}.
  */
@@ -31,12 +32,12 @@ final class StartedConnector implements AutoCloseable {
     }
 
     private final LlamaResourceAdapter adapter;
-    private final BenchBootstrapContext context;
+    private final TestBootstrapContext context;
     final LlamaConnection connection;
     /** {@link System#nanoTime()} just before {@code ResourceAdapter.start}. */
     final long startedNanos;
 
-    private StartedConnector(LlamaResourceAdapter adapter, BenchBootstrapContext context, LlamaConnection connection,
+    private StartedConnector(LlamaResourceAdapter adapter, TestBootstrapContext context, LlamaConnection connection,
                              long startedNanos) {
         this.adapter = adapter;
         this.context = context;
@@ -55,7 +56,7 @@ final class StartedConnector implements AutoCloseable {
         adapter.setProcesses(1);
         adapter.setPortRange(config.portRange());
         adapter.setDataDirectory(config.dataDirectory().toString());
-        BenchBootstrapContext context = new BenchBootstrapContext();
+        TestBootstrapContext context = new TestBootstrapContext();
         long started = System.nanoTime();
         adapter.start(context);
         LlamaManagedConnectionFactory managedFactory = new LlamaManagedConnectionFactory();

@@ -17,7 +17,7 @@ import dev.persona.llama.ToolCall;
 import dev.persona.llama.ToolDefinition;
 import dev.persona.llama.testing.RecordingListener;
 import dev.persona.llama.testing.StandaloneLlamaServer;
-import dev.persona.llama.testing.TestBootstrapContext;
+import dev.persona.testkit.base.TestBootstrapContext;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -19,7 +19,7 @@ import dev.persona.llama.PoolSettings;
 import dev.persona.llama.SlotStatus;
 import dev.persona.llama.testing.LlamaTestEnvironment;
 import dev.persona.llama.testing.RecordingListener;
-import dev.persona.llama.testing.TestBootstrapContext;
+import dev.persona.testkit.base.TestBootstrapContext;
 
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;

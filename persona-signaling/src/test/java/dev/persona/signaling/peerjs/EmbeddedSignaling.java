@@ -1,6 +1,5 @@
 package dev.persona.signaling.peerjs;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,26 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import dev.persona.signaling.SignalingServer;
 import dev.persona.signaling.SignalingSettings;
-import io.undertow.Undertow;
-import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.servlet.Servlets;
-import io.undertow.servlet.api.DeploymentInfo;
-import io.undertow.servlet.api.DeploymentManager;
-import io.undertow.servlet.api.ListenerInfo;
-import io.undertow.servlet.api.ServletContainer;
-import io.undertow.servlet.util.ImmediateInstanceFactory;
-import io.undertow.websockets.jsr.WebSocketDeploymentInfo;
-import org.jboss.resteasy.plugins.server.servlet.HttpServlet30Dispatcher;
-import jakarta.servlet.ServletContextEvent;
+import dev.persona.testkit.base.EmbeddedWebServer;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletContextListener;
 
 /**
- * The signaling endpoint and REST resource in an embedded Undertow with RESTEasy (WildFly's WebSocket and JAX-RS
- * implementations) on 127.0.0.1 and an ephemeral port, wired the way the web module does it: a
- * {@code ServletContextListener} calls {@link PeerJsUpgrade#register}, which adds the upgrading filter and sets the
- * servlet context attribute
- * the resource reads; the JAX-RS application is mounted at {@code /peerjs}.
+ * The signaling endpoint and REST resource in the kit's embedded Undertow with RESTEasy (WildFly's WebSocket and
+ * JAX-RS implementations) on 127.0.0.1 and an ephemeral port, wired the way the web module does it: at start the
+ * servlet context calls {@link PeerJsUpgrade#register}, which adds the upgrading filter and sets the servlet context
+ * attribute the resource reads; the JAX-RS application is mounted at {@code /peerjs}.
  */
 final class EmbeddedSignaling implements AutoCloseable {
 
@@ -40,8 +27,7 @@ final class EmbeddedSignaling implements AutoCloseable {
 
     final SignalingServer server;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final DeploymentManager deployment;
-    private final Undertow undertow;
+    private final EmbeddedWebServer web;
     private final int port;
 
     private EmbeddedSignaling(Map<String, String> overrides) throws Exception {
@@ -50,31 +36,10 @@ final class EmbeddedSignaling implements AutoCloseable {
         SignalingSettings settings = SignalingSettings.from(name -> Optional.ofNullable(values.get(name)));
         server = SignalingServer.inMemory(settings, scheduler, Clock.systemUTC());
         server.start();
-
-        ServletContextListener registration = new ServletContextListener() {
-            @Override
-            public void contextInitialized(ServletContextEvent event) {
-                PeerJsUpgrade.register(event.getServletContext(), server);
-            }
-        };
-        DeploymentInfo info = Servlets.deployment()
-                .setClassLoader(EmbeddedSignaling.class.getClassLoader())
-                .setContextPath("/")
-                .setDeploymentName("signaling-test")
-                .addServletContextAttribute(WebSocketDeploymentInfo.ATTRIBUTE_NAME,
-                        new WebSocketDeploymentInfo().setBuffers(new DefaultByteBufferPool(true, 8192)))
-                .addListener(new ListenerInfo(ServletContextListener.class,
-                        new ImmediateInstanceFactory<>(registration)))
-                .addServlet(Servlets.servlet("peerjs-rest", HttpServlet30Dispatcher.class)
-                        .addInitParam("jakarta.ws.rs.Application", PeerJsTestApplication.class.getName())
-                        .addInitParam("resteasy.servlet.mapping.prefix", "/peerjs")
-                        .addMapping("/peerjs/*")
-                        .setLoadOnStartup(1));
-        deployment = ServletContainer.Factory.newInstance().addDeployment(info);
-        deployment.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(deployment.start()).build();
-        undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        web = EmbeddedWebServer.builder("signaling-test", context -> PeerJsUpgrade.register(context, server))
+                .rest(PeerJsTestApplication.class, PeerJsEndpoint.PATH)
+                .start();
+        port = web.port();
     }
 
     static EmbeddedSignaling start() throws Exception {
@@ -114,9 +79,7 @@ final class EmbeddedSignaling implements AutoCloseable {
     @Override
     public void close() throws ServletException {
         server.close();
-        deployment.stop();
-        deployment.undeploy();
-        undertow.stop();
+        web.close();
         scheduler.shutdownNow();
     }
 }

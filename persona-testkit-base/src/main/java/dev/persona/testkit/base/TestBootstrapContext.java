@@ -1,4 +1,4 @@
-package dev.persona.bench.connector;
+package dev.persona.testkit.base;
 
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.XATerminator;
@@ -6,24 +6,33 @@ import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.HintsContext;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkContextProvider;
+import jakarta.resource.spi.work.WorkEvent;
+import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What a container gives a resource adapter at start, reduced to a WorkManager that runs each Work on a thread. */
-final class BenchBootstrapContext implements BootstrapContext, AutoCloseable {
+/**
+ * The part of a container a resource adapter sees at start: a WorkManager running each Work on a daemon thread,
+ * with hints supported (so the adapter's long-running hint is exercised). Records the names of the Work it ran.
+ */
+public final class TestBootstrapContext implements BootstrapContext, AutoCloseable {
 
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "bench-work-" + threads.incrementAndGet());
+        Thread thread = new Thread(task, "test-work-" + threads.incrementAndGet());
         thread.setDaemon(true);
         return thread;
     });
+    private final List<String> longRunningWork = new ArrayList<>();
 
     private final WorkManager workManager = new WorkManager() {
 
@@ -39,6 +48,7 @@ final class BenchBootstrapContext implements BootstrapContext, AutoCloseable {
 
         @Override
         public long startWork(Work work) {
+            record(work);
             executor.execute(work);
             return 0;
         }
@@ -54,10 +64,30 @@ final class BenchBootstrapContext implements BootstrapContext, AutoCloseable {
         }
 
         @Override
-        public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener) {
+        public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+                throws WorkException {
+            if (listener != null) {
+                listener.workAccepted(new WorkEvent(this, WorkEvent.WORK_ACCEPTED, work, null));
+            }
             startWork(work);
         }
     };
+
+    private synchronized void record(Work work) {
+        if (work instanceof WorkContextProvider provider) {
+            for (WorkContext context : provider.getWorkContexts()) {
+                if (context instanceof HintsContext hints
+                        && Boolean.TRUE.equals(hints.getHints().get(HintsContext.LONGRUNNING_HINT))) {
+                    longRunningWork.add(hints.getName());
+                }
+            }
+        }
+    }
+
+    /** Names of the Work submitted with the long-running hint. */
+    public synchronized List<String> longRunningWork() {
+        return new ArrayList<>(longRunningWork);
+    }
 
     @Override
     public WorkManager getWorkManager() {
@@ -84,6 +114,7 @@ final class BenchBootstrapContext implements BootstrapContext, AutoCloseable {
         return null;
     }
 
+    /** Interrupts Work still running; the adapter must have been stopped first. */
     @Override
     public void close() {
         executor.shutdownNow();
