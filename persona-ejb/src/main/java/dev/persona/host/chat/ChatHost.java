@@ -307,6 +307,11 @@ public class ChatHost {
                 relayPlaces, address, executor, timers));
     }
 
+    /** Whether a TURN server is set, whose credentials approved phones may ask for. */
+    public boolean offersTurn() {
+        return turn != null;
+    }
+
     /**
      * The TURN servers, with short-lived credentials of its own, for a phone that has proven {@code phone} (its
      * signaling proof) and is an approved device of the persona that answers to {@code hostId}; none for any other

@@ -24,8 +24,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * gives its peer connection, that is the TURN servers with short-lived credentials of the phone's own
  * ({@code ChatHost.phoneIceServers}), for a phone whose proof token (the signaling's, docs/identity.md, section 3:
  * fresh, for this origin, used once) proves a key that is an approved device of that host id. Any other phone gets
- * an empty list, as does every phone when no TURN server is set; a missing or refused proof gets 401 with the
- * reason. Never cached. So the TURN credentials are in no page and reach no stranger (docs/host-peer.md, "TURN").
+ * an empty list; a missing or refused proof gets 401 with the reason. When no TURN server is set, every request gets
+ * an empty list and its proof is not checked (it takes no room in the replay cache). Never cached. So the TURN credentials are in no page and reach no stranger (docs/host-peer.md, "TURN").
  */
 @WebServlet(PhoneIceServersServlet.PATH + "/*")
 public class PhoneIceServersServlet extends HttpServlet {
@@ -50,6 +50,11 @@ public class PhoneIceServersServlet extends HttpServlet {
             phone = KeyId.parse(String.valueOf(request.getParameter("phone")));
         } catch (IllegalArgumentException notAKeyId) {
             send(response, HttpServletResponse.SC_NOT_FOUND, error("No such host id or phone id."));
+            return;
+        }
+        if (!chat.offersTurn()) {
+            // Nothing to hand out: the proof is not checked, so that it takes no room in the replay cache.
+            send(response, HttpServletResponse.SC_OK, iceServers(List.of()));
             return;
         }
         String authorization = request.getHeader("Authorization");
