@@ -1,6 +1,6 @@
 // The ICE servers of the phone's peer connection: the host's TURN servers with short-lived credentials of this
 // phone's own, which the host hands only to a phone whose proof token proves an approved device
-// (docs/host-peer.md, "TURN"); never in the page. No answer, a refusal or a stranger's empty list all mean no
+// (docs/host-peer.md, section 6a); never in the page. No answer, a refusal or a stranger's empty list all mean no
 // server: the host's own candidates and the relay over the host's HTTPS remain.
 
 /** How long the page waits for the list before it connects without it. */

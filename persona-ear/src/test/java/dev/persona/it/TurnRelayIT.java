@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -48,7 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code iceTransportPolicy: relay}, so every packet between them goes through coturn. The phone pairs (over the relay
  * WebSocket, since before its approval it gets no TURN credentials and so has no candidate), reloads, chats a turn
  * over a data channel whose selected candidate pair is relay on both ends (getStats), and coturn's log names both
- * users. Credentials that expired or were made with another secret get 401 from coturn and no relay candidate.
+ * users. A second coturn with another secret (set up on one side only) refuses the host's credentials: the host logs
+ * which server and what to check, and the good one carries the chat. Credentials that expired or were made with
+ * another secret get 401 from coturn and no relay candidate.
  * Runs in the network namespace of the failsafe execution {@code loopback-network}.
  */
 @Tag("loopback-network")
@@ -66,6 +69,8 @@ class TurnRelayIT {
             + " window.personaPeerConnections.push({ pc: this, iceServers: config.iceServers ?? [] }); } };";
 
     private static CoturnServer coturn;
+    /** A second TURN server that does not share the host's secret, as after a secret was changed on one side only. */
+    private static CoturnServer misconfigured;
     private static PersonaHost host;
     private static PersonaHost.PairingUrl pairing;
     private static HttpClient https;
@@ -77,10 +82,12 @@ class TurnRelayIT {
         HostFoundationIT.deleteRecursively(data);
         coturn = CoturnServer.start(data.resolve("coturn"), "turn0", "10.34.1.1", "10.34.1.2", 34178,
                 new int[] {34200, 34299}, SECRET);
+        misconfigured = CoturnServer.start(data.resolve("coturn-misconfigured"), "turn1", "10.34.2.1", "10.34.2.2",
+                34179, new int[] {34300, 34349}, "another-secret-" + Long.toHexString(RANDOM.nextLong()));
         host = new PersonaHost(data.resolve("host"))
                 .with("PERSONA_LLAMA_PARALLEL_SLOTS", "1").with("PERSONA_LLAMA_CONTEXT_SIZE", "2048")
                 .with("PERSONA_CHAT_MAX_TOKENS", "200")
-                .with("PERSONA_PEER_TURN_URLS", coturn.udpUrl())
+                .with("PERSONA_PEER_TURN_URLS", coturn.udpUrl() + " " + misconfigured.udpUrl())
                 .with("PERSONA_PEER_TURN_SECRET", SECRET)
                 .with("PERSONA_PEER_TURN_TTL_SECONDS", Long.toString(TTL_SECONDS))
                 .with("PERSONA_PEER_ICE_RELAY_ONLY", "true");
@@ -98,12 +105,15 @@ class TurnRelayIT {
             if (host != null) {
                 host.stop();
                 assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-                assertFalse(String.join("\n", java.nio.file.Files.readAllLines(host.dataDirectory
+                assertFalse(String.join("\n", Files.readAllLines(host.dataDirectory
                         .resolve("logs/server.log"))).contains(SECRET), "the TURN secret is never logged");
             }
         } finally {
             if (coturn != null) {
                 coturn.close();
+            }
+            if (misconfigured != null) {
+                misconfigured.close();
             }
         }
     }
@@ -151,7 +161,7 @@ class TurnRelayIT {
         Map<String, Object> given = (Map<String, Object>) phone.script(
                 "return window.personaPeerConnections.at(-1).iceServers[0] ?? null;");
         assertNotNull(given, "the page's peer connection has the host's TURN server");
-        assertEquals(List.of(coturn.udpUrl()), given.get("urls"));
+        assertEquals(List.of(coturn.udpUrl(), misconfigured.udpUrl()), given.get("urls"));
         String username = (String) given.get("username");
         long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
         long now = Instant.now().getEpochSecond();
@@ -188,6 +198,12 @@ class TurnRelayIT {
         String log = coturn.logText();
         assertTrue(log.contains(":" + phone.deviceId() + ">"), "coturn allocated for the phone");
         assertTrue(log.contains(":host>"), "and for the host peer");
+
+        String serverLog = Files.readString(host.dataDirectory.resolve("logs/server.log"));
+        assertTrue(serverLog.lines().anyMatch(line -> line.contains("WARN") && line.contains(misconfigured.address
+                + ":" + misconfigured.port) && line.contains("answered 401")
+                && line.contains("PERSONA_PEER_TURN_SECRET equals its static-auth-secret")),
+                "the host says which TURN server refused its credentials and what to check");
     }
 
     @Test

@@ -24,7 +24,7 @@ import dev.persona.settings.SettingSource;
  * stored anywhere, and one handed to a phone stops working after {@code ttl}.
  *
  * <p>The host peer takes fresh credentials for each peer connection; a phone gets them only once it has proven a key
- * that is an approved device ({@code docs/host-peer.md}, "TURN"). The secret never leaves this object: not in
+ * that is an approved device ({@code docs/host-peer.md}, section 6a). The secret never leaves this object: not in
  * {@link #toString()}, not in a message.
  */
 public final class TurnRestCredentials {

@@ -315,7 +315,7 @@ public class ChatHost {
     /**
      * The TURN servers, with short-lived credentials of its own, for a phone that has proven {@code phone} (its
      * signaling proof) and is an approved device of the persona that answers to {@code hostId}; none for any other
-     * phone, none when no TURN server is set (docs/host-peer.md, "TURN"). The credentials' user name carries the
+     * phone, none when no TURN server is set (docs/host-peer.md, section 6a). The credentials' user name carries the
      * phone's key id, so the TURN server's log tells the phones apart.
      */
     public List<IceServer> phoneIceServers(String hostId, KeyId phone) {

@@ -25,7 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * ({@code ChatHost.phoneIceServers}), for a phone whose proof token (the signaling's, docs/identity.md, section 3:
  * fresh, for this origin, used once) proves a key that is an approved device of that host id. Any other phone gets
  * an empty list; a missing or refused proof gets 401 with the reason. When no TURN server is set, every request gets
- * an empty list and its proof is not checked (it takes no room in the replay cache). Never cached. So the TURN credentials are in no page and reach no stranger (docs/host-peer.md, "TURN").
+ * an empty list and its proof is not checked (it takes no room in the replay cache). Never cached. So the TURN
+ * credentials are in no page and reach no stranger (docs/host-peer.md, section 6a).
  */
 @WebServlet(PhoneIceServersServlet.PATH + "/*")
 public class PhoneIceServersServlet extends HttpServlet {
