@@ -20,7 +20,7 @@ export async function iceServers(hostId, deviceId, token, { fetch = globalThis.f
   timeoutMs = ICE_SERVERS_TIMEOUT_MS } = {}) {
   try {
     const response = await fetch(iceServersUrl(hostId, deviceId), {
-      headers: { Authorization: `Proof ${token}` }, cache: 'no-store', signal: AbortSignal.timeout(timeoutMs),
+      headers: { Authorization: `Proof ${token}` }, cache: 'no-store', signal: AbortSignal.timeout?.(timeoutMs),
     });
     const body = await response.json();
     if (!response.ok) {

@@ -194,6 +194,9 @@ class TurnRelayIT {
         assertEquals(coturn.address, pair.get("localAddress"), pair.toString());
         assertEquals(coturn.address, pair.get("remoteAddress"), pair.toString());
         assertTrue(((Number) pair.get("received")).longValue() > 0, "the answer came over this pair: " + pair);
+        System.out.println("TURN: selected candidate pair " + pair + "; page start -> data channel open "
+                + phone.script("return Math.round(performance.getEntriesByName('persona-channel-open')[0].startTime)")
+                + " ms through coturn");
 
         String log = coturn.logText();
         assertTrue(log.contains(":" + phone.deviceId() + ">"), "coturn allocated for the phone");

@@ -73,6 +73,7 @@ public final class CoturnServer implements AutoCloseable {
         builder.environment().put("COTURN_SECRET", secret); // not on its command line, which ps shows
         Process process = builder.start();
         try {
+            awaitOwnNamespace(process);
             run("ip", "link", "set", peer, "netns", Long.toString(process.pid()));
             CoturnServer server = new CoturnServer(process, log, veth, address, port);
             server.awaitListening();
@@ -82,6 +83,26 @@ public final class CoturnServer implements AutoCloseable {
             run("ip", "link", "del", veth);
             throw failure;
         }
+    }
+
+    /**
+     * Waits until {@code unshare} has made the child's namespace: moved before that, the link would stay here and
+     * the child would wait for it for ever.
+     */
+    private static void awaitOwnNamespace(Process process) throws IOException, InterruptedException {
+        Path mine = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+        Path child = Path.of("/proc/" + process.pid() + "/ns/net");
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("unshare --net exited with " + process.exitValue());
+            }
+            if (!Files.readSymbolicLink(child).equals(mine)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("unshare --net made no network namespace within " + READY);
     }
 
     private void awaitListening() throws IOException, InterruptedException {
