@@ -3,6 +3,7 @@
 // handshake, then chats: streamed answers, stop, retry, copy, queue position, conversations (docs/protocol.md).
 // When no data channel opens within RELAY_AFTER_MS, or ICE fails, the same protocol runs over the relay WebSocket
 // on the page's own origin (relay-connection.js) and the header says so discreetly.
+// The peer connection uses the TURN servers the host hands an approved phone (ice-servers.js), if any.
 // Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
 import { PhoneIdentity } from './phone-identity.js';
@@ -14,6 +15,7 @@ import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
 import { ToolCards } from './tool-cards.js';
 import { RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
+import { iceServers } from './ice-servers.js';
 
 const $ = (id) => document.getElementById(id);
 const LAST_HOST = 'persona-last-host';
@@ -160,11 +162,12 @@ async function connect() {
   $('transport').hidden = true;
   ui.state('working', 'Connecting to the host…');
   ui.step('connect');
-  const token = await proofToken(identity, deviceId, location.origin);
+  const [token, servers] = await Promise.all([proofToken(identity, deviceId, location.origin),
+    proofToken(identity, deviceId, location.origin).then((proof) => iceServers(hostId, deviceId, proof))]);
   if (mine !== attempt) return;
   const current = new Peer(deviceId, {
     host: location.hostname, port: Number(location.port || 443), path: '/', secure: true, key: 'peerjs', token,
-    config: { iceServers: [] },
+    config: { iceServers: servers },
   });
   peer = current;
   const lost = (why) => mine === attempt && scheduleReconnect(why);

@@ -1,6 +1,8 @@
 package dev.persona.peer;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.persona.peer.logs.RefusalLog;
@@ -40,6 +43,9 @@ import dev.persona.peer.logs.RefusalLog;
 public final class HostPeer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HostPeer.class.getName());
+
+    /** The host peer's name in its TURN user names ({@code <expiry>:host}), as the TURN server logs them. */
+    static final String TURN_LABEL = "host";
 
     private final HostPeerSettings settings;
     private final ScheduledExecutorService executor;
@@ -74,8 +80,10 @@ public final class HostPeer implements AutoCloseable {
         long interval = settings.refusalsLogInterval().toNanos();
         this.refusalSummaries = executor.scheduleAtFixedRate(refusals::summarise, interval, interval,
                 TimeUnit.NANOSECONDS);
-        LOG.info(() -> "Host peer ready; ICE servers: " + (settings.iceServers().isEmpty()
+        LOG.info(() -> "Host peer ready; ICE servers: " + (settings.iceServers().isEmpty() && settings.turn() == null
                 ? "none (host candidates only)" : settings.iceServers())
+                + (settings.turn() != null ? ", TURN " + settings.turn() : "")
+                + (settings.relayOnly() ? ", relay candidates only" : "")
                 + (settings.minPort() > 0 ? ", ports " + settings.minPort() + "-" + settings.maxPort() : "") + ".");
     }
 
@@ -216,12 +224,19 @@ public final class HostPeer implements AutoCloseable {
 
     private RTCConfiguration configuration() {
         RTCConfiguration configuration = new RTCConfiguration();
-        for (IceServer server : settings.iceServers()) {
+        List<IceServer> servers = new ArrayList<>(settings.iceServers());
+        if (settings.turn() != null) {
+            servers.addAll(settings.turn().issue(TURN_LABEL, Instant.now()));
+        }
+        for (IceServer server : servers) {
             RTCIceServer iceServer = new RTCIceServer();
             iceServer.urls.add(server.url());
             iceServer.username = server.username();
             iceServer.password = server.password();
             configuration.iceServers.add(iceServer);
+        }
+        if (settings.relayOnly()) {
+            configuration.iceTransportPolicy = RTCIceTransportPolicy.RELAY;
         }
         configuration.portAllocatorConfig.minPort = settings.minPort();
         configuration.portAllocatorConfig.maxPort = settings.maxPort();

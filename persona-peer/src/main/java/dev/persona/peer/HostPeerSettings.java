@@ -26,10 +26,14 @@ import dev.persona.settings.SettingSource;
  * @param handshake the limits on sessions whose phone has not proven its key yet
  * @param refusalsLogInterval how often refused offers are summarised in the log (the first of each phone in an
  *                            interval is logged in full)
+ * @param turn the TURN servers whose short-lived credentials the host makes from their shared secret, for itself and
+ *             for approved phones; {@code null} (the default) for none
+ * @param relayOnly whether the host peer uses relay (TURN) candidates only ({@code iceTransportPolicy: relay}):
+ *                  its own addresses are then never offered to phones
  */
 public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxPort, Duration connectTimeout,
                                int maxMessageBytes, int maxSessions, HandshakeLimits handshake,
-                               Duration refusalsLogInterval) {
+                               Duration refusalsLogInterval, TurnRestCredentials turn, boolean relayOnly) {
 
     /**
      * The limits on unproven sessions: those whose phone has not completed the handshake (docs/identity.md), and
@@ -79,6 +83,7 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
             Setting.integer("persona.peer.max.unproven.per.address", 4, 1, 10_000);
     public static final Setting<Long> REFUSALS_LOG_INTERVAL_MS =
             Setting.wholeNumber("persona.peer.refusals.log.interval.ms", 60_000, 1000, 3_600_000);
+    public static final Setting<Boolean> RELAY_ONLY = Setting.flag("persona.peer.ice.relay.only", false);
 
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
 
@@ -91,6 +96,19 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
         MAX_MESSAGE_BYTES.require(maxMessageBytes);
         MAX_SESSIONS.require(maxSessions);
         REFUSALS_LOG_INTERVAL_MS.require(refusalsLogInterval.toMillis());
+        boolean relays = turn != null || iceServers.stream().anyMatch(IceServer::isTurn);
+        if (relayOnly && !relays) {
+            throw RELAY_ONLY.invalid(true, "true only with a TURN server (" + TurnRestCredentials.URLS.environmentName()
+                    + " or a turn: URL in " + ICE_SERVERS.environmentName() + "): relay candidates come from one");
+        }
+    }
+
+    /** Without TURN REST credentials, with the host's own candidates. */
+    public HostPeerSettings(List<IceServer> iceServers, int minPort, int maxPort, Duration connectTimeout,
+                            int maxMessageBytes, int maxSessions, HandshakeLimits handshake,
+                            Duration refusalsLogInterval) {
+        this(iceServers, minPort, maxPort, connectTimeout, maxMessageBytes, maxSessions, handshake,
+                refusalsLogInterval, null, false);
     }
 
     /** Every setting at its default. */
@@ -122,7 +140,9 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
                         MAX_STRANGER_SESSIONS.from(source),
                         MAX_UNPROVEN_PER_PHONE.from(source),
                         MAX_UNPROVEN_PER_ADDRESS.from(source)),
-                Duration.ofMillis(REFUSALS_LOG_INTERVAL_MS.from(source)));
+                Duration.ofMillis(REFUSALS_LOG_INTERVAL_MS.from(source)),
+                TurnRestCredentials.from(source).orElse(null),
+                RELAY_ONLY.from(source));
     }
 
     /** {@code 50000-50100}: two ports from 1024 to 65535, the lower first; otherwise {@code null}. */

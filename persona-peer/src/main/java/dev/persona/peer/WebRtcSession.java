@@ -28,6 +28,7 @@ import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceConnectionState;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
@@ -524,6 +525,25 @@ final class WebRtcSession implements PeerSession {
         tellListener(listener -> listener.onOpen(this));
     }
 
+    /**
+     * A STUN or TURN server answered with an error (401 and 403: the credentials; 701: no answer). A refusal is
+     * logged as a warning with what to check; no answer only at FINE, as a server unreachable from one interface is
+     * normal.
+     */
+    private void iceServerFailed(RTCPeerConnectionIceErrorEvent event) {
+        String what = "The ICE server " + LogText.untrusted(String.valueOf(event.getUrl())) + " answered "
+                + event.getErrorCode() + " " + LogText.untrusted(String.valueOf(event.getErrorText())) + " to "
+                + describe() + ".";
+        if (event.getErrorCode() >= 400 && event.getErrorCode() < 500) {
+            LOG.warning(() -> what + " A TURN server refuses credentials it cannot check or that expired: check "
+                    + "that " + TurnRestCredentials.SECRET.environmentName() + " equals its static-auth-secret "
+                    + "(coturn's use-auth-secret), or " + HostPeerSettings.ICE_USERNAME.environmentName() + " and "
+                    + HostPeerSettings.ICE_PASSWORD.environmentName() + " its user, and that both clocks are right.");
+        } else {
+            LOG.fine(what);
+        }
+    }
+
     private void checkHandshake() {
         if (closed == null && !proven) {
             end(new SessionClosed(Reason.CLOSED_BY_HOST, "Phone " + request.phoneId() + " did not complete the "
@@ -759,6 +779,14 @@ final class WebRtcSession implements PeerSession {
             WebRtcSession target = session;
             if (target != null) {
                 target.events.execute(() -> target.localCandidate(candidate));
+            }
+        }
+
+        @Override
+        public void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
+            WebRtcSession target = session;
+            if (target != null) {
+                target.events.execute(() -> target.iceServerFailed(event));
             }
         }
 

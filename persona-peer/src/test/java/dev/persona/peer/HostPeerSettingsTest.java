@@ -72,6 +72,20 @@ class HostPeerSettingsTest {
     }
 
     @Test
+    void relayOnlyNeedsATurnServer() {
+        HostPeerSettings relayed = from(Map.of(
+                TurnRestCredentials.URLS.name(), "turn:turn.lan:3478",
+                TurnRestCredentials.SECRET.name(), "a-secret-of-sixteen-or-more",
+                HostPeerSettings.RELAY_ONLY.name(), "true"));
+
+        assertTrue(relayed.relayOnly());
+        assertEquals(List.of("turn:turn.lan:3478"), relayed.turn().urls());
+        assertNull(HostPeerSettings.defaults().turn(), "no TURN by default");
+        assertMessage(Map.of(HostPeerSettings.RELAY_ONLY.name(), "true"),
+                "PERSONA_PEER_ICE_RELAY_ONLY = 'true': expected true only with a TURN server");
+    }
+
+    @Test
     void badValuesNameTheSettingAndWhatIsAccepted() {
         assertMessage(Map.of(HostPeerSettings.ICE_SERVERS.name(), "stun.l.google.com:19302"),
                 "PERSONA_PEER_ICE_SERVERS = 'stun.l.google.com:19302': expected stun:host[:port]");

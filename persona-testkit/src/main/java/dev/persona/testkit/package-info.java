@@ -5,7 +5,8 @@
  * output; {@link dev.persona.testkit.JavaPhone} is a phone in Java over the real signaling and WebRTC paths;
  * {@link dev.persona.testkit.PhonePage} drives the phone page in headless Chromium;
  * {@link dev.persona.testkit.OwnerDesk} does the owner's actions through a servlet deployed into the test host only;
- * {@link dev.persona.testkit.PageLoad} counts what a first visit of the phone page transfers. Test scope only: no
+ * {@link dev.persona.testkit.PageLoad} counts what a first visit of the phone page transfers; {@link
+ * dev.persona.testkit.CoturnServer} runs a real TURN server in a network namespace of its own. Test scope only: no
  * product module depends on it.
  */
 package dev.persona.testkit;

@@ -26,9 +26,11 @@ import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.peer.ConnectionRequest;
 import dev.persona.peer.HostPeerSettings;
+import dev.persona.peer.IceServer;
 import dev.persona.peer.PeerSessionAcceptor;
 import dev.persona.peer.PeerSessionListener;
 import dev.persona.peer.SignalingEndpoint;
+import dev.persona.peer.TurnRestCredentials;
 import dev.persona.server.ConfiguredSettings;
 import dev.persona.signaling.identity.KeyId;
 import dev.persona.signaling.registry.Disconnect;
@@ -110,6 +112,8 @@ public class ChatHost {
     private final Map<String, HostedPersona> online = new ConcurrentHashMap<>();
     private HostPeerSettings relayLimits;
     private RelayPlaces relayPlaces;
+    /** The TURN servers a phone may use once approved; null when none is set. */
+    private TurnRestCredentials turn;
 
     @PostConstruct
     void goOnline() {
@@ -125,6 +129,7 @@ public class ChatHost {
                 devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
         relayLimits = HostPeerSettings.from(settings);
         relayPlaces = new RelayPlaces(relayLimits.maxSessions(), relayLimits.handshake().maxPerAddress());
+        turn = relayLimits.turn();
         Instant now = Instant.now();
         for (Persona persona : identities.personas()) {
             putOnline(persona, persona.publicKey());
@@ -300,6 +305,25 @@ public class ChatHost {
         }
         return Optional.ofNullable(RelayTransport.open(chat.connect(persona, phoneId), socket, relayLimits,
                 relayPlaces, address, executor, timers));
+    }
+
+    /** Whether a TURN server is set, whose credentials approved phones may ask for. */
+    public boolean offersTurn() {
+        return turn != null;
+    }
+
+    /**
+     * The TURN servers, with short-lived credentials of its own, for a phone that has proven {@code phone} (its
+     * signaling proof) and is an approved device of the persona that answers to {@code hostId}; none for any other
+     * phone, none when no TURN server is set (docs/host-peer.md, section 6a). The credentials' user name carries the
+     * phone's key id, so the TURN server's log tells the phones apart.
+     */
+    public List<IceServer> phoneIceServers(String hostId, KeyId phone) {
+        HostedPersona persona = online.get(hostId);
+        if (turn == null || persona == null || !devices.approved(persona.id(), phone.publicKey())) {
+            return List.of();
+        }
+        return turn.issue(phone.toString(), Instant.now());
     }
 
     /** The largest message a relay socket takes (the host peer's {@code persona.peer.max.message.bytes}). */
