@@ -260,7 +260,7 @@ function watchPath(mine, lost) {
       before = null;
     },
     lost: () => lost('The connection to the host was interrupted.'),
-  }, { online: navigator.onLine });
+  });
 }
 
 function endWatch() {

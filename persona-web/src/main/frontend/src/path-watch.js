@@ -2,25 +2,24 @@
 // down) keeps a data channel that neither closes nor fails for a long time: ICE only reports `disconnected`, and the
 // browser goes off line. Either interrupts the path. It may come back by itself (same addresses: ICE answers again,
 // SCTP resends what was lost and the answer resumes), so the page waits PATH_GIVE_UP_MS; a path still interrupted
-// then is lost, and the page reconnects (client.js).
+// then is lost, and the page reconnects (client.js). Only the change to off line counts, never `navigator.onLine` as
+// it is when the watch starts: the connection has just opened, so the browser that says off line then is wrong.
 
 /** How long an interrupted path may take to come back before the page gives the connection up. */
 export const PATH_GIVE_UP_MS = 8000;
 
 export class PathWatch {
   #iceDown = false;
-  #offline;
+  #offline = false;
   #timer = null;
   #stopped = false;
 
   /**
    * @param handlers `interrupted()`, `restored()` and `lost()`, each called on the change it names (lost at most once)
-   * @param options `online`: whether the browser is on line now; `giveUpMs`; `timers`: setTimeout/clearTimeout
+   * @param options `giveUpMs`; `timers`: setTimeout/clearTimeout
    */
-  constructor(handlers, { online = true, giveUpMs = PATH_GIVE_UP_MS, timers = globalThis } = {}) {
+  constructor(handlers, { giveUpMs = PATH_GIVE_UP_MS, timers = globalThis } = {}) {
     Object.assign(this, { handlers, giveUpMs, timers });
-    this.#offline = !online;
-    if (this.#offline) this.#interrupt();
   }
 
   /** An ICE connection state of the data channel's peer connection. */
