@@ -15,7 +15,9 @@ import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
 import { ToolCards } from './tool-cards.js';
 import { RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
+import { CUT_OFF_NOTE, cutOffTurn, withCutOff } from './cut-off.js';
 import { iceServers } from './ice-servers.js';
+import { PathWatch } from './path-watch.js';
 
 const $ = (id) => document.getElementById(id);
 const LAST_HOST = 'persona-last-host';
@@ -31,10 +33,12 @@ let peer = null;
 let connection = null;
 let attempt = 0;
 let chunkId = 0;
-let turn = null; // { id, text, bubble }
+let turn = null; // { id, text, conversation, bubble }
+let cutOff = null; // the last turn a lost connection cut off (cut-off.js), until the next turn starts
 let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
 let reconnectTimer = null; // set while the page waits to try again
 let relaying = 0; // the attempt whose relay socket is open or opening
+let pathWatch = null; // whether the open connection's path still works (path-watch.js)
 const backoff = new Backoff();
 const toolCards = new ToolCards(document);
 
@@ -155,6 +159,7 @@ async function connect() {
   reconnectTimer = null;
   if (finished) return;
   const mine = ++attempt;
+  endWatch();
   peer?.destroy();
   peer = null;
   connection?.close();
@@ -189,6 +194,7 @@ async function connect() {
     const relayTimer = setTimeout(() => relay(mine, lost), RELAY_AFTER_MS);
     opened.on('iceStateChanged', (state) => {
       if (iceGaveUp(state) && !opened.open) relay(mine, lost);
+      if (connection === opened && mine === attempt) pathWatch?.ice(state);
     });
     opened.on('open', () => {
       clearTimeout(timer);
@@ -200,11 +206,12 @@ async function connect() {
       }
       mark('persona-channel-open');
       connection = opened;
+      watchPath(mine, lost);
       handshake(opened);
     });
     opened.on('close', () => {
       if (mine !== attempt || finished || connection !== opened) return;
-      endTurn('The connection closed before the answer was complete.', true);
+      cutTurn();
       lost('The connection to the host closed.');
     });
   });
@@ -224,19 +231,51 @@ function relay(mine, lost) {
     mark('persona-relay-open');
     connection = socket;
     $('transport').hidden = false;
+    watchPath(mine, lost);
     handshake(socket);
   });
   socket.on('close', () => {
     if (mine !== attempt || finished || connection !== socket) return;
-    endTurn('The connection closed before the answer was complete.', true);
+    cutTurn();
     lost('The connection to the host closed.');
   });
+}
+
+/**
+ * Watches the path of attempt `mine`'s open connection: while it is interrupted the page says so, and a path that
+ * does not come back in time is lost (`lost` reconnects).
+ */
+function watchPath(mine, lost) {
+  endWatch();
+  let before = null; // the state and status the interruption replaced
+  pathWatch = new PathWatch({
+    interrupted: () => {
+      if (mine !== attempt || finished) return;
+      before = { state: document.body.dataset.state, status: $('status').textContent,
+        composer: !$('composer').hidden };
+      ui.state('working', 'The connection to the host is interrupted. Waiting for the network…');
+    },
+    restored: () => {
+      if (mine !== attempt || finished || !before) return;
+      ui.state(before.state, before.status);
+      $('composer').hidden = !before.composer;
+      ui.busy(Boolean(turn));
+      before = null;
+    },
+    lost: () => lost('The connection to the host was interrupted.'),
+  });
+}
+
+function endWatch() {
+  pathWatch?.stop();
+  pathWatch = null;
 }
 
 /** Tries again after the back-off delay, or at once when the network comes back or the page is shown again. */
 function scheduleReconnect(why) {
   if (finished) return;
-  endTurn('The connection closed before the answer was complete.', true);
+  cutTurn();
+  endWatch();
   attempt++;
   peer?.destroy();
   peer = null;
@@ -277,6 +316,7 @@ function handshake(opened) {
 /** Ends this page's connection for good: only the person can start again (new QR code, import, reload). */
 function stop(reason, step = 'verify') {
   finished = true;
+  endWatch();
   attempt++;
   endTurn(reason, true);
   connection?.close();
@@ -313,6 +353,7 @@ async function onMessage(message, handshake) {
     case 'accepted':
       if (turn?.id === message.id) {
         localStorage.setItem(conversationKey(), message.conversation);
+        turn.conversation = message.conversation;
         ui.note(turn.bubble, '');
       }
       break;
@@ -404,11 +445,13 @@ function showConversations(conversations) {
 function showConversation(conversation) {
   if (turn) return; // an answer is arriving: keep what is on screen
   $('messages').replaceChildren();
-  for (const m of conversation.messages) {
+  const messages = withCutOff(conversation.id, conversation.messages, cutOff);
+  for (const m of messages) {
     const bubble = ui.bubble(m.role, m.text);
     for (const call of m.tools ?? []) toolCards.recorded(bubble.body, call);
+    if (m.cutOff) ui.note(bubble, CUT_OFF_NOTE, true);
   }
-  $('empty').hidden = conversation.messages.length > 0;
+  $('empty').hidden = messages.length > 0;
 }
 
 function newChat() {
@@ -421,11 +464,20 @@ function newChat() {
 function startTurn(text) {
   if (!text || !connection || turn || finished) return;
   ui.bubble('user', text);
-  turn = { id: `t${Date.now()}`, text, bubble: ui.bubble('assistant') };
+  cutOff = null;
+  turn = { id: `t${Date.now()}`, text, conversation: localStorage.getItem(conversationKey()),
+    bubble: ui.bubble('assistant') };
   turn.bubble.item.classList.add('streaming');
   ui.note(turn.bubble, 'Sending…');
   ui.busy(true);
   send({ type: 'chat', id: turn.id, conversation: localStorage.getItem(conversationKey()), text });
+}
+
+/** Ends the running turn as cut off by the lost connection, and remembers it for the conversation's next showing. */
+function cutTurn() {
+  if (!turn) return;
+  cutOff = cutOffTurn(turn.conversation, turn.text, turn.bubble.raw);
+  endTurn(CUT_OFF_NOTE, true);
 }
 
 function endTurn(note = '', error = false) {
@@ -509,7 +561,11 @@ $('menu-button').addEventListener('click', () => toggleMenu());
 $('reconnect').addEventListener('click', reconnectNow);
 $('export').addEventListener('click', exportIdentity);
 $('import-file').addEventListener('change', (event) => event.target.files[0] && importIdentity(event.target.files[0]));
-window.addEventListener('online', reconnectNow);
+window.addEventListener('online', () => {
+  pathWatch?.online(true);
+  reconnectNow();
+});
+window.addEventListener('offline', () => pathWatch?.online(false));
 document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && reconnectNow());
 
 let installPrompt = null;

@@ -18,8 +18,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Headless Chromium (Debian's, driven by its chromedriver) set up for WebRTC on loopback as
- * shared/notes/browser-testing.md describes, trusting the key of one host's HTTPS certificate and nothing else it
- * would not trust anyway.
+ * shared/notes/browser-testing.md describes, or as a phone has it on a {@link PhoneNetwork}; trusting the key of one
+ * host's HTTPS certificate and nothing else it would not trust anyway.
  */
 public final class HeadlessChromium {
 
@@ -42,25 +42,46 @@ public final class HeadlessChromium {
      */
     public static ChromeDriver start(PersonaHost host, String profile, int width, int height, String mediaOrigin)
             throws Exception {
-        ChromeOptions options = new ChromeOptions();
+        ChromeOptions options = options(host, profile, width, height);
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
-                "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
-                "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
         if (mediaOrigin != null) {
             options.addArguments("--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream",
                     "--use-fake-device-for-media-stream");
         }
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(driverService(), options);
         if (mediaOrigin != null) {
             driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", mediaOrigin,
                     "permissions", List.of("audioCapture")));
         }
         return driver;
+    }
+
+    /**
+     * A browser as a phone has it, on {@code network}'s phone side: no microphone permission and no loopback flag
+     * (so WebRTC offers mDNS {@code .local} names for its addresses), a window of a phone's size. Chromium runs in
+     * the phone's network namespace; its driver stays in the test's and talks to it over a pipe, not over a port.
+     */
+    public static ChromeDriver onPhoneNetwork(PersonaHost host, String profile, PhoneNetwork network)
+            throws Exception {
+        ChromeOptions options = options(host, profile, 420, 860);
+        options.setBinary(network.chromiumBinary().toString());
+        options.addArguments("--remote-debugging-pipe");
+        return new ChromeDriver(driverService(), options);
+    }
+
+    private static ChromeDriverService driverService() {
+        return new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+    }
+
+    private static ChromeOptions options(PersonaHost host, String profile, int width, int height) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
+                "--user-data-dir=" + Files.createTempDirectory("persona-" + profile),
+                "--ignore-certificate-errors-spki-list=" + serverKeyHash(host));
+        return options;
     }
 
     /** base64(SHA-256(SubjectPublicKeyInfo)) of the host's server certificate, as Chromium's flag wants it. */

@@ -18,7 +18,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The phone page (/client) in a headless Chromium of its own, as the browser tests drive it: states, bubbles,
  * buttons, screenshots into {@code target/screenshots}. The browser trusts the test host's server key and may use
- * the microphone, so that its WebRTC candidates are loopback addresses (shared/notes/browser-testing.md).
+ * the microphone, so that its WebRTC candidates are loopback addresses (shared/notes/browser-testing.md); or it runs
+ * on a {@link PhoneNetwork} as a phone does ({@link #onPhoneNetwork}).
  */
 public final class PhonePage implements AutoCloseable {
 
@@ -27,18 +28,39 @@ public final class PhonePage implements AutoCloseable {
     public final ChromeDriver driver;
     public final Path downloads;
     private final PersonaHost host;
+    private final String origin;
 
     public PhonePage(PersonaHost host, String profile) throws Exception {
+        this(host, profile, "https://127.0.0.1:" + host.httpsPort, null);
+    }
+
+    private PhonePage(PersonaHost host, String profile, String origin, PhoneNetwork network) throws Exception {
         this.host = host;
+        this.origin = origin;
         this.downloads = Files.createTempDirectory("persona-downloads-" + profile);
-        driver = HeadlessChromium.start(host, profile, 420, 860, origin());
+        driver = network == null ? HeadlessChromium.start(host, profile, 420, 860, origin)
+                : HeadlessChromium.onPhoneNetwork(host, profile, network);
         driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
                 "downloadPath", downloads.toString()));
         Files.createDirectories(SCREENSHOTS);
     }
 
+    /**
+     * The phone page in a browser on {@code network}'s phone side, as a phone has it (no microphone permission, no
+     * loopback flag: {@link HeadlessChromium#onPhoneNetwork}); it reaches the host at
+     * {@link PhoneNetwork#HOST_ADDRESS}.
+     */
+    public static PhonePage onPhoneNetwork(PersonaHost host, String profile, PhoneNetwork network) throws Exception {
+        return new PhonePage(host, profile, "https://" + PhoneNetwork.HOST_ADDRESS + ":" + host.httpsPort, network);
+    }
+
+    /** Runs {@code source} in every document the page opens from now on, before the page's own scripts. */
+    public void beforePageScripts(String source) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
+    }
+
     public String origin() {
-        return "https://127.0.0.1:" + host.httpsPort;
+        return origin;
     }
 
     public void open(String url) {
