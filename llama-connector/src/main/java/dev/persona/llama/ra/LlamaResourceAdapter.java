@@ -22,6 +22,7 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -114,7 +115,10 @@ public class LlamaResourceAdapter implements ResourceAdapter {
     private volatile RestartablePool pool;
     private volatile LlamaGateway localGateway;
     private volatile HttpClient http;
-    private volatile BootstrapContext bootstrapContext;
+    /** How long {@link #stop} waits for the pool's tasks to return once their processes stopped. */
+    private static final Duration TASKS_RETURN_WITHIN = Duration.ofSeconds(10);
+    /** The container's work manager, running the pool's tasks; null while stopped. */
+    private volatile WorkManagerTasks tasks;
     /** What {@link #restartPool} set instead of the configured model and sizes; null: the configuration. */
     private volatile PoolSettings poolOverride;
     /** Where {@link #restartPool} keeps its change for the next start. */
@@ -149,7 +153,8 @@ public class LlamaResourceAdapter implements ResourceAdapter {
             }
         }
         HttpClient client = LlamaServerClient.newHttpClient();
-        LlamaServerPool newPool = new LlamaServerPool(settings, new WorkManagerTasks(context), client);
+        WorkManagerTasks started = new WorkManagerTasks(context);
+        LlamaServerPool newPool = new LlamaServerPool(settings, started, client);
         try {
             newPool.start();
         } catch (IOException | RejectedExecutionException e) {
@@ -157,7 +162,7 @@ public class LlamaResourceAdapter implements ResourceAdapter {
                     + e.getMessage(), e);
         }
         http = client;
-        bootstrapContext = context;
+        tasks = started;
         savedSettings = saved;
         poolOverride = chosen;
         pool = new RestartablePool(newPool);
@@ -243,9 +248,9 @@ public class LlamaResourceAdapter implements ResourceAdapter {
      */
     synchronized void restartPool(PoolSettings changes) throws LlamaException {
         RestartablePool current = pool;
-        BootstrapContext context = bootstrapContext;
+        WorkManagerTasks work = tasks;
         HttpClient client = http;
-        if (current == null || context == null || client == null) {
+        if (current == null || work == null || client == null) {
             throw new LlamaException("The llama resource adapter is not started; check the server log for why it"
                     + " failed to start");
         }
@@ -258,7 +263,7 @@ public class LlamaResourceAdapter implements ResourceAdapter {
         LOG.info("Restarting the llama-server pool: " + settings.processes() + " x " + settings.modelSummary()
                 + ", " + settings.parallelSlots() + " slots, context " + settings.contextSize());
         try {
-            current.replace(new LlamaServerPool(settings, new WorkManagerTasks(context), client));
+            current.replace(new LlamaServerPool(settings, work, client));
         } catch (IOException | RejectedExecutionException e) {
             throw new LlamaException("The llama-server pool could not start again: " + e.getMessage(), e);
         }
@@ -275,16 +280,25 @@ public class LlamaResourceAdapter implements ResourceAdapter {
         }
     }
 
-    /** Stops every llama-server process and waits until they are gone. */
+    /** Stops every llama-server process and waits until they are gone and the tasks that watched them returned. */
     @Override
     public void stop() {
         RestartablePool current = pool;
+        WorkManagerTasks work = tasks;
         pool = null;
         localGateway = null;
         http = null;
-        bootstrapContext = null;
+        tasks = null;
         if (current != null) {
             current.current().stop();
+            try {
+                if (!work.awaitReturned(TASKS_RETURN_WITHIN)) {
+                    LOG.warning("A llama-server task was still running " + TASKS_RETURN_WITHIN.toSeconds()
+                            + " s after its process stopped; the server may log an error of its thread pool.");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             LOG.info("llama connector stopped");
         }
     }
