@@ -49,7 +49,13 @@ public final class Frames {
     private Frames() {
     }
 
-    /** The JSON text of a message to the phone. */
+    /**
+     * The JSON text of a message to the phone. {@code token} messages come this way too: at most one per turn each
+     * 20 ms, and a quick run outside the server (JDK 17, Yasson 3.0.4, Parsson 1.1.7, load average 35, six rounds
+     * of 200 000 frames) measured 0.5 to 6 µs per token message with this {@code Jsonb} against 160 to 400 µs with
+     * the JSON-P builders it replaced ({@code Json.createObjectBuilder} looks the provider up on every call), so no
+     * JSON-P path is kept for them.
+     */
     public static String write(ToPhone frame) {
         return JSONB.toJson(frame);
     }
