@@ -18,6 +18,9 @@ import jakarta.json.JsonValue;
  * The payloads of the PeerJS messages the host reads (OFFER, CANDIDATE) and writes (ANSWER, CANDIDATE), in the
  * shapes peerjs 1.5.5 sends and expects (see {@code docs/host-peer.md}). Readers throw
  * {@link IllegalArgumentException} with a message that says what is wrong and what the phone should send.
+ * They stay JSON-P, not JSON-B records: a payload is part of a signaling message whose JSON-P value the signaling
+ * server hands over and takes back as it is ({@link SignalingLink}); binding it would write and parse each payload
+ * once more on the relay path that docs/signaling.md ("How a frame is relayed") measured.
  */
 final class PeerjsPayloads {
 

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
+import dev.persona.host.protocol.Frames;
 import dev.persona.host.tools.ToolCardSender;
 import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
@@ -16,8 +17,6 @@ import dev.persona.llama.ChatRole;
 import dev.persona.llama.ChatStream;
 import dev.persona.llama.LlamaException;
 import dev.persona.peer.logs.LogText;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
@@ -100,7 +99,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     @Override
     public void queued(int position) {
-        session.send(ChatMessages.message("queue").add("id", id).add("position", position).build().toString());
+        session.send(new Frames.Queue(id, position));
     }
 
     /** Called by the scheduler, possibly on a network thread: the work moves to the chat's executor. */
@@ -181,8 +180,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     private void flush(long now) {
         if (pending.length() > 0) {
-            session.send(ChatMessages.message("token").add("id", id).add("text", pending.toString()).build()
-                    .toString());
+            session.send(new Frames.Token(id, pending.toString()));
             pending.setLength(0);
         }
         lastFlush = now;
@@ -199,14 +197,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             flush(System.nanoTime());
             text = answer.toString();
         }
-        JsonObjectBuilder done = ChatMessages.message("done").add("id", id).add("stopped", false);
-        if (completion.usage() != null) {
-            done.add("usage", Json.createObjectBuilder().add("promptTokens", completion.usage().promptTokens())
-                    .add("completionTokens", completion.usage().completionTokens()));
-        }
-        done.add("timings", timings(completion));
+        Frames.Usage usage = completion.usage() == null ? null
+                : new Frames.Usage(completion.usage().promptTokens(), completion.usage().completionTokens());
         slots.finished(device);
-        storeThen(text, done.build().toString());
+        storeThen(text, new Frames.Done(id, false, usage, timings(completion)));
     }
 
     @Override
@@ -220,13 +214,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }
         LOG.info(() -> "Turn " + LogText.untrusted(id) + " failed: " + error.getMessage());
         // llama-server's words for a prompt longer than the slot (its error type exceed_context_size_error).
-        String failure;
+        Frames.Failure failure;
         if (String.valueOf(error.getMessage()).contains("exceeds the available context size")) {
-            failure = ChatMessages.error(id, "too-long", "This message and the conversation before it do not "
+            failure = new Frames.Failure(id, "too-long", "This message and the conversation before it do not "
                     + "fit the model's context (" + slots.budget().slotTokens() + " tokens per slot): send a "
                     + "shorter message or start a new conversation.");
         } else {
-            failure = ChatMessages.error(id, "model-unavailable", "The model could not answer: " + error.getMessage());
+            failure = new Frames.Failure(id, "model-unavailable", "The model could not answer: " + error.getMessage());
         }
         end();
         session.send(failure);
@@ -254,19 +248,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             return;
         }
         slots.finished(device);
-        storeThen(text, ChatMessages.message("done").add("id", id).add("stopped", true)
-                .add("timings", timings(null)).build().toString());
+        storeThen(text, new Frames.Done(id, true, null, timings(null)));
     }
 
-    private JsonObjectBuilder timings(ChatCompletion completion) {
-        JsonObjectBuilder timings = Json.createObjectBuilder();
-        if (firstToken != 0) {
-            timings.add("firstTokenMs", (firstToken - started) / 1_000_000);
-        }
-        if (completion != null && completion.timings() != null) {
-            timings.add("tokensPerSecond", Math.round(completion.timings().predictedPerSecond() * 10) / 10.0);
-        }
-        return timings;
+    private Frames.Timings timings(ChatCompletion completion) {
+        return new Frames.Timings(firstToken == 0 ? null : (firstToken - started) / 1_000_000,
+                completion == null || completion.timings() == null ? null
+                        : Math.round(completion.timings().predictedPerSecond() * 10) / 10.0);
     }
 
     /**
@@ -274,13 +262,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
      * {@code done}, its next turn is welcome. The slot was given back before (the model is done with it): the next
      * phone in line starts while this answer is stored.
      */
-    private void storeThen(String text, String doneMessage) {
+    private void storeThen(String text, Frames.Done doneMessage) {
         CompletableFuture<UUID> stored;
         synchronized (this) {
             stored = writes;
         }
         stored.whenCompleteAsync((answerId, notStored) -> {
-            String outcome = doneMessage;
+            Frames.ToPhone outcome = doneMessage;
             try {
                 if (notStored != null) {
                     throw new IllegalStateException("the question was not stored: " + notStored, notStored);
@@ -288,7 +276,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 ports.conversations().finishAnswer(answerId, text);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
-                outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
+                outcome = new Frames.Failure(id, "model-unavailable", "The answer could not be stored.");
             } finally {
                 session.turnEnded(this);
             }

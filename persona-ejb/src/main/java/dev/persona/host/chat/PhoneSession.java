@@ -1,6 +1,8 @@
 package dev.persona.host.chat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -10,9 +12,9 @@ import dev.persona.host.devices.Admission;
 import dev.persona.host.devices.DeviceTrust;
 import dev.persona.host.handshake.HandshakeException;
 import dev.persona.host.handshake.HostHandshake;
-import dev.persona.peer.logs.LogText;
+import dev.persona.host.protocol.Frames;
+import dev.persona.host.protocol.ProtocolException;
 import dev.persona.host.tools.ReminderDue;
-import dev.persona.host.tools.ReminderMessage;
 import dev.persona.host.tools.ToolCallView;
 import dev.persona.host.tools.ToolCardSender;
 import dev.persona.llama.ChatRole;
@@ -21,10 +23,6 @@ import dev.persona.peer.PeerSession;
 import dev.persona.peer.PeerSessionListener;
 import dev.persona.peer.SessionClosed;
 import dev.persona.peer.logs.LogText;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 
 /**
  * One phone's connection as the chat sees it: the handshake, then the admission decision, then the phone's turns,
@@ -92,28 +90,27 @@ final class PhoneSession {
     /** A text frame from the phone. */
     void received(String text) {
         try {
-            JsonObject message = ChatMessages.parse(text);
-            String type = message.getString("type");
+            Frames.Received message = Frames.read(text);
             switch (state) {
-                case HANDSHAKE -> handshake(type, message);
-                case ADMITTED -> chat(type, message);
+                case HANDSHAKE -> handshake(message);
+                case ADMITTED -> chat(message);
                 case WAITING_FOR_OWNER -> throw new ProtocolException("handshake-first",
                         "This phone waits for the owner's approval; chat starts once it is approved.");
                 case CLOSED -> { }
             }
         } catch (ProtocolException e) {
-            send(ChatMessages.error(e.turnId(), e.code(), e.getMessage()));
+            send(new Frames.Failure(e.turnId(), e.code(), e.getMessage()));
         } catch (HandshakeException e) {
             LOG.info(() -> "Handshake with " + phoneId + " failed: " + e.code() + ": "
                     + LogText.untrusted(e.getMessage()));
-            send(ChatMessages.error(null, e.code(), e.getMessage()));
+            send(new Frames.Failure(null, e.code(), e.getMessage()));
             close();
         }
     }
 
     /** A binary frame from the phone: not part of the protocol. */
     void receivedBinary() {
-        send(ChatMessages.error(null, "malformed", "Binary frames are not part of the protocol: send JSON text."));
+        send(new Frames.Failure(null, "malformed", "Binary frames are not part of the protocol: send JSON text."));
     }
 
     /**
@@ -121,7 +118,7 @@ final class PhoneSession {
      * {@code reason} is fit to send back to the phone.
      */
     void rejected(boolean tooLarge, String reason) {
-        send(ChatMessages.error(null, tooLarge ? "too-large" : "malformed", reason));
+        send(new Frames.Failure(null, tooLarge ? "too-large" : "malformed", reason));
     }
 
     /** The transport closed (the phone left, the host closed it, or the path broke): a running answer stops. */
@@ -134,20 +131,17 @@ final class PhoneSession {
         ended.accept(this);
     }
 
-    private void handshake(String type, JsonObject message) {
-        switch (type) {
+    private void handshake(Frames.Received message) {
+        switch (message.type()) {
             case "hello" -> {
-                HostHandshake.Welcome welcome = handshake.onHello(new HostHandshake.Hello(
-                        ChatMessages.requiredInt(message, "v"), ChatMessages.requiredString(message, "host"),
-                        ChatMessages.requiredString(message, "device"), ChatMessages.requiredString(message, "challenge"),
-                        ChatMessages.optionalString(message, "invite"), ChatMessages.optionalString(message, "name")),
-                        ports.clock().instant());
-                send(ChatMessages.message("welcome").add("host", welcome.hostId()).add("challenge", welcome.challenge())
-                        .add("signature", welcome.signature()).build().toString());
+                Frames.Hello hello = message.as(Frames.Hello.class);
+                HostHandshake.Welcome welcome = handshake.onHello(new HostHandshake.Hello(hello.v(), hello.host(),
+                        hello.device(), hello.challenge(), hello.invite(), hello.name()), ports.clock().instant());
+                send(new Frames.Welcome(welcome.hostId(), welcome.challenge(), welcome.signature()));
             }
             case "proof" -> {
                 HostHandshake.ProvenPhone phone = handshake.onProof(
-                        new HostHandshake.Proof(ChatMessages.requiredString(message, "signature")), ports.clock().instant());
+                        new HostHandshake.Proof(message.as(Frames.Proof.class).signature()), ports.clock().instant());
                 if (!phone.deviceId().toString().equals(phoneId)) {
                     throw new HandshakeException("bad-signature", "The phone proved another key than the one it "
                             + "signed in to signaling with.");
@@ -167,12 +161,10 @@ final class PhoneSession {
             case ADMITTED -> admitted(decision.code(), decision.reason());
             case WAITING -> {
                 state = State.WAITING_FOR_OWNER;
-                send(ChatMessages.message("waiting").add("code", decision.code()).add("reason", decision.reason())
-                        .build().toString());
+                send(new Frames.Waiting(decision.code(), decision.reason()));
             }
             case REFUSED -> {
-                send(ChatMessages.message("refused").add("code", decision.code()).add("reason", decision.reason())
-                        .build().toString());
+                send(new Frames.Refused(decision.code(), decision.reason()));
                 close();
             }
         }
@@ -191,57 +183,51 @@ final class PhoneSession {
         if (running != null) {
             running.stop(false);
         }
-        send(ChatMessages.error(null, "revoked", "The host's owner revoked this phone's access."));
+        send(new Frames.Failure(null, "revoked", "The host's owner revoked this phone's access."));
         close();
     }
 
     private void admitted(String code, String reason) {
         state = State.ADMITTED;
         channel.proven(true);
-        send(ChatMessages.message("admitted").add("code", code).add("reason", reason).add("persona", persona.name())
-                .add("host", persona.currentKeyId().get().toString()).add("model", ports.model().modelName())
-                .add("maxText", slots.budget().maxTextCharacters(persona.systemPrompt())).add("protocol", 1).build()
-                .toString());
+        send(new Frames.Admitted(code, reason, persona.name(), persona.currentKeyId().get().toString(),
+                ports.model().modelName(), slots.budget().maxTextCharacters(persona.systemPrompt()), 1));
         ports.executor().execute(() -> ports.reminders().undelivered(deviceId).forEach(this::remind));
     }
 
     /** A reminder of this phone is due: sent now if the phone is admitted, else it waits for the next connection. */
     void remind(ReminderDue due) {
-        if (state == State.ADMITTED && send(ReminderMessage.of(due))) {
+        if (state == State.ADMITTED && send(new Frames.Reminder(due.id(), due.text(), due.due()))) {
             ports.reminders().delivered(due.id());
         }
     }
 
-    private void chat(String type, JsonObject message) {
-        switch (type) {
-            case "chat" -> startTurn(message);
+    private void chat(Frames.Received message) {
+        switch (message.type()) {
+            case "chat" -> startTurn(message.as(Frames.Chat.class));
             case "stop" -> {
-                String id = ChatMessages.turnId(message);
+                String id = message.as(Frames.Stop.class).id();
                 ActiveTurn running = turn;
                 if (running != null && running.id().equals(id)) {
                     running.stop(true);
                 }
             }
-            case "history" -> history(ChatMessages.optionalUuid(message, "conversation"));
+            case "history" -> history(message.as(Frames.HistoryRequest.class).conversationId());
             case "delete" -> {
-                UUID conversation = ChatMessages.optionalUuid(message, "conversation");
-                if (conversation == null) {
-                    throw new ProtocolException("malformed", "'conversation' is required.");
-                }
+                UUID conversation = message.as(Frames.Delete.class).conversationId();
                 guarded(() -> ports.conversations().delete(conversation, deviceId));
-                send(ChatMessages.message("deleted").add("conversation", conversation.toString()).build().toString());
+                send(new Frames.Deleted(conversation));
             }
-            default -> throw new ProtocolException("unknown-type", "Unknown message type '" + type
+            default -> throw new ProtocolException("unknown-type", "Unknown message type '" + message.type()
                     + "' (protocol version 1).");
         }
     }
 
-    private void startTurn(JsonObject message) {
-        String id = ChatMessages.turnId(message);
+    private void startTurn(Frames.Chat message) {
         try {
-            startTurn(id, message);
+            startTurn(message.id(), message);
         } catch (ProtocolException e) {
-            throw e.turnId() != null ? e : new ProtocolException(id, e.code(), e.getMessage());
+            throw e.turnId() != null ? e : new ProtocolException(message.id(), e.code(), e.getMessage());
         }
     }
 
@@ -249,8 +235,8 @@ final class PhoneSession {
      * Checks the turn and reads its conversation, holds a slot or a place in line for it, and only then says
      * {@code accepted}, starts storing it and lets it start: a refused turn leaves nothing behind.
      */
-    private void startTurn(String id, JsonObject message) {
-        String text = ChatMessages.requiredString(message, "text");
+    private void startTurn(String id, Frames.Chat message) {
+        String text = message.text();
         if (text.isBlank()) {
             throw new ProtocolException("malformed", "'text' is empty.");
         }
@@ -264,7 +250,7 @@ final class PhoneSession {
         if (turn != null) {
             throw oneAtATime();
         }
-        UUID requested = ChatMessages.optionalUuid(message, "conversation");
+        UUID requested = message.conversationId();
         List<StoredMessage> history = requested == null ? List.of()
                 : guarded(() -> ports.conversations().recent(requested, deviceId, historyCharacters));
         TurnScheduler.Reservation reservation;
@@ -279,8 +265,7 @@ final class PhoneSession {
         UUID conversation = requested != null ? requested : UUID.randomUUID();
         CompletableFuture<UUID> stored = CompletableFuture.supplyAsync(() -> ports.conversations().startTurn(
                 persona.id(), deviceId, conversation, requested == null, text), ports.executor());
-        send(ChatMessages.message("accepted").add("id", id).add("conversation", conversation.toString()).build()
-                .toString());
+        send(new Frames.Accepted(id, conversation));
         ActiveTurn next = new ActiveTurn(ports, slots, this, persona, id, conversation, history, text, stored);
         turn = next;
         reservation.begin(next);
@@ -304,42 +289,30 @@ final class PhoneSession {
 
     private void history(UUID conversationId) {
         if (conversationId == null) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
-            for (Conversation c : ports.conversations().list(deviceId)) {
-                list.add(Json.createObjectBuilder().add("id", c.id().toString()).add("title", c.title())
-                        .add("updated", c.updatedAt().toString()));
-            }
-            send(ChatMessages.message("history").add("conversations", list).build().toString());
+            List<Frames.ConversationSummary> list = ports.conversations().list(deviceId).stream()
+                    .map(c -> new Frames.ConversationSummary(c.id(), c.title(), c.updatedAt())).toList();
+            send(new Frames.History(list, null));
             return;
         }
         Conversation conversation = guarded(() -> ports.conversations().conversation(conversationId, deviceId));
         List<StoredMessage> messages = ports.conversations().messages(conversationId, deviceId);
         List<ToolCallView> calls = ports.conversations().toolCalls(conversationId);
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        List<Frames.HistoryMessage> list = new ArrayList<>();
         int nextCall = 0;
         for (StoredMessage m : messages) {
-            JsonObjectBuilder entry = Json.createObjectBuilder()
-                    .add("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
-                    .add("text", m.text()).add("at", m.createdAt().toString());
-            if (m.state() != StoredMessage.State.COMPLETE) {
-                entry.add("state", m.state().name().toLowerCase(java.util.Locale.ROOT));
-            }
             // Both lists are oldest first: the calls of an answer are those made after the message before it and
             // before it was stored; calls before a user message belong to a turn that stored no answer.
             int first = nextCall;
             while (nextCall < calls.size() && !calls.get(nextCall).calledAt().isAfter(m.createdAt())) {
                 nextCall++;
             }
-            if (m.role() == ChatRole.ASSISTANT && nextCall > first) {
-                JsonArrayBuilder tools = Json.createArrayBuilder();
-                calls.subList(first, nextCall).forEach(call -> tools.add(ToolCardSender.historyCard(call)));
-                entry.add("tools", tools);
-            }
-            list.add(entry);
+            List<Frames.ToolCard> tools = m.role() == ChatRole.ASSISTANT && nextCall > first
+                    ? calls.subList(first, nextCall).stream().map(ToolCardSender::historyCard).toList() : null;
+            list.add(new Frames.HistoryMessage(m.role().name().toLowerCase(Locale.ROOT), m.text(), m.createdAt(),
+                    m.state() == StoredMessage.State.COMPLETE ? null : m.state().name().toLowerCase(Locale.ROOT),
+                    tools));
         }
-        send(ChatMessages.message("history").add("conversation", Json.createObjectBuilder()
-                .add("id", conversation.id().toString()).add("title", conversation.title()).add("messages", list))
-                .build().toString());
+        send(new Frames.History(null, new Frames.ConversationView(conversation.id(), conversation.title(), list)));
     }
 
     /** Runs a call into the conversations, turning "not this phone's conversation" into the protocol's error. */
@@ -370,9 +343,9 @@ final class PhoneSession {
         return false;
     }
 
-    boolean send(String message) {
+    boolean send(Frames.ToPhone message) {
         PhoneChannel current = channel;
-        return current != null && current.send(message);
+        return current != null && current.send(Frames.write(message));
     }
 
     /** Closes the phone's transport; {@link #closed()} follows when it is done. */

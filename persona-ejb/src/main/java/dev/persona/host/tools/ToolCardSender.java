@@ -2,10 +2,10 @@ package dev.persona.host.tools;
 
 import java.util.Objects;
 
-import dev.persona.llama.ToolCall;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.util.function.Predicate;
+
+import dev.persona.host.protocol.Frames;
+import dev.persona.llama.ToolCall;
 
 /**
  * Tells the phone about the tool calls of its answer (docs/protocol.md, "Tools"): {@code tool} when a call starts,
@@ -16,40 +16,36 @@ public final class ToolCardSender implements ToolLoop.Observer {
     /** Most characters of a result the phone gets on its card. */
     static final int MAX_CARD_TEXT = 2000;
 
-    private final Predicate<String> phone;
+    private final Predicate<Frames.ToPhone> phone;
     private final String turnId;
 
     /**
      * @param phone  sends one message to the phone
      * @param turnId the phone's id of the turn
      */
-    public ToolCardSender(Predicate<String> phone, String turnId) {
+    public ToolCardSender(Predicate<Frames.ToPhone> phone, String turnId) {
         this.phone = phone;
         this.turnId = turnId;
     }
 
     @Override
     public void calling(ToolCall call) {
-        phone.test(Json.createObjectBuilder().add("type", "tool").add("id", turnId).add("call", call.id())
-                .add("name", call.name()).add("arguments", cut(call.arguments())).build().toString());
+        phone.test(new Frames.Tool(turnId, call.id(), call.name(), cut(call.arguments())));
     }
 
     @Override
     public void called(ToolResult result) {
-        phone.test(Json.createObjectBuilder().add("type", "tool-result").add("id", turnId).add("call", result.callId())
-                .add("name", result.tool()).add("outcome", result.outcome()).add("text", cut(result.text()))
-                .add("ms", result.durationMicros() / 1000).build().toString());
+        phone.test(new Frames.ToolResult(turnId, result.callId(), result.tool(), result.outcome(), cut(result.text()),
+                result.durationMicros() / 1000));
     }
 
     /**
      * A recorded call as the history shows it on its answer: the fields of {@code tool} and {@code tool-result}
      * together ({@code name}, {@code arguments}, {@code outcome}, {@code text}, {@code ms}).
      */
-    public static JsonObject historyCard(ToolCallView call) {
-        return Json.createObjectBuilder().add("name", call.tool())
-                .add("arguments", cut(Objects.requireNonNullElse(call.arguments(), "")))
-                .add("outcome", call.outcome()).add("text", cut(Objects.requireNonNullElse(call.result(), "")))
-                .add("ms", call.durationMicros() / 1000).build();
+    public static Frames.ToolCard historyCard(ToolCallView call) {
+        return new Frames.ToolCard(call.tool(), cut(Objects.requireNonNullElse(call.arguments(), "")), call.outcome(),
+                cut(Objects.requireNonNullElse(call.result(), "")), call.durationMicros() / 1000);
     }
 
     private static String cut(String text) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -12,11 +13,13 @@ import dev.persona.host.chat.ChatFixture.FakeConversations.Message;
 import dev.persona.host.chat.ChatFixture.FakeStream;
 import dev.persona.host.chat.ChatFixture.Phone;
 import dev.persona.host.devices.Admission;
+import dev.persona.host.protocol.ProtocolVectors;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRole;
 import dev.persona.llama.LlamaException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -282,6 +285,29 @@ class ChatServiceTest {
         phone.say("{\"type\":\"history\"}");
         assertEquals(0, phone.expect("history").getJsonArray("conversations").size());
         assertTrue(phone.open);
+    }
+
+    /**
+     * The shared vectors' broken messages (docs/vectors/protocol-vectors.json) through real sessions: each gets its
+     * error, with the turn's id where the vector has one, and the session goes on. Handshake messages are sent
+     * during the handshake (an admitted phone gets {@code unknown-type} for them).
+     */
+    @Test
+    void everyRefusedVectorGetsItsErrorAndTheSessionGoesOn() throws IOException {
+        Phone phone = host.admitted("A");
+        for (JsonValue value : ProtocolVectors.read().getJsonArray("refused")) {
+            JsonObject vector = value.asJsonObject();
+            String text = vector.getString("text");
+            boolean handshake = text.contains("\"type\":\"hello\"") || text.contains("\"type\":\"proof\"");
+            Phone sender = handshake ? host.connect("New") : phone;
+            sender.say(text);
+            JsonObject error = sender.expect("error");
+            assertEquals(vector.getString("code"), error.getString("code"), vector.getString("name"));
+            assertEquals(vector.getString("id", null), error.getString("id", null), vector.getString("name"));
+            assertTrue(sender.open, vector.getString("name") + ": the session goes on");
+            sender.say("{\"type\":\"" + (handshake ? "stop\",\"id\":\"x" : "history") + "\"}");
+            assertEquals(handshake ? "error" : "history", sender.next().getString("type"), vector.getString("name"));
+        }
     }
 
     @Test

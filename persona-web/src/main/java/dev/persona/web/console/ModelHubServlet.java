@@ -3,13 +3,9 @@ package dev.persona.web.console;
 import java.io.IOException;
 import java.util.Optional;
 
-import dev.persona.host.models.HubCatalog;
 import dev.persona.host.models.HubDownloads;
 import dev.persona.host.models.ModelLibrary;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,23 +38,14 @@ public class ModelHubServlet extends HttpServlet {
         switch (String.valueOf(request.getPathInfo())) {
             case "/files" -> {
                 try {
-                    JsonArrayBuilder files = Json.createArrayBuilder();
-                    for (HubCatalog.HubFile file : library.hubFiles(request.getParameter("repo"),
-                            request.getParameter("revision"))) {
-                        files.add(Json.createObjectBuilder().add("repo", file.repo()).add("file", file.file())
-                                .add("size", file.size()).add("sha256", String.valueOf(file.sha256())));
-                    }
-                    send(response, HttpServletResponse.SC_OK, Json.createObjectBuilder().add("files", files).build());
+                    send(response, HttpServletResponse.SC_OK, ConsoleJson.HubFiles.of(library.hubFiles(
+                            request.getParameter("repo"), request.getParameter("revision"))));
                 } catch (IllegalArgumentException e) {
                     refuse(response, HttpServletResponse.SC_BAD_GATEWAY, e.getMessage());
                 }
             }
-            case "/downloads" -> {
-                JsonArrayBuilder downloads = Json.createArrayBuilder();
-                library.downloads().forEach(status -> downloads.add(json(status)));
-                send(response, HttpServletResponse.SC_OK, Json.createObjectBuilder().add("downloads", downloads)
-                        .build());
-            }
+            case "/downloads" -> send(response, HttpServletResponse.SC_OK, new ConsoleJson.Downloads(
+                    library.downloads().stream().map(ConsoleJson.Download::of).toList()));
             default -> refuse(response, HttpServletResponse.SC_NOT_FOUND, "No such path.");
         }
     }
@@ -81,7 +68,7 @@ public class ModelHubServlet extends HttpServlet {
                     + " is being downloaded already.");
             return;
         }
-        send(response, HttpServletResponse.SC_ACCEPTED, json(started.get()));
+        send(response, HttpServletResponse.SC_ACCEPTED, ConsoleJson.Download.of(started.get()));
     }
 
     @Override
@@ -93,8 +80,7 @@ public class ModelHubServlet extends HttpServlet {
             refuse(response, HttpServletResponse.SC_NOT_FOUND, "No download of that file is running.");
             return;
         }
-        send(response, HttpServletResponse.SC_ACCEPTED, Json.createObjectBuilder().add("cancelled",
-                request.getParameter("file")).build());
+        send(response, HttpServletResponse.SC_ACCEPTED, new ConsoleJson.Cancelled(request.getParameter("file")));
     }
 
     private static boolean guarded(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -110,22 +96,12 @@ public class ModelHubServlet extends HttpServlet {
         return true;
     }
 
-    private static JsonObject json(HubDownloads.Status status) {
-        return Json.createObjectBuilder().add("repo", status.request().repo()).add("file", status.request().file())
-                .add("name", status.request().fileName()).add("stage", status.stage().name())
-                .add("done", status.progress().done()).add("total", status.progress().total())
-                .add("bytesPerSecond", status.progress().bytesPerSecond()).add("percent", status.percent())
-                .add("message", status.message()).build();
-    }
-
-    private static void send(HttpServletResponse response, int code, JsonObject body) throws IOException {
-        response.setStatus(code);
-        response.setContentType("application/json");
+    private static void send(HttpServletResponse response, int code, Object body) throws IOException {
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(body.toString());
+        ConsoleJson.send(response, code, body);
     }
 
     private static void refuse(HttpServletResponse response, int code, String message) throws IOException {
-        send(response, code, Json.createObjectBuilder().add("error", message).build());
+        send(response, code, new ConsoleJson.Refusal(message));
     }
 }

@@ -6,7 +6,6 @@ import dev.persona.host.models.ModelLibrary;
 import dev.persona.models.ModelUpload;
 import dev.persona.web.RequestBodyLimit;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,9 +57,7 @@ public class ModelUploadServlet extends HttpServlet {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "The upload broke off: " + e.getMessage());
             return;
         }
-        response.setContentType("application/json");
-        response.getWriter().write(Json.createObjectBuilder().add("name", received.fileName())
-                .add("size", received.size()).add("sha256", received.sha256()).build().toString());
+        ConsoleJson.send(response, HttpServletResponse.SC_OK, ConsoleJson.Upload.of(received));
     }
 
     private static int status(ModelUpload.Refusal refusal) {
@@ -73,8 +70,6 @@ public class ModelUploadServlet extends HttpServlet {
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write(Json.createObjectBuilder().add("error", message).build().toString());
+        ConsoleJson.send(response, status, new ConsoleJson.Refusal(message));
     }
 }

@@ -1,4 +1,4 @@
-package dev.persona.host.chat;
+package dev.persona.host.protocol;
 
 /** A message the protocol cannot take: its {@code code} and a message for the person (docs/protocol.md, errors). */
 public class ProtocolException extends RuntimeException {
