@@ -288,7 +288,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 ports.conversations().finishAnswer(answerId, text);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
-                outcome = ChatMessages.error(id, "model-unavailable", "The answer could not be stored.");
+                outcome = ChatMessages.error(id, ProtocolException.STORAGE_FAILED,
+                        ProtocolException.storageFailedMessage());
             } finally {
                 session.turnEnded(this);
             }
