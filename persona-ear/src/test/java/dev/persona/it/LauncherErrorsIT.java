@@ -9,11 +9,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
 
 import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.Test;
 
-/** Bad settings and broken files stop the start with one clear message, before WildFly runs, and lose nothing. */
+/**
+ * Bad settings and broken files (a damaged key store, a database that is held by another process or truncated) stop
+ * the start with one clear message, before WildFly runs, and lose nothing.
+ */
 class LauncherErrorsIT {
 
     private PersonaHost freshHost(String name) throws Exception {
@@ -64,5 +72,69 @@ class LauncherErrorsIT {
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.output().contains("will not replace it"), run.output());
         assertArrayEquals(garbage, Files.readAllBytes(tls.resolve("ca.p12")));
+    }
+
+    /**
+     * A host's data directory as its first start leaves it, without WildFly: the launcher's bootstrap (TLS, the
+     * key-encryption key, the database at this version's schema), then one row more in the database; the bytes of
+     * the database file.
+     */
+    private static byte[] bootstrappedWithARow(PersonaHost host) throws Exception {
+        ProcessBuilder bootstrap = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", PersonaHost.REPOSITORY.resolve("persona-ear/target/server/persona-bootstrap/*")
+                .toString(), "dev.persona.server.HostBootstrap").redirectErrorStream(true);
+        bootstrap.environment().putAll(host.environment());
+        Process process = bootstrap.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        try (Connection db = DriverManager.getConnection(databaseUrl(host), "sa", "sa");
+                Statement statement = db.createStatement()) {
+            statement.execute("CREATE TABLE kept (what VARCHAR(40))");
+            statement.execute("INSERT INTO kept VALUES ('written before')");
+            statement.execute("SHUTDOWN");
+        }
+        return Files.readAllBytes(host.dataDirectory.resolve("db/persona.mv.db"));
+    }
+
+    private static String databaseUrl(PersonaHost host) {
+        return "jdbc:h2:file:" + host.dataDirectory.resolve("db/persona") + ";IFEXISTS=TRUE";
+    }
+
+    @Test
+    void aDatabaseHeldByAnotherProcessStopsTheStartAndKeepsItsRows() throws Exception {
+        PersonaHost host = freshHost("db-locked");
+        bootstrappedWithARow(host);
+
+        PersonaHost.Run run;
+        try (Connection other = DriverManager.getConnection(databaseUrl(host), "sa", "sa")) {
+            run = host.launcher("start", "--background");
+        }
+
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("is in use by another process"), run.output());
+        assertTrue(run.output().contains("Stop that process, then start again"), run.output());
+        assertFalse(Files.exists(host.dataDirectory.resolve("run/wildfly.pid")), "no server was started");
+        try (Connection db = DriverManager.getConnection(databaseUrl(host), "sa", "sa");
+                ResultSet kept = db.createStatement().executeQuery("SELECT what FROM kept")) {
+            assertTrue(kept.next());
+            assertEquals("written before", kept.getString(1));
+        }
+    }
+
+    /** H2 alone takes a truncated file for a new database and writes an empty one over it. */
+    @Test
+    void aTruncatedDatabaseStopsTheStartAndIsNotReplacedByAnEmptyOne() throws Exception {
+        PersonaHost host = freshHost("db-truncated");
+        byte[] truncated = Arrays.copyOf(bootstrappedWithARow(host), 10_000);
+        Path file = host.dataDirectory.resolve("db/persona.mv.db");
+        Files.write(file, truncated);
+
+        PersonaHost.Run run = host.launcher("start", "--background");
+
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("cannot be opened"), run.output());
+        assertTrue(run.output().contains("./persona restore"), run.output());
+        assertFalse(Files.exists(host.dataDirectory.resolve("run/wildfly.pid")), "no server was started");
+        assertArrayEquals(truncated, Files.readAllBytes(file), "the damaged file is left as it was");
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.persona.server.db.DatabaseSettings;
+import dev.persona.server.db.EmbeddedDatabaseCheck;
 import dev.persona.server.db.SchemaMigration;
 import dev.persona.server.tls.SubjectNames;
 import dev.persona.server.tls.TlsMaterial;
@@ -23,7 +24,8 @@ import dev.persona.settings.SettingSource;
 
 /**
  * Runs before WildFly starts (the launcher calls it): checks every setting, the data directory and the ports,
- * makes or refreshes the TLS files, brings the database to this version's schema ({@link SchemaMigration}), then
+ * makes or refreshes the TLS files, refuses an H2 file that is locked or damaged ({@link EmbeddedDatabaseCheck}),
+ * brings the database to this version's schema ({@link SchemaMigration}), then
  * writes {@code run/wildfly.properties} (system properties the server reads with {@code -P}: every
  * {@code persona.*} setting given to the launcher and the bootstrap's own, the datasource's among them; owner-only
  * since it holds the key store and database passwords) and {@code run/launch.env} (the addresses the launcher
@@ -64,6 +66,9 @@ public final class HostBootstrap {
                 + tls.serverCertificate().getNotAfter().toInstant());
         tls.warnings().forEach(warning -> System.out.println("persona: WARNING: " + warning));
         DatabaseSettings database = DatabaseSettings.from(source, data);
+        if (database.vendor() == DatabaseSettings.Vendor.H2) {
+            new EmbeddedDatabaseCheck(data).requireOpenable();
+        }
         System.out.println("persona: database schema " + new SchemaMigration(database).migrate().describe());
         try {
             writeServerProperties(tls.serverKeyStorePassword(), names, database);

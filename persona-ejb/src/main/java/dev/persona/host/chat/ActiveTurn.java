@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 import dev.persona.host.protocol.Frames;
+import dev.persona.host.protocol.ProtocolException;
 import dev.persona.host.tools.ToolCardSender;
 import dev.persona.host.tools.ToolContext;
 import dev.persona.llama.ChatCompletion;
@@ -276,7 +277,8 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 ports.conversations().finishAnswer(answerId, text);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Could not store the answer of turn " + LogText.untrusted(id) + ": " + e);
-                outcome = new Frames.Failure(id, "model-unavailable", "The answer could not be stored.");
+                outcome = new Frames.Failure(id, ProtocolException.STORAGE_FAILED,
+                        ProtocolException.storageFailedMessage());
             } finally {
                 session.turnEnded(this);
             }

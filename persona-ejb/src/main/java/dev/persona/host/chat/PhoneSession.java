@@ -315,15 +315,21 @@ final class PhoneSession {
         send(new Frames.History(null, new Frames.ConversationView(conversation.id(), conversation.title(), list)));
     }
 
-    /** Runs a call into the conversations, turning "not this phone's conversation" into the protocol's error. */
+    /**
+     * Runs a call into the conversations, turning "not this phone's conversation" and a failure of the database
+     * (logged) into the protocol's errors.
+     */
     private <T> T guarded(java.util.function.Supplier<T> call) {
         try {
             return call.get();
+        } catch (ProtocolException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (causedBy(e, UnknownConversationException.class)) {
                 throw new ProtocolException("unknown-conversation", "No such conversation on this phone.");
             }
-            throw e;
+            LOG.warning(() -> "The conversations of " + phoneId + " could not be read or written: " + e);
+            throw ProtocolException.storageFailed();
         }
     }
 

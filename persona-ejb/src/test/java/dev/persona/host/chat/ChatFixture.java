@@ -364,9 +364,19 @@ final class ChatFixture {
         final Map<UUID, UUID> answers = new LinkedHashMap<>();
         final Map<UUID, String> answering = new LinkedHashMap<>();
 
+        /** Set, every read and write throws it, as the database does once a full disk closed it. */
+        volatile RuntimeException broken;
+
+        private void failIfBroken() {
+            if (broken != null) {
+                throw broken;
+            }
+        }
+
         @Override
         public synchronized UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew,
                                            String text) {
+            failIfBroken();
             if (isNew) {
                 owners.put(conversationId, deviceId);
                 messages.put(conversationId, new ArrayList<>());
@@ -382,11 +392,13 @@ final class ChatFixture {
 
         @Override
         public synchronized void saveAnswer(UUID answerId, String text) {
+            failIfBroken();
             answering.replace(answerId, text);
         }
 
         @Override
         public synchronized void finishAnswer(UUID answerId, String text) {
+            failIfBroken();
             answering.remove(answerId);
             if (!text.isEmpty()) {
                 messages.get(answers.get(answerId)).add(new Message(ChatRole.ASSISTANT, text));
@@ -401,6 +413,7 @@ final class ChatFixture {
         /** All of them: the character limit is the store's own rule, tested with it (scenarios keep talks short). */
         @Override
         public synchronized List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
+            failIfBroken();
             return messages(conversationId, deviceId);
         }
 

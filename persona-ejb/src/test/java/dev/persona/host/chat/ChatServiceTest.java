@@ -266,6 +266,30 @@ class ChatServiceTest {
     }
 
     @Test
+    void aDatabaseThatFailsIsTheStorageErrorForTheTurnAndTheSessionGoesOn() {
+        Phone phone = host.admitted("A");
+        phone.chat("t1", null, "Hello there");
+        UUID conversation = UUID.fromString(phone.expect("accepted").getString("conversation"));
+        host.conversations.broken = new IllegalStateException("The database has been closed");
+        host.model.last().tokens("Hi").complete(3, 1);
+        phone.expect("token");
+        JsonObject notStored = phone.expect("error");
+        assertEquals("t1", notStored.getString("id"));
+        assertEquals("storage-failed", notStored.getString("code"), notStored.toString());
+        assertTrue(notStored.getString("message").contains("disk full"), notStored.toString());
+
+        phone.chat("t2", conversation, "Are you there?");
+        JsonObject refused = phone.expect("error");
+        assertEquals("t2", refused.getString("id"), "the turn that could not read its conversation hears why");
+        assertEquals("storage-failed", refused.getString("code"), refused.toString());
+
+        host.conversations.broken = null;
+        phone.chat("t3", conversation, "Now?");
+        phone.expect("accepted");
+        assertTrue(phone.open);
+    }
+
+    @Test
     void malformedMessagesGetTheirErrorsAndTheSessionGoesOn() {
         Phone stranger = host.connect("Stranger");
         stranger.say("{\"type\":\"chat\",\"id\":\"x\",\"text\":\"hi\"}");

@@ -32,8 +32,9 @@ import dev.persona.server.DataDirectory;
 
 /**
  * The migrations on real H2 files: a new database gets exactly the schema the released host made with hbm2ddl
- * (db/released/h2-schema.sql, dumped from it) and then version 2 (each message's state), and a database made by the
- * released host, with rows in every table, is taken over by Flyway and upgraded to version 2 without losing or
+ * (db/released/h2-schema.sql, dumped from it), then version 2 (each message's state) and 3 (the message text no
+ * LOB), and a database made by the released host, with rows in every table, is taken over by Flyway and upgraded
+ * to version 3 without losing or
  * changing one of them (its messages are complete).
  */
 class SchemaMigrationTest {
@@ -48,15 +49,15 @@ class SchemaMigrationTest {
     }
 
     @Test
-    void aNewDatabaseGetsTheReleasedSchemaThenVersion2() throws Exception {
+    void aNewDatabaseGetsTheReleasedSchemaThenVersions2And3() throws Exception {
         SchemaMigration.Outcome outcome = new SchemaMigration(database()).migrate();
 
         assertNull(outcome.from());
-        assertEquals("2", outcome.to());
-        assertEquals(2, outcome.applied());
-        assertEquals("made at version 2 (2 migrations)", outcome.describe());
+        assertEquals("3", outcome.to());
+        assertEquals(3, outcome.applied());
+        assertEquals("made at version 3 (3 migrations)", outcome.describe());
         try (Connection db = connect(database())) {
-            assertEquals(List.of("1|SQL|true", "2|SQL|true"), history(db));
+            assertEquals(List.of("1|SQL|true", "2|SQL|true", "3|SQL|true"), history(db));
             execute(db, "DROP TABLE \"" + HISTORY + "\"");
             SortedSet<String> migrated = schema(db);
 
@@ -64,6 +65,7 @@ class SchemaMigrationTest {
             try (Connection releasedDb = connect(released)) {
                 execute(releasedDb, resource("db/released/h2-schema.sql"));
                 execute(releasedDb, resource("db/migration/h2/V2__answer_state.sql"));
+                execute(releasedDb, resource("db/migration/h2/V3__message_text.sql"));
                 assertEquals(schema(releasedDb), migrated);
             }
         }
@@ -82,16 +84,19 @@ class SchemaMigrationTest {
 
         SchemaMigration.Outcome outcome = new SchemaMigration(database()).migrate();
 
-        assertEquals(1, outcome.applied(), "version 1 is not run on the released schema, version 2 is");
-        assertEquals("2", outcome.to());
-        assertEquals("upgraded from version 1 to 2 (1 migration)", outcome.describe());
+        assertEquals(2, outcome.applied(), "version 1 is not run on the released schema, versions 2 and 3 are");
+        assertEquals("3", outcome.to());
+        assertEquals("upgraded from version 1 to 3 (2 migrations)", outcome.describe());
         try (Connection db = connect(database())) {
-            assertEquals(List.of("1|BASELINE|true", "2|SQL|true"), history(db));
+            assertEquals(List.of("1|BASELINE|true", "2|SQL|true", "3|SQL|true"), history(db));
             Map<String, List<String>> after = everyRow(db);
             after.remove(HISTORY);
             Map<String, List<String>> expected = new LinkedHashMap<>(before);
             expected.put("CHAT_MESSAGE", before.get("CHAT_MESSAGE").stream().map(row -> row + "|COMPLETE").toList());
-            assertEquals(expected, after, "every row kept; the released messages are complete");
+            assertEquals(expected, after, "every row kept (the texts too, no longer LOBs); the released messages "
+                    + "are complete");
+            assertEquals(List.of("CHARACTER VARYING"), rows(db, "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS "
+                    + "WHERE TABLE_NAME = 'CHAT_MESSAGE' AND COLUMN_NAME = 'TEXT'"));
         }
         assertEquals(0, new SchemaMigration(database()).migrate().applied(), "a second start migrates nothing");
     }
@@ -101,15 +106,15 @@ class SchemaMigrationTest {
         new SchemaMigration(database()).migrate();
         try (Connection db = connect(database())) {
             execute(db, "INSERT INTO \"" + HISTORY + "\" (\"installed_rank\", \"version\", \"description\", \"type\", "
-                    + "\"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") VALUES (3, '3', "
-                    + "'from the future', 'SQL', 'V3__from_the_future.sql', 1, 'SA', 1, TRUE)");
+                    + "\"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") VALUES (4, '4', "
+                    + "'from the future', 'SQL', 'V4__from_the_future.sql', 1, 'SA', 1, TRUE)");
         }
 
         ConfigurationException refused = assertThrows(ConfigurationException.class,
                 () -> new SchemaMigration(database()).migrate());
 
         assertTrue(refused.getMessage().contains("made by a newer version"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("3"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("4"), refused.getMessage());
     }
 
     @Test
