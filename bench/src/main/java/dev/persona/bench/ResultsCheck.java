@@ -38,7 +38,8 @@ public final class ResultsCheck {
                     "bench/src/main/java/dev/persona/bench/chat"),
             "host", List.of("persona-ejb/src/main", "persona-web/src/main", "persona-signaling/src/main",
                     "llama-connector/src/main", "models/src/main", "plugins/src/main", "server-config/src/main",
-                    "persona", "persona-ear/pom.xml", "bench/src/main/java/dev/persona/bench/boot"),
+                    "persona", "persona-ear/pom.xml", "persona-ear/src/main",
+                    "bench/src/main/java/dev/persona/bench/boot"),
             "plugin", List.of("plugins/src/main", "persona-ejb/src/main/java/dev/persona/host/tools",
                     "bench/src/main/java/dev/persona/bench/plugins"));
 

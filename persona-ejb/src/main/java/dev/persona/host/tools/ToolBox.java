@@ -14,14 +14,17 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The container's side of the tool runtime: one {@link PluginRuntime} (plugins module: the bundled plugins compiled
- * once in the background at start, the first tool call waiting for it, and the runner) made with the container's
- * executors and the limits of the {@code persona.tools.*} settings ({@link ToolLimitsSettings}).
+ * once in the background, and the runner) made with the container's executors and the limits of the
+ * {@code persona.tools.*} settings ({@link ToolLimitsSettings}). The compilation (several seconds of CPU) starts
+ * {@link #COMPILE_AFTER} after this bean, when the deployment has usually finished, so that it does not slow the
+ * server's start on a small machine; a chat that offers tools before then starts it and waits for it.
  */
 @Singleton
 @Startup
@@ -29,6 +32,9 @@ import java.util.logging.Logger;
 public class ToolBox {
 
     private static final Logger LOG = Logger.getLogger(ToolBox.class.getName());
+
+    /** How long after this bean's start the plugins are compiled unless a chat needs them earlier. */
+    static final Duration COMPILE_AFTER = Duration.ofSeconds(20);
 
     @Resource
     private ManagedExecutorService executor;
@@ -48,7 +54,7 @@ public class ToolBox {
         PluginLimits limits = ToolLimitsSettings.from(settings);
         maxRounds = settings.get(ToolLimitsSettings.MAX_ROUNDS);
         systemInfoFacts = Collections.unmodifiableSet(SystemInfoFacts.from(settings));
-        runtime = new PluginRuntime(executor, watchdogs, limits);
+        runtime = new PluginRuntime(executor, watchdogs, limits, COMPILE_AFTER);
         LOG.info(() -> "Tool plugin calls may take " + limits.timeout().toMillis() + " ms, "
                 + (limits.memoryBytes() >> 20) + " MiB of memory, " + (limits.outputBytes() >> 10)
                 + " KiB of output; each persona's folder holds at most " + (limits.folderBytes() >> 20) + " MiB;"
@@ -63,7 +69,7 @@ public class ToolBox {
         });
     }
 
-    /** The plugins; waits for their compilation; throws if it failed. */
+    /** The plugins; starts their compilation if it has not started yet and waits for it; throws if it failed. */
     public PluginCatalog catalog() {
         return runtime.catalog();
     }
