@@ -41,7 +41,7 @@ public class DatabaseBackupServlet extends HttpServlet {
     @Inject
     HostConfiguration configuration;
 
-    @Resource(lookup = "java:jboss/datasources/PersonaDS")
+    @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource database;
 
     @Override

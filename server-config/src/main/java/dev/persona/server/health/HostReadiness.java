@@ -33,7 +33,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class HostReadiness implements HealthCheck {
 
-    @Resource(lookup = "java:jboss/datasources/PersonaDS")
+    @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource database;
 
     @Inject
