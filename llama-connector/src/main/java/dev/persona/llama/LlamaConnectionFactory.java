@@ -14,11 +14,11 @@ public interface LlamaConnectionFactory {
     String LOOKUP = "java:/eis/llama";
 
     /**
-     * The name Payara binds the factory under (a connector resource, server-config's {@code src/main/payara}): its
-     * resource names cannot hold a ':', so no {@code java:} name serves both servers. Payara takes a resource's
-     * {@code mappedName} before its {@code lookup}.
+     * The name Payara binds the factory under (the EAR's {@code META-INF/glassfish-resources.xml}), an
+     * application-scoped name, since WildFly's {@code java:/} cannot be bound there (Payara's global resource
+     * names cannot hold a ':'). Payara takes a resource's {@code mappedName} before its {@code lookup}.
      */
-    String MAPPED_NAME = "eis/llama";
+    String MAPPED_NAME = "java:app/eis/llama";
 
     /**
      * A connection handle from the container's pool.
