@@ -54,7 +54,7 @@ class PayaraHostIT {
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         long start = System.nanoTime();
         started = host.start();
-        measurements.add("start --server payara (a prepared Payara, a new data directory): "
+        measurements.add("start --server payara (new data directory; template domain made if not cached): "
                 + (System.nanoTime() - start) / 1_000_000 + " ms");
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
