@@ -36,6 +36,9 @@ public final class PersonaHost implements AutoCloseable {
 
     private final Map<String, String> settings = new HashMap<>();
 
+    /** The application server the launcher runs the EAR on ({@code ./persona start --server}); WildFly unless set. */
+    private String server = "wildfly";
+
     /** The host's PostgreSQL database when the tests run on PostgreSQL ({@link PostgresServer}), else null. */
     private final String postgresDatabase;
 
@@ -72,6 +75,12 @@ public final class PersonaHost implements AutoCloseable {
     /** Adds a setting (an environment variable of the launcher) for the next start. */
     public PersonaHost with(String variable, String value) {
         settings.put(variable, value);
+        return this;
+    }
+
+    /** Runs the host on another application server than WildFly: {@code "payara"} (README, "Payara"). */
+    public PersonaHost onServer(String name) {
+        this.server = name;
         return this;
     }
 
@@ -142,7 +151,8 @@ public final class PersonaHost implements AutoCloseable {
 
     /** Starts the host in the background and waits until the EAR is deployed; fails with the launcher's output. */
     public Run start() throws IOException, InterruptedException {
-        Run run = launcher("start", "--background");
+        Run run = server.equals("wildfly") ? launcher("start", "--background")
+                : launcher("start", "--server", server, "--background");
         if (run.exitCode() != 0) {
             throw new AssertionError("./persona start failed (" + run.exitCode() + "):\n" + run.output()
                     + "\n--- server.log tail ---\n" + serverLogTail());

@@ -69,7 +69,7 @@ public class ChatHost {
 
     private static final Logger LOG = Logger.getLogger(ChatHost.class.getName());
 
-    @Resource(lookup = "java:/eis/llama")
+    @Resource(lookup = LlamaConnectionFactory.LOOKUP, mappedName = LlamaConnectionFactory.MAPPED_NAME)
     private LlamaConnectionFactory llama;
 
     @Resource

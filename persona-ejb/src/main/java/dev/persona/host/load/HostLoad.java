@@ -38,7 +38,7 @@ public class HostLoad {
     private static final String TOKENS_PREDICTED = "llamacpp:tokens_predicted_total";
     private static final String REQUESTS_DEFERRED = "llamacpp:requests_deferred";
 
-    @Resource(lookup = "java:/eis/llama")
+    @Resource(lookup = LlamaConnectionFactory.LOOKUP, mappedName = LlamaConnectionFactory.MAPPED_NAME)
     private LlamaConnectionFactory llama;
 
     @EJB

@@ -39,7 +39,7 @@ public class ModelLibrary {
 
     private static final Logger LOG = Logger.getLogger(ModelLibrary.class.getName());
 
-    @Resource(lookup = "java:/eis/llama")
+    @Resource(lookup = LlamaConnectionFactory.LOOKUP, mappedName = LlamaConnectionFactory.MAPPED_NAME)
     private LlamaConnectionFactory llama;
 
     @Resource

@@ -41,7 +41,8 @@ public class DatabaseBackupServlet extends HttpServlet {
     @Inject
     HostConfiguration configuration;
 
-    @Resource(lookup = "java:jboss/datasources/PersonaDS")
+    /** WildFly's name of the database (persona.cli); Payara's (persona.asadmin) is the mapped name, which it prefers. */
+    @Resource(lookup = "java:jboss/datasources/PersonaDS", mappedName = "jdbc/__default")
     DataSource database;
 
     @Override

@@ -32,7 +32,7 @@ import jakarta.inject.Named;
 @RequestScoped
 public class HostStatusView {
 
-    @Resource(lookup = "java:/eis/llama")
+    @Resource(lookup = LlamaConnectionFactory.LOOKUP, mappedName = LlamaConnectionFactory.MAPPED_NAME)
     private LlamaConnectionFactory llama;
 
     @EJB

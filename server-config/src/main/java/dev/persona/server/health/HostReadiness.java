@@ -33,7 +33,8 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class HostReadiness implements HealthCheck {
 
-    @Resource(lookup = "java:jboss/datasources/PersonaDS")
+    /** WildFly's name of the database (persona.cli); Payara's (persona.asadmin) is the mapped name, which it prefers. */
+    @Resource(lookup = "java:jboss/datasources/PersonaDS", mappedName = "jdbc/__default")
     DataSource database;
 
     @Inject
