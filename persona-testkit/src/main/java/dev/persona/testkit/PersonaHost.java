@@ -28,6 +28,19 @@ public final class PersonaHost implements AutoCloseable {
 
     public static final Path REPOSITORY = Path.of(System.getProperty("persona.repository", "..")).toAbsolutePath().normalize();
 
+    /**
+     * The schema version a host made from this tree reaches: the number of the newest migration in server-config
+     * (the H2 and PostgreSQL folders hold the same versions).
+     */
+    public static int schemaVersion() throws IOException {
+        try (var migrations = Files.list(REPOSITORY.resolve("server-config/src/main/resources/db/migration/h2"))) {
+            return migrations.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                    .max().orElseThrow(() -> new IOException("no migration in server-config"));
+        }
+    }
+
     public final Path dataDirectory;
     public final int httpPort = Integer.getInteger("persona.it.http.port", 28080);
     public final int httpsPort = Integer.getInteger("persona.it.https.port", 28443);
