@@ -56,10 +56,15 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
         return new DatabaseSettings(Vendor.POSTGRESQL, url.get(), user, PASSWORD.given(source).orElse(""));
     }
 
-    /** The embedded H2 file in the data directory (only this host's processes open it: the user is a formality). */
+    /**
+     * The embedded H2 file in the data directory (only this host's processes open it: the user is a formality).
+     * {@code WRITE_DELAY=0}: each commit is written to the file as it commits, not up to a second later in the
+     * background (H2's default), so an answer the phone was told is stored is in the file even if the disk fills up
+     * or the JVM is killed right after (DiskFullIT lost a completed answer that way).
+     */
     public static DatabaseSettings embedded(DataDirectory data) {
         return new DatabaseSettings(Vendor.H2, "jdbc:h2:file:" + data.database().resolve("persona")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "sa");
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "sa", "sa");
     }
 
     @Override
