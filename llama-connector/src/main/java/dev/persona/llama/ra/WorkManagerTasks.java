@@ -11,16 +11,21 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs the pool's tasks as {@link Work} of the container's {@link WorkManager}, marked long-running with a
  * {@link HintsContext} where the container supports it (WildFly then takes a thread of its long-running pool), and
- * counts those still running, so that {@code ResourceAdapter.stop} can return only once they have: WildFly stops the
- * work manager's thread pool as soon as the adapter is stopped, and a task that returns after that makes the pool log
- * {@code java.lang.Error: Maximum permit count exceeded} (its shutdown hands out every permit; the task's own
- * release then overflows the semaphore).
+ * counts those still running, so that {@code ResourceAdapter.stop} can return only once they have and their threads
+ * are back in the pool: WildFly stops the work manager's thread pool within milliseconds of the adapter's stop, and
+ * a thread still on its way back then makes the pool log {@code java.lang.Error: Maximum permit count exceeded} (the
+ * pool's shutdown hands out every permit of its blocking gate; the thread's own release after the task overflows
+ * that semaphore). The release comes after our code has returned, so {@link #awaitReturned} also waits until each
+ * thread that ran a task is parked (waiting for its next task) or gone: a server log of a CI run showed the error
+ * 2 ms after "llama connector stopped" when only the task's own end was awaited.
  */
 final class WorkManagerTasks implements BackgroundTasks {
 
@@ -28,6 +33,8 @@ final class WorkManagerTasks implements BackgroundTasks {
     private final boolean hintsSupported;
     /** Tasks started and not yet returned; guarded by {@code this}. */
     private int running;
+    /** Threads whose task returned and that may not be back in their pool yet; guarded by {@code this}. */
+    private final Set<Thread> returning = new HashSet<>();
 
     WorkManagerTasks(BootstrapContext context) {
         this.workManager = context.getWorkManager();
@@ -44,32 +51,48 @@ final class WorkManagerTasks implements BackgroundTasks {
                 try {
                     task.run();
                 } finally {
-                    ended();
+                    ended(Thread.currentThread());
                 }
             }, hintsSupported));
         } catch (WorkException e) {
-            ended();
+            ended(null);
             throw new RejectedExecutionException("The WorkManager refused to start '" + name + "' (" + e.getMessage()
                     + "); give the JCA work manager more long-running threads", e);
         }
     }
 
-    private synchronized void ended() {
+    private synchronized void ended(Thread thread) {
         running--;
+        if (thread != null) {
+            returning.add(thread);
+        }
         notifyAll();
     }
 
-    /** Waits until every task started here has returned, at most {@code timeout}; returns whether they had. */
+    /**
+     * Waits until every task started here has returned and the threads that ran them are parked or gone, at most
+     * {@code timeout}; returns whether they were.
+     */
     synchronized boolean awaitReturned(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (running > 0) {
+        while (running > 0 || !allParked()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            wait(Math.max(1, left / 1_000_000));
+            // a returning thread does not notify once it is parked: look again after a millisecond
+            wait(running > 0 ? Math.max(1, left / 1_000_000) : 1);
         }
         return true;
+    }
+
+    /** Drops the threads that are back in their pool (waiting for work) or ended; whether none is left. */
+    private boolean allParked() {
+        returning.removeIf(thread -> switch (thread.getState()) {
+            case WAITING, TIMED_WAITING, TERMINATED -> true;
+            default -> false;
+        });
+        return returning.isEmpty();
     }
 
     /** One task as Work. */

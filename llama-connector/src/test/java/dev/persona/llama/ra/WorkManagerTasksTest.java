@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.persona.testkit.base.TestBootstrapContext;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,24 @@ class WorkManagerTasksTest {
                 throw new IllegalStateException("the process could not start");
             });
             assertTrue(tasks.awaitReturned(Duration.ofSeconds(10)));
+        }
+    }
+
+    /** What the WildFly pool does after a task: its own bookkeeping, then the thread parks for the next task. */
+    @Test
+    void theAdapterWaitsUntilTheThreadThatRanATaskIsBackInItsPool() throws Exception {
+        AtomicBoolean backInPool = new AtomicBoolean();
+        try (TestBootstrapContext context = new TestBootstrapContext(() -> {
+            long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < busyUntil) {
+                Thread.onSpinWait(); // the pool's own return path, running
+            }
+            backInPool.set(true);
+        })) {
+            WorkManagerTasks tasks = new WorkManagerTasks(context);
+            tasks.start("llama-server 1 supervisor", () -> { });
+            assertTrue(tasks.awaitReturned(Duration.ofSeconds(10)));
+            assertTrue(backInPool.get(), "awaitReturned returned while the thread was still on its way back");
         }
     }
 }

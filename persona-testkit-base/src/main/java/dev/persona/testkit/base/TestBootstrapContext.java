@@ -26,6 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestBootstrapContext implements BootstrapContext, AutoCloseable {
 
+    private final Runnable afterEachWork;
+
+    public TestBootstrapContext() {
+        this(() -> { });
+    }
+
+    /**
+     * @param afterEachWork what the work thread does after each Work returned, before it waits for the next one: a
+     *                      container's own bookkeeping (WildFly's pool releases a permit there)
+     */
+    public TestBootstrapContext(Runnable afterEachWork) {
+        this.afterEachWork = afterEachWork;
+    }
+
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "test-work-" + threads.incrementAndGet());
@@ -49,7 +63,13 @@ public final class TestBootstrapContext implements BootstrapContext, AutoCloseab
         @Override
         public long startWork(Work work) {
             record(work);
-            executor.execute(work);
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    afterEachWork.run();
+                }
+            });
             return 0;
         }
 
