@@ -1,8 +1,9 @@
 // The phone client: /client?id=<host key id>&invite=<code>. Gets this phone's identity for the host, signs in to
 // the host's signaling with a proof of its key, opens a data channel to the host (stock peerjs), runs the mutual
 // handshake, then chats: streamed answers, stop, retry, copy, queue position, conversations (docs/protocol.md).
-// When no data channel opens within RELAY_AFTER_MS, or ICE fails, the same protocol runs over the relay WebSocket
-// on the page's own origin (relay-connection.js) and the header says so discreetly.
+// When ICE fails, or its checks go unanswered for NO_ANSWER_MS, or no data channel opens within RELAY_AFTER_MS, the
+// same protocol runs over the relay WebSocket on the page's own origin (relay-connection.js) and the header says so
+// discreetly.
 // The peer connection uses the TURN servers the host hands an approved phone (ice-servers.js), if any.
 // Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
@@ -14,7 +15,7 @@ import { FrameReassembler, toFrames } from './frames.js';
 import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
 import { ToolCards } from './tool-cards.js';
-import { RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
+import { NoPathWatch, RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
 import { CUT_OFF_NOTE, cutOffTurn, withCutOff } from './cut-off.js';
 import { iceServers } from './ice-servers.js';
 import { PathWatch } from './path-watch.js';
@@ -191,7 +192,12 @@ async function connect() {
     const timer = setTimeout(() => {
       if (!connection) lost('The phone could not reach the host, neither peer-to-peer nor through the host.');
     }, CONNECT_TIMEOUT_MS);
-    const relayTimer = setTimeout(() => relay(mine, lost), RELAY_AFTER_MS);
+    const pc = opened.peerConnection;
+    const noPath = new NoPathWatch(() => pc.getStats(), () => relay(mine, lost));
+    const relayTimer = setTimeout(() => {
+      noPath.stop();
+      relay(mine, lost);
+    }, RELAY_AFTER_MS);
     opened.on('iceStateChanged', (state) => {
       if (iceGaveUp(state) && !opened.open) relay(mine, lost);
       if (connection === opened && mine === attempt) pathWatch?.ice(state);
@@ -199,6 +205,7 @@ async function connect() {
     opened.on('open', () => {
       clearTimeout(timer);
       clearTimeout(relayTimer);
+      noPath.stop();
       if (mine !== attempt) return;
       if (connection) { // the relay carries this attempt already
         opened.close();
@@ -210,6 +217,7 @@ async function connect() {
       handshake(opened);
     });
     opened.on('close', () => {
+      noPath.stop();
       if (mine !== attempt || finished || connection !== opened) return;
       cutTurn();
       lost('The connection to the host closed.');
