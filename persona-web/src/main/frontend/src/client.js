@@ -34,7 +34,7 @@ let peer = null;
 let connection = null;
 let attempt = 0;
 let chunkId = 0;
-let turn = null; // { id, text, conversation, bubble }
+let turn = null; // { id, text, conversation, bubble, lastTokenAt }
 let cutOff = null; // the last turn a lost connection cut off (cut-off.js), until the next turn starts
 let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
 let reconnectTimer = null; // set while the page waits to try again
@@ -111,8 +111,8 @@ const ui = {
 };
 
 /** Marks the first time a milestone is reached (User Timing: devtools and the benchmarks read them). */
-function mark(name) {
-  if (performance.getEntriesByName(name).length === 0) performance.mark(name);
+function mark(name, detail = null) {
+  if (performance.getEntriesByName(name).length === 0) performance.mark(name, { detail });
 }
 
 function button(label, onclick) {
@@ -193,13 +193,13 @@ async function connect() {
       if (!connection) lost('The phone could not reach the host, neither peer-to-peer nor through the host.');
     }, CONNECT_TIMEOUT_MS);
     const pc = opened.peerConnection;
-    const noPath = new NoPathWatch(() => pc.getStats(), () => relay(mine, lost));
+    const noPath = new NoPathWatch(() => pc.getStats(), () => relay(mine, lost, 'no-answer'));
     const relayTimer = setTimeout(() => {
       noPath.stop();
-      relay(mine, lost);
+      relay(mine, lost, 'timeout');
     }, RELAY_AFTER_MS);
     opened.on('iceStateChanged', (state) => {
-      if (iceGaveUp(state) && !opened.open) relay(mine, lost);
+      if (iceGaveUp(state) && !opened.open) relay(mine, lost, `ice-${state}`);
       if (connection === opened && mine === attempt) pathWatch?.ice(state);
     });
     opened.on('open', () => {
@@ -225,11 +225,14 @@ async function connect() {
   });
 }
 
-/** Opens the relay socket for attempt `mine`, unless a transport carries it already or the relay is trying. */
-function relay(mine, lost) {
+/**
+ * Opens the relay socket for attempt `mine`, unless a transport carries it already or the relay is trying. `why`
+ * (`no-answer`, `timeout`, `ice-failed`, `ice-closed`) goes with the page's mark for the tests and benchmarks.
+ */
+function relay(mine, lost, why) {
   if (mine !== attempt || connection || relaying === mine || finished) return;
   relaying = mine;
-  mark('persona-relay-start');
+  mark('persona-relay-start', why);
   const socket = new RelayConnection(new WebSocket(relayUrl(location, hostId, deviceId)));
   socket.on('open', () => {
     if (mine !== attempt || connection) {
@@ -371,6 +374,7 @@ async function onMessage(message, handshake) {
     case 'token':
       if (turn?.id === message.id) {
         mark('persona-first-token');
+        turn.lastTokenAt = performance.now();
         ui.note(turn.bubble, '');
         ui.setText(turn.bubble, turn.bubble.raw + message.text);
         ui.scrollToEnd();
@@ -386,7 +390,11 @@ async function onMessage(message, handshake) {
       ui.bubble('reminder', `⏰ ${message.text}`);
       break;
     case 'done':
-      if (turn?.id === message.id) endTurn(message.stopped ? 'Stopped.' : '');
+      if (turn?.id === message.id) {
+        mark('persona-answer-done', { lastToken: turn.lastTokenAt, completionTokens: message.usage?.completionTokens,
+          tokensPerSecond: message.timings?.tokensPerSecond });
+        endTurn(message.stopped ? 'Stopped.' : '');
+      }
       break;
     case 'error':
       if (message.code === 'revoked') stop(message.message, 'approval');
