@@ -1,8 +1,9 @@
 // The phone client: /client?id=<host key id>&invite=<code>. Gets this phone's identity for the host, signs in to
 // the host's signaling with a proof of its key, opens a data channel to the host (stock peerjs), runs the mutual
 // handshake, then chats: streamed answers, stop, retry, copy, queue position, conversations (docs/protocol.md).
-// When no data channel opens within RELAY_AFTER_MS, or ICE fails, the same protocol runs over the relay WebSocket
-// on the page's own origin (relay-connection.js) and the header says so discreetly.
+// When ICE fails, or its checks go unanswered for NO_ANSWER_MS, or no data channel opens within RELAY_AFTER_MS, the
+// same protocol runs over the relay WebSocket on the page's own origin (relay-connection.js) and the header says so
+// discreetly.
 // The peer connection uses the TURN servers the host hands an approved phone (ice-servers.js), if any.
 // Reconnects with back-off when the connection is lost; installable as an app (client-sw.js caches the shell).
 import { Peer } from 'peerjs';
@@ -14,7 +15,7 @@ import { FrameReassembler, toFrames } from './frames.js';
 import { renderMarkdown } from './markdown.js';
 import { Backoff } from './backoff.js';
 import { ToolCards } from './tool-cards.js';
-import { RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
+import { NoPathWatch, RELAY_AFTER_MS, RelayConnection, iceGaveUp, relayUrl } from './relay-connection.js';
 import { CUT_OFF_NOTE, cutOffTurn, withCutOff } from './cut-off.js';
 import { iceServers } from './ice-servers.js';
 import { PathWatch } from './path-watch.js';
@@ -33,7 +34,7 @@ let peer = null;
 let connection = null;
 let attempt = 0;
 let chunkId = 0;
-let turn = null; // { id, text, conversation, bubble }
+let turn = null; // { id, text, conversation, bubble, lastTokenAt }
 let cutOff = null; // the last turn a lost connection cut off (cut-off.js), until the next turn starts
 let finished = false; // refused, revoked, or not the host the QR named: reconnecting would not help
 let reconnectTimer = null; // set while the page waits to try again
@@ -110,8 +111,8 @@ const ui = {
 };
 
 /** Marks the first time a milestone is reached (User Timing: devtools and the benchmarks read them). */
-function mark(name) {
-  if (performance.getEntriesByName(name).length === 0) performance.mark(name);
+function mark(name, detail = null) {
+  if (performance.getEntriesByName(name).length === 0) performance.mark(name, { detail });
 }
 
 function button(label, onclick) {
@@ -191,14 +192,20 @@ async function connect() {
     const timer = setTimeout(() => {
       if (!connection) lost('The phone could not reach the host, neither peer-to-peer nor through the host.');
     }, CONNECT_TIMEOUT_MS);
-    const relayTimer = setTimeout(() => relay(mine, lost), RELAY_AFTER_MS);
+    const pc = opened.peerConnection;
+    const noPath = new NoPathWatch(() => pc.getStats(), () => relay(mine, lost, 'no-answer'));
+    const relayTimer = setTimeout(() => {
+      noPath.stop();
+      relay(mine, lost, 'timeout');
+    }, RELAY_AFTER_MS);
     opened.on('iceStateChanged', (state) => {
-      if (iceGaveUp(state) && !opened.open) relay(mine, lost);
+      if (iceGaveUp(state) && !opened.open) relay(mine, lost, `ice-${state}`);
       if (connection === opened && mine === attempt) pathWatch?.ice(state);
     });
     opened.on('open', () => {
       clearTimeout(timer);
       clearTimeout(relayTimer);
+      noPath.stop();
       if (mine !== attempt) return;
       if (connection) { // the relay carries this attempt already
         opened.close();
@@ -210,6 +217,7 @@ async function connect() {
       handshake(opened);
     });
     opened.on('close', () => {
+      noPath.stop();
       if (mine !== attempt || finished || connection !== opened) return;
       cutTurn();
       lost('The connection to the host closed.');
@@ -217,11 +225,14 @@ async function connect() {
   });
 }
 
-/** Opens the relay socket for attempt `mine`, unless a transport carries it already or the relay is trying. */
-function relay(mine, lost) {
+/**
+ * Opens the relay socket for attempt `mine`, unless a transport carries it already or the relay is trying. `why`
+ * (`no-answer`, `timeout`, `ice-failed`, `ice-closed`) goes with the page's mark for the tests and benchmarks.
+ */
+function relay(mine, lost, why) {
   if (mine !== attempt || connection || relaying === mine || finished) return;
   relaying = mine;
-  mark('persona-relay-start');
+  mark('persona-relay-start', why);
   const socket = new RelayConnection(new WebSocket(relayUrl(location, hostId, deviceId)));
   socket.on('open', () => {
     if (mine !== attempt || connection) {
@@ -363,6 +374,7 @@ async function onMessage(message, handshake) {
     case 'token':
       if (turn?.id === message.id) {
         mark('persona-first-token');
+        turn.lastTokenAt = performance.now();
         ui.note(turn.bubble, '');
         ui.setText(turn.bubble, turn.bubble.raw + message.text);
         ui.scrollToEnd();
@@ -378,7 +390,11 @@ async function onMessage(message, handshake) {
       ui.bubble('reminder', `⏰ ${message.text}`);
       break;
     case 'done':
-      if (turn?.id === message.id) endTurn(message.stopped ? 'Stopped.' : '');
+      if (turn?.id === message.id) {
+        mark('persona-answer-done', { lastToken: turn.lastTokenAt, completionTokens: message.usage?.completionTokens,
+          tokensPerSecond: message.timings?.tokensPerSecond });
+        endTurn(message.stopped ? 'Stopped.' : '');
+      }
       break;
     case 'error':
       if (message.code === 'revoked') stop(message.message, 'approval');

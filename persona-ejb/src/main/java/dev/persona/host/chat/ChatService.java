@@ -32,9 +32,18 @@ final class ChatService implements TurnSlots {
      */
     PhoneSession connect(HostedPersona persona, String phoneId) {
         PhoneSession session = new PhoneSession(ports, this, limits.historyCharacters(), persona, phoneId,
-                sessions::remove);
+                this::proven, sessions::remove);
         sessions.add(session);
         return session;
+    }
+
+    /**
+     * A phone proved its key on {@code session}: the device's other sessions are paths it has left (one device, one
+     * session), so they end now, and with them a turn the phone could otherwise not retry until the host noticed.
+     */
+    private void proven(PhoneSession session) {
+        UUID device = session.deviceId();
+        sessions.stream().filter(s -> s != session && device.equals(s.deviceId())).forEach(PhoneSession::replaced);
     }
 
     /** The owner approved the device: its phones waiting on an open channel may chat now. */

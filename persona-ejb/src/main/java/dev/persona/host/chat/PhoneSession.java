@@ -41,6 +41,7 @@ final class PhoneSession {
     private final int historyCharacters;
     private final HostedPersona persona;
     private final String phoneId;
+    private final Consumer<PhoneSession> proven;
     private final Consumer<PhoneSession> ended;
     private final HostHandshake handshake;
     private volatile State state = State.HANDSHAKE;
@@ -51,15 +52,18 @@ final class PhoneSession {
     /**
      * @param historyCharacters how much of a conversation goes into a request at most
      * @param phoneId           the phone's key id, as its transport vouches for it (the handshake must prove it)
+     * @param proven            told when the phone proved its key and the session knows its device, before the
+     *                          phone hears the admission decision
      * @param ended             told once when the session has closed
      */
     PhoneSession(ChatPorts ports, TurnSlots slots, int historyCharacters, HostedPersona persona, String phoneId,
-                 Consumer<PhoneSession> ended) {
+                 Consumer<PhoneSession> proven, Consumer<PhoneSession> ended) {
         this.ports = ports;
         this.slots = slots;
         this.historyCharacters = historyCharacters;
         this.persona = persona;
         this.phoneId = phoneId;
+        this.proven = proven;
         this.ended = ended;
         this.handshake = new HostHandshake(persona.signer());
     }
@@ -150,6 +154,7 @@ final class PhoneSession {
                 DeviceTrust.AdmissionResult result = ports.admission().admit(persona.id(),
                         phone.deviceId().publicKey(), phone.invite(), phone.name());
                 deviceId = result.deviceId();
+                proven.accept(this);
                 decide(result.decision());
             }
             default -> throw new ProtocolException("handshake-first", "The handshake comes first: send 'hello'.");
@@ -184,6 +189,21 @@ final class PhoneSession {
             running.stop(false);
         }
         send(new Frames.Failure(null, "revoked", "The host's owner revoked this phone's access."));
+        close();
+    }
+
+    /**
+     * The same device proved its key on a newer session: this one is a path the phone has left (its network changed
+     * or broke, and the host's side has not noticed yet). Its running answer ends as when the phone leaves (not
+     * kept; the page reports it cut off, docs/protocol.md section 2) and frees the device's turn at once, then the
+     * transport closes.
+     */
+    void replaced() {
+        state = State.CLOSED;
+        ActiveTurn running = turn;
+        if (running != null) {
+            running.stop(false);
+        }
         close();
     }
 

@@ -194,6 +194,45 @@ class ChatServiceTest {
     }
 
     @Test
+    void aPhoneAdmittedAgainEndsItsOlderSessionSoThatRetryWorksAtOnce() {
+        host.model.slots = 1;
+        Phone before = host.admitted("A");
+        before.chat("a1", null, "Count to a hundred");
+        UUID conversation = UUID.fromString(before.expect("accepted").getString("conversation"));
+        FakeStream cutOff = host.model.last();
+        cutOff.tokens("one", " two");
+        before.rest();
+
+        // The phone's network broke and came back: it connects again with the same key while the host has not yet
+        // noticed that the old path is gone (its transport is still open here).
+        Phone again = host.reconnect(before);
+        JsonObject admitted = again.handshake(null);
+        assertEquals("admitted", admitted.getString("type"), admitted.toString());
+        assertEquals(before.deviceId(), again.deviceId());
+        assertTrue(cutOff.cancelled, "the older session's answer stops, and gives its slot back");
+        assertFalse(before.open, "the older session's transport is closed");
+        assertTrue(before.rest().stream().allMatch(m -> m.getString("type").equals("token")),
+                "the answer ends without done or error: the page reports it cut off");
+        assertEquals(List.of(again.deviceId()), host.chat.liveSessions().list().stream()
+                .map(LiveSessions.LiveSession::deviceId).toList(), "one session for the device, the new one");
+        assertEquals(0, host.chat.liveSessions().runningTurns());
+        assertEquals(List.of(new Message(ChatRole.USER, "Count to a hundred")),
+                host.conversations.messages.get(conversation), "the cut-off answer is not kept; the question is");
+
+        // Retry, at once: the device has no turn left on the host, so the question is taken and answered.
+        again.chat("a1-retry", conversation, "Count to a hundred");
+        again.expect("accepted");
+        assertEquals("Count to a hundred", host.model.last().asked());
+        host.model.last().tokens("one").complete(3, 1);
+        assertEquals("done", last(again.rest()).getString("type"));
+
+        // Another device's new session leaves the first device's session alone.
+        Phone other = host.admitted("B");
+        assertTrue(again.open);
+        assertEquals(2, host.chat.liveSessions().list().size(), other.name + " and A");
+    }
+
+    @Test
     void turnsWaitInArrivalOrderHearTheirPlacesAndTheLineIsBounded() {
         ChatFixture small = new ChatFixture(2, 3000, 512);
         small.model.slots = 2;
