@@ -7,16 +7,14 @@ import io.undertow.servlet.ServletExtension;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.handlers.ServletRequestContext;
 import io.undertow.util.StatusCodes;
-import dev.persona.settings.Setting;
-import dev.persona.settings.SettingSource;
 import jakarta.servlet.ServletContext;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The one bound on request bodies, {@code persona.http.max.body.kib} (default 10 MiB, WildFly's own
- * {@code max-post-size}): set on every request of this application before anything else handles it, the login form's posts and every request of a
- * stranger included; only the signed-in owner's model upload {@link #allow raises it} for itself.
+ * The bound on request bodies ({@link RequestBodyLimit}, {@code persona.http.max.body.kib}, default 10 MiB,
+ * WildFly's own {@code max-post-size}) where Undertow runs the application (WildFly): set on every request of this
+ * application before anything else handles it, the login form's posts and every request of a stranger included;
+ * the signed-in owner's model upload raises it for itself through {@link RequestBodyLimit#allow}, which calls the
+ * {@link RequestBodyLimit#RAISE} this extension sets.
  *
  * <p>Why here and not in WildFly's {@code max-post-size}: Undertow compares a declared {@code Content-Length} with the
  * listener's {@code max-post-size} while it parses the request head, before any handler or the login check runs, and
@@ -26,21 +24,18 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Undertow checks at the first read of the body, at the start of the deployment's handler chain. Undertow's handler
  * language ({@code undertow-handlers.conf}, CLI filters) has no handler that sets it.
  */
-public final class RequestBodyLimit implements ServletExtension {
+public final class UndertowBodyLimit implements ServletExtension {
 
-    static final Setting<Long> MAX_BODY_KIB = Setting.wholeNumber("persona.http.max.body.kib", 10 * 1024, 64,
-            1024 * 1024);
-    /** The path of the only request that may {@link #allow} itself a larger body. */
-    public static final String UPLOAD_PATH = "/console/models/upload";
-    private static final Logger LOG = Logger.getLogger(RequestBodyLimit.class.getName());
+    private static final Logger LOG = Logger.getLogger(UndertowBodyLimit.class.getName());
 
     @Override
     public void handleDeployment(DeploymentInfo deployment, ServletContext context) {
-        Config config = ConfigProvider.getConfig(deployment.getClassLoader());
-        long bytes = 1024 * MAX_BODY_KIB.from(SettingSource.of(name -> config.getOptionalValue(name, String.class)));
+        long bytes = RequestBodyLimit.bytes(deployment.getClassLoader());
         deployment.addInitialHandlerChainWrapper(next -> bounded(next, bytes));
-        LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + MAX_BODY_KIB + "), except the signed-in"
-                + " owner's model uploads, which may be as large as the disk can hold.");
+        deployment.addServletContextAttribute(RequestBodyLimit.RAISE, (RequestBodyLimit.Raise) (request, allowed) ->
+                ServletRequestContext.requireCurrent().getExchange().setMaxEntitySize(allowed));
+        LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + RequestBodyLimit.MAX_BODY_KIB
+                + "), except the signed-in owner's model uploads, which may be as large as the disk can hold.");
     }
 
     /**
@@ -52,20 +47,13 @@ public final class RequestBodyLimit implements ServletExtension {
     static HttpHandler bounded(HttpHandler next, long bytes) {
         return exchange -> {
             exchange.setMaxEntitySize(bytes);
-            if (exchange.getRequestContentLength() > bytes && !exchange.getRequestPath().equals(UPLOAD_PATH)) {
+            if (exchange.getRequestContentLength() > bytes
+                    && !exchange.getRequestPath().equals(RequestBodyLimit.UPLOAD_PATH)) {
                 exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
                 exchange.endExchange();
                 return;
             }
             next.handleRequest(exchange);
         };
-    }
-
-    /**
-     * Lets the current request's body be {@code bytes} long; call before the body is read. For the signed-in
-     * owner's model upload only (the caller runs behind the console's login).
-     */
-    public static void allow(long bytes) {
-        ServletRequestContext.requireCurrent().getExchange().setMaxEntitySize(bytes);
     }
 }
