@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,13 +20,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLSocket;
+
 import dev.persona.testkit.JavaPhone;
 import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.testkit.JavaPhone.Turn;
 import dev.persona.testkit.PersonaHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +35,7 @@ import org.junit.jupiter.api.Test;
  * The same EAR on Payara Server 6 ({@code ./persona start --server payara}; README, "Payara"), through the launcher
  * as a user starts it: HTTPS with the host's own CA, MicroProfile Health (the database among its checks), the
  * console's sign-in with the generated password, and a Java phone that pairs with the printed invite over the
- * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter (disabled:
- * the signaling socket does not open on Payara yet). Its figures (the start, the turn) go to
+ * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter. Its figures (the start, the turn) go to
  * target/payara-measurements.txt.
  */
 @Tag("loopback-network")
@@ -41,6 +44,8 @@ class PayaraHostIT {
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
     private static final Path MEASUREMENTS = Path.of("target/payara-measurements.txt");
+    /** The bound on request bodies this host runs with (PERSONA_HTTP_MAX_BODY_KIB), far below the default. */
+    private static final int BOUND_KIB = 64;
 
     private static PersonaHost host;
     private static PersonaHost.Run started;
@@ -50,7 +55,8 @@ class PayaraHostIT {
     @BeforeAll
     static void startOnPayara() throws Exception {
         JavaPhone.requireLoopbackNetwork();
-        host = new PersonaHost(Path.of("target/it-data/payara").toAbsolutePath()).onServer("payara");
+        host = new PersonaHost(Path.of("target/it-data/payara").toAbsolutePath()).onServer("payara")
+                .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB));
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         long start = System.nanoTime();
         started = host.start();
@@ -112,14 +118,37 @@ class PayaraHostIT {
         assertTrue(console.body().contains("stat-tokens"), "the console's dashboard: " + console.body());
     }
 
-    /**
-     * Fails on Payara 6.2025.9 today: the signaling socket answers the upgrade with 200. Tyrus 2.1.5's
-     * {@code upgradeHttpToWebSocket} matches the request to the endpoints registered in its container, ignoring the
-     * {@code ServerEndpointConfig} it is given, and drops the result of its upgrade; persona-signaling's
-     * {@code UpgradedSockets} registers none (Undertow upgrades to the given configuration). README, "Payara".
-     */
+    /** RequestBodyLimit's filter, Payara's twin of WildFly's Undertow extension (README, "Payara"). */
     @Test
-    @Disabled("Payara's Tyrus upgrades only to registered endpoints: the signaling socket answers 200 (README, Payara)")
+    void aBodyBeyondTheBoundIsRefusedUnreadAndOneWithinItGoesOn() throws Exception {
+        String refused = statusLine(BOUND_KIB * 1024 + 1, false);
+        assertTrue(refused.startsWith("HTTP/1.1 413 "), "a declared length beyond the bound, nothing sent: " + refused);
+        String within = statusLine(BOUND_KIB * 1024, true);
+        assertTrue(within.startsWith("HTTP/1.1 ") && !within.startsWith("HTTP/1.1 413 "),
+                "a body of the bound's size reaches the application: " + within);
+        String log = Files.readString(host.dataDirectory.resolve("logs/server.log"));
+        assertTrue(log.contains("Request bodies: at most " + BOUND_KIB + " KiB"), "the setting reached the server");
+    }
+
+    /** The status line of a POST to /client declaring {@code length} bytes, sent ({@code send}) or not. */
+    private static String statusLine(int length, boolean send) throws Exception {
+        try (SSLSocket socket = (SSLSocket) host.trustingOnlyTheHostCa().getSocketFactory()
+                .createSocket("127.0.0.1", host.httpsPort)) {
+            socket.setSoTimeout(60_000);
+            String head = "POST /client HTTP/1.1\r\nHost: 127.0.0.1:" + host.httpsPort + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + length + "\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (send) {
+                out.write(new byte[length]);
+            }
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
+    @Test
     void aPhonePairsWithTheInviteAndHearsAnAnswer() throws Exception {
         PersonaHost.PairingUrl pairing = started.pairingUrl();
         try (JavaPhone phone = new JavaPhone(host, "payara-phone")) {
