@@ -51,7 +51,7 @@ public class RequestBodyLimit implements ServletContextListener, Filter {
     /** The servlet context attribute that holds the {@link Raise} of the bound in force. */
     static final String RAISE = RequestBodyLimit.class.getName() + ".raise";
     private static final String ALLOWED = RequestBodyLimit.class.getName() + ".allowed";
-    private static final String FILTER_NAME = "request-body-limit";
+    static final String FILTER_NAME = "request-body-limit";
     private static final Logger LOG = Logger.getLogger(RequestBodyLimit.class.getName());
 
     private long bytes;

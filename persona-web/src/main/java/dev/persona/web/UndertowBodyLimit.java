@@ -32,7 +32,7 @@ public final class UndertowBodyLimit implements ServletExtension {
     public void handleDeployment(DeploymentInfo deployment, ServletContext context) {
         long bytes = RequestBodyLimit.bytes(deployment.getClassLoader());
         deployment.addInitialHandlerChainWrapper(next -> bounded(next, bytes));
-        deployment.addServletContextAttribute(RequestBodyLimit.RAISE, (RequestBodyLimit.Raise) (request, allowed) ->
+        context.setAttribute(RequestBodyLimit.RAISE, (RequestBodyLimit.Raise) (request, allowed) ->
                 ServletRequestContext.requireCurrent().getExchange().setMaxEntitySize(allowed));
         LOG.info(() -> "Request bodies: at most " + bytes / 1024 + " KiB (" + RequestBodyLimit.MAX_BODY_KIB
                 + "), except the signed-in owner's model uploads, which may be as large as the disk can hold.");

@@ -1,6 +1,7 @@
 package dev.persona.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -14,9 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.persona.testkit.base.EmbeddedWebServer;
+import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,7 +29,6 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,8 +88,8 @@ class RequestBodyLimitTest {
         ConfigProviderResolver.setInstance(null);
     }
 
-    @BeforeEach
-    void start() throws Exception {
+    /** The portable filter with a bound of {@value #BOUND} bytes, as on Payara. */
+    private void startWithTheFilter() throws Exception {
         server = EmbeddedWebServer.builder("body-limit-test", context -> {
             RequestBodyLimit.register(context, BOUND);
             context.addServlet("reader", new Reader()).addMapping("/*");
@@ -96,11 +98,34 @@ class RequestBodyLimitTest {
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void whereUndertowBoundsTheBodiesTheFilterStaysOutAndTheUploadRaisesUndertowsBound() throws Exception {
+        AtomicBoolean filterAdded = new AtomicBoolean(true);
+        server = EmbeddedWebServer.builder("undertow-bound-test", context -> {
+            new RequestBodyLimit().contextInitialized(new ServletContextEvent(context));
+            filterAdded.set(context.getFilterRegistration(RequestBodyLimit.FILTER_NAME) != null);
+            context.addServlet("reader", new Reader()).addMapping("/*");
+        }).start();
+        assertFalse(filterAdded.get(), "UndertowBodyLimit (the service file) bounds the bodies here");
+
+        int beyondUndertowsBound = 10 * 1024 * 1024 + 1;
+        HttpResponse<String> notRaised = post(RequestBodyLimit.UPLOAD_PATH,
+                HttpRequest.BodyPublishers.ofByteArray(new byte[beyondUndertowsBound]));
+        assertEquals(400, notRaised.statusCode(), "Undertow's own bound, 10 MiB by default, holds while it reads");
+        HttpResponse<String> upload = post(RequestBodyLimit.UPLOAD_PATH + "?allow=" + beyondUndertowsBound,
+                HttpRequest.BodyPublishers.ofByteArray(new byte[beyondUndertowsBound]));
+        assertEquals(200, upload.statusCode(), upload.body());
+        assertEquals(Integer.toString(beyondUndertowsBound), upload.body());
     }
 
     @Test
     void aDeclaredLengthBeyondTheBoundIs413AndNeverReachesTheApplication() throws Exception {
+        startWithTheFilter();
         // Only the head: the host answers without reading a byte of the body.
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(60_000);
@@ -115,6 +140,7 @@ class RequestBodyLimitTest {
 
     @Test
     void aBodyOfTheBoundsSizeIsReadWhole() throws Exception {
+        startWithTheFilter();
         HttpResponse<String> read = post("/form", HttpRequest.BodyPublishers.ofByteArray(new byte[BOUND]));
         assertEquals(200, read.statusCode());
         assertEquals(Integer.toString(BOUND), read.body());
@@ -122,6 +148,7 @@ class RequestBodyLimitTest {
 
     @Test
     void aBodyWithoutADeclaredLengthEndsInAnErrorPastTheBound() throws Exception {
+        startWithTheFilter();
         HttpResponse<String> cut = post("/form", HttpRequest.BodyPublishers.ofInputStream(
                 () -> new ByteArrayInputStream(new byte[2 * BOUND])));
         assertEquals(400, cut.statusCode());
@@ -130,6 +157,7 @@ class RequestBodyLimitTest {
 
     @Test
     void theUploadRaisesItsOwnBoundAndIsNotRefusedForItsDeclaredLength() throws Exception {
+        startWithTheFilter();
         HttpResponse<String> upload = post(RequestBodyLimit.UPLOAD_PATH + "?allow=" + 2 * BOUND,
                 HttpRequest.BodyPublishers.ofByteArray(new byte[2 * BOUND]));
         assertEquals(200, upload.statusCode(), upload.body());
