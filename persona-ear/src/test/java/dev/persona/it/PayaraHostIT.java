@@ -2,30 +2,45 @@ package dev.persona.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
+import dev.persona.signaling.identity.KeyId;
 import dev.persona.testkit.JavaPhone;
 import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.testkit.JavaPhone.Turn;
 import dev.persona.testkit.PersonaHost;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * The same EAR on Payara Server 6 ({@code ./persona start --server payara}; README, "Payara"), through the launcher
  * as a user starts it: HTTPS with the host's own CA, MicroProfile Health (the database among its checks), the
  * console's sign-in with the generated password, and a Java phone that pairs with the printed invite over the
- * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter. Its figures (the start, the turn) go to
+ * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter, the relay
+ * socket, and the bound on request bodies (RequestBodyLimit's filter, Payara's twin of UndertowBodyLimit). Its figures (the start, the turn) go to
  * target/payara-measurements.txt.
  */
 @Tag("loopback-network")
@@ -116,6 +132,53 @@ class PayaraHostIT {
         assertEquals(200, console.statusCode());
         assertFalse(console.body().contains("j_password"), "signed in, no login form: " + console.body());
         assertTrue(console.body().contains("stat-tokens"), "the console's dashboard: " + console.body());
+    }
+
+    /**
+     * The phone's relay socket (the page's fallback when no data channel opens) opens on Payara too and reaches the
+     * chat: the host answers a hello on it with its welcome, signed with the key of the host id in the path.
+     */
+    @Test
+    void theRelaySocketOpensAndTheHostProvesItselfOnIt() throws Exception {
+        String hostId = started.pairingUrl().hostId();
+        Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+        String phoneId = KeyId.of(key.generatePublicKey().getEncoded()).toString();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket socket = https.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + host.httpsPort
+                + "/relay/" + hostId + "?phone=" + phoneId), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            received.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(60, TimeUnit.SECONDS);
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            socket.sendText(Json.createObjectBuilder().add("type", "hello").add("v", 1).add("host", hostId)
+                    .add("device", phoneId).add("challenge", JavaPhone.base64url(challenge))
+                    .add("name", "Relay phone").build().toString(), true).get(30, TimeUnit.SECONDS);
+            String text = received.poll(REPLY.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(text, "the host answers the hello on the relay socket within " + REPLY);
+            JsonObject welcome = Json.createReader(new StringReader(text)).readObject();
+            assertEquals("welcome", welcome.getString("type"), text);
+            byte[] statement = JavaPhone.statement("host", hostId, phoneId, challenge,
+                    Base64.getUrlDecoder().decode(welcome.getString("challenge")));
+            Ed25519Signer verifier = new Ed25519Signer();
+            verifier.init(false, new Ed25519PublicKeyParameters(KeyId.parse(hostId).publicKey()));
+            verifier.update(statement, 0, statement.length);
+            assertTrue(verifier.verifySignature(Base64.getUrlDecoder().decode(welcome.getString("signature"))),
+                    "signed with the host's key: " + text);
+        } finally {
+            socket.abort();
+        }
     }
 
     /** RequestBodyLimit's filter, Payara's twin of WildFly's Undertow extension (README, "Payara"). */
