@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.zxing.qrcode.QRCodeWriter;
+import dev.persona.host.NullableUuidColumn;
 import dev.persona.host.config.HostConfiguration;
 import dev.persona.host.devices.Admission;
 import dev.persona.host.devices.Device;
@@ -48,7 +49,7 @@ class DeviceTrustIT {
                 .addPackage(Device.class.getPackage())
                 .addPackage(KeyId.class.getPackage())
                 .addAsLibrary(Deployments.jarOf(QRCodeWriter.class))
-                .addClass(DeviceEventsHeard.class);
+                .addClasses(DeviceEventsHeard.class, NullableUuidColumn.class);
     }
 
     /** In the container only: JUnit makes the test instance on the client side too. */

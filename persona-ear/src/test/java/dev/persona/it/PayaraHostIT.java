@@ -2,28 +2,47 @@ package dev.persona.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSocket;
+
+import dev.persona.signaling.identity.KeyId;
 import dev.persona.testkit.JavaPhone;
 import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.testkit.JavaPhone.Turn;
 import dev.persona.testkit.PersonaHost;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +50,8 @@ import org.junit.jupiter.api.Test;
  * The same EAR on Payara Server 6 ({@code ./persona start --server payara}; README, "Payara"), through the launcher
  * as a user starts it: HTTPS with the host's own CA, MicroProfile Health (the database among its checks), the
  * console's sign-in with the generated password, and a Java phone that pairs with the printed invite over the
- * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter (disabled:
- * the signaling socket does not open on Payara yet). Its figures (the start, the turn) go to
+ * signaling WebSocket and WebRTC and hears one answer from llama-server through the resource adapter, the relay
+ * socket, and the bound on request bodies (RequestBodyLimit's filter, Payara's twin of UndertowBodyLimit). Its figures (the start, the turn) go to
  * target/payara-measurements.txt.
  */
 @Tag("loopback-network")
@@ -41,6 +60,8 @@ class PayaraHostIT {
     private static final Duration REPLY = Duration.ofSeconds(30);
     private static final Duration ANSWER = Duration.ofSeconds(240);
     private static final Path MEASUREMENTS = Path.of("target/payara-measurements.txt");
+    /** The bound on request bodies this host runs with (PERSONA_HTTP_MAX_BODY_KIB), far below the default. */
+    private static final int BOUND_KIB = 64;
 
     private static PersonaHost host;
     private static PersonaHost.Run started;
@@ -50,7 +71,8 @@ class PayaraHostIT {
     @BeforeAll
     static void startOnPayara() throws Exception {
         JavaPhone.requireLoopbackNetwork();
-        host = new PersonaHost(Path.of("target/it-data/payara").toAbsolutePath()).onServer("payara");
+        host = new PersonaHost(Path.of("target/it-data/payara").toAbsolutePath()).onServer("payara")
+                .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB));
         HostFoundationIT.deleteRecursively(host.dataDirectory);
         long start = System.nanoTime();
         started = host.start();
@@ -113,13 +135,83 @@ class PayaraHostIT {
     }
 
     /**
-     * Fails on Payara 6.2025.9 today: the signaling socket answers the upgrade with 200. Tyrus 2.1.5's
-     * {@code upgradeHttpToWebSocket} matches the request to the endpoints registered in its container, ignoring the
-     * {@code ServerEndpointConfig} it is given, and drops the result of its upgrade; persona-signaling's
-     * {@code UpgradedSockets} registers none (Undertow upgrades to the given configuration). README, "Payara".
+     * The phone's relay socket (the page's fallback when no data channel opens) opens on Payara too and reaches the
+     * chat: the host answers a hello on it with its welcome, signed with the key of the host id in the path.
      */
     @Test
-    @Disabled("Payara's Tyrus upgrades only to registered endpoints: the signaling socket answers 200 (README, Payara)")
+    void theRelaySocketOpensAndTheHostProvesItselfOnIt() throws Exception {
+        String hostId = started.pairingUrl().hostId();
+        Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+        String phoneId = KeyId.of(key.generatePublicKey().getEncoded()).toString();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket socket = https.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + host.httpsPort
+                + "/relay/" + hostId + "?phone=" + phoneId), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            received.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(60, TimeUnit.SECONDS);
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            socket.sendText(Json.createObjectBuilder().add("type", "hello").add("v", 1).add("host", hostId)
+                    .add("device", phoneId).add("challenge", JavaPhone.base64url(challenge))
+                    .add("name", "Relay phone").build().toString(), true).get(30, TimeUnit.SECONDS);
+            String text = received.poll(REPLY.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(text, "the host answers the hello on the relay socket within " + REPLY);
+            JsonObject welcome = Json.createReader(new StringReader(text)).readObject();
+            assertEquals("welcome", welcome.getString("type"), text);
+            byte[] statement = JavaPhone.statement("host", hostId, phoneId, challenge,
+                    Base64.getUrlDecoder().decode(welcome.getString("challenge")));
+            Ed25519Signer verifier = new Ed25519Signer();
+            verifier.init(false, new Ed25519PublicKeyParameters(KeyId.parse(hostId).publicKey()));
+            verifier.update(statement, 0, statement.length);
+            assertTrue(verifier.verifySignature(Base64.getUrlDecoder().decode(welcome.getString("signature"))),
+                    "signed with the host's key: " + text);
+        } finally {
+            socket.abort();
+        }
+    }
+
+    /** RequestBodyLimit's filter, Payara's twin of WildFly's Undertow extension (README, "Payara"). */
+    @Test
+    void aBodyBeyondTheBoundIsRefusedUnreadAndOneWithinItGoesOn() throws Exception {
+        String refused = statusLine(BOUND_KIB * 1024 + 1, false);
+        assertTrue(refused.startsWith("HTTP/1.1 413 "), "a declared length beyond the bound, nothing sent: " + refused);
+        String within = statusLine(BOUND_KIB * 1024, true);
+        assertTrue(within.startsWith("HTTP/1.1 ") && !within.startsWith("HTTP/1.1 413 "),
+                "a body of the bound's size reaches the application: " + within);
+        String log = Files.readString(host.dataDirectory.resolve("logs/server.log"));
+        assertTrue(log.contains("Request bodies: at most " + BOUND_KIB + " KiB"), "the setting reached the server");
+    }
+
+    /** The status line of a POST to /client declaring {@code length} bytes, sent ({@code send}) or not. */
+    private static String statusLine(int length, boolean send) throws Exception {
+        try (SSLSocket socket = (SSLSocket) host.trustingOnlyTheHostCa().getSocketFactory()
+                .createSocket("127.0.0.1", host.httpsPort)) {
+            socket.setSoTimeout(60_000);
+            String head = "POST /client HTTP/1.1\r\nHost: 127.0.0.1:" + host.httpsPort + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + length + "\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (send) {
+                out.write(new byte[length]);
+            }
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
+    @Test
     void aPhonePairsWithTheInviteAndHearsAnAnswer() throws Exception {
         PersonaHost.PairingUrl pairing = started.pairingUrl();
         try (JavaPhone phone = new JavaPhone(host, "payara-phone")) {

@@ -3,7 +3,9 @@ package dev.persona.host.devices;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.persona.host.NullableUuidColumn;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -33,6 +35,7 @@ public class Invite {
     private Instant usedAt;
 
     @Column(name = "used_by_device")
+    @Convert(converter = NullableUuidColumn.class)
     private UUID usedByDevice;
 
     protected Invite() {

@@ -1,6 +1,8 @@
 package dev.persona.host.tools;
 
+import dev.persona.host.NullableUuidColumn;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.Id;
@@ -26,10 +28,12 @@ public class ToolCallRecord {
     private UUID personaId;
 
     @Column(name = "device_id")
+    @Convert(converter = NullableUuidColumn.class)
     private UUID deviceId;
 
     /** The conversation of the turn; null for calls recorded before conversations kept their calls. */
     @Column(name = "conversation_id")
+    @Convert(converter = NullableUuidColumn.class)
     private UUID conversationId;
 
     @Column(name = "called_at", nullable = false)

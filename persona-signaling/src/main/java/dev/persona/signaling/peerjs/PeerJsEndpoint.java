@@ -1,7 +1,6 @@
 package dev.persona.signaling.peerjs;
 
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,14 +16,13 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * The PeerJS server socket at {@value #PATH}, one instance per connection: admits the peer (see
  * {@link PeerJsAdmission}), then reads its JSON frames, enforcing the size and rate limits, and relays them through
  * the registry with {@code src} set to the peer's id. A peer that breaks a rule gets ERROR and is closed; the others
- * are not affected. Each instance knows the source address of its connection, which {@link PeerJsUpgrade} (the way
- * to put it on the web) took from the upgrade request.
+ * are not affected. Each instance takes the source address of its connection from {@link UpgradedSockets} as it
+ * opens, which {@link PeerJsUpgrade} (the way to put it on the web) took from the upgrade request.
  */
 public final class PeerJsEndpoint extends Endpoint {
 
@@ -33,8 +31,7 @@ public final class PeerJsEndpoint extends Endpoint {
     private static final Logger LOG = Logger.getLogger(PeerJsEndpoint.class.getName());
 
     private final SignalingServer server;
-    private final String source;
-    private final Set<Session> open;
+    private final UpgradedSockets<String> sockets;
     private WebSocketSink sink;
     private PeerConnection connection;
     private MessageRate rate;
@@ -42,31 +39,17 @@ public final class PeerJsEndpoint extends Endpoint {
     private long partialBytes;
     private boolean closing;
 
-    PeerJsEndpoint(SignalingServer server, String source, Set<Session> open) {
+    PeerJsEndpoint(SignalingServer server, UpgradedSockets<String> sockets) {
         this.server = server;
-        this.source = source;
-        this.open = open;
-    }
-
-    /**
-     * The configuration of one connection from {@code source}, for {@code ServerContainer.upgradeHttpToWebSocket}.
-     *
-     * @param open the sockets open now, which the endpoint joins when it opens and leaves when it closes
-     */
-    static ServerEndpointConfig config(SignalingServer server, String source, Set<Session> open) {
-        return ServerEndpointConfig.Builder.create(PeerJsEndpoint.class, PATH)
-                .configurator(new ServerEndpointConfig.Configurator() {
-                    @Override
-                    public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new PeerJsEndpoint(server, source, open));
-                    }
-                })
-                .build();
+        this.sockets = sockets;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        open.add(session);
+        String source = sockets.opened(session);
+        if (source == null) {
+            return;
+        }
         sink = new WebSocketSink(session);
         try {
             connection = new PeerJsAdmission(server).admit(session.getRequestParameterMap(), source, sink);
@@ -83,7 +66,7 @@ public final class PeerJsEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        open.remove(session);
+        sockets.closed(session);
         if (connection != null) {
             connection.leave();
         }

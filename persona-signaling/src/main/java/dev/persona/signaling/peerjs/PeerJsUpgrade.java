@@ -17,30 +17,30 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Puts the PeerJS socket on the web: a servlet filter at {@value PeerJsEndpoint#PATH} that upgrades each WebSocket
- * request with {@code ServerContainer.upgradeHttpToWebSocket} (Jakarta WebSocket 2.1) to a {@link PeerJsEndpoint}
- * that knows the address the request came from, so that the limits per source address count real connections. The
- * address is the connection's ({@code getRemoteAddr()}), never a header the client writes, counted as its
- * {@link SourceAddress}.
+ * request itself ({@link UpgradedSockets}, on WildFly and Payara alike) to a {@link PeerJsEndpoint} that knows the
+ * address the request came from, so that the limits per source address count real connections. The address is the
+ * connection's ({@code getRemoteAddr()}), never a header the client writes, counted as its {@link SourceAddress}.
  */
 public final class PeerJsUpgrade implements Filter {
 
     private static final String FILTER_NAME = "peerjs-upgrade";
 
-    private final SignalingServer server;
-    private final UpgradedSockets sockets = new UpgradedSockets();
+    private final UpgradedSockets<String> sockets;
 
-    private PeerJsUpgrade(SignalingServer server) {
-        this.server = server;
+    private PeerJsUpgrade(UpgradedSockets<String> sockets) {
+        this.sockets = sockets;
     }
 
     /**
-     * Registers the filter on {@code context} (from a {@code ServletContextListener} that the container found or was
-     * given, as the servlet specification requires) and sets {@link PeerJsResource#SERVER_ATTRIBUTE} for the REST
-     * calls.
+     * Registers the endpoint and the filter on {@code context} (from a {@code ServletContextListener} that the
+     * container found or was given, as the servlet specification requires) and sets
+     * {@link PeerJsResource#SERVER_ATTRIBUTE} for the REST calls.
      */
     public static void register(ServletContext context, SignalingServer server) {
         context.setAttribute(PeerJsResource.SERVER_ATTRIBUTE, server);
-        context.addFilter(FILTER_NAME, new PeerJsUpgrade(server))
+        UpgradedSockets<String> sockets = UpgradedSockets.register(context, "peerjs", "the PeerJS socket",
+                PeerJsEndpoint.class, registered -> new PeerJsEndpoint(server, registered));
+        context.addFilter(FILTER_NAME, new PeerJsUpgrade(sockets))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PeerJsEndpoint.PATH);
     }
 
@@ -52,8 +52,7 @@ public final class PeerJsUpgrade implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        UpgradedSockets.upgrade(http, httpResponse, PeerJsEndpoint.config(server,
-                SourceAddress.of(http.getRemoteAddr()), sockets.open()), "the PeerJS socket");
+        sockets.upgrade(http, httpResponse, SourceAddress.of(http.getRemoteAddr()));
     }
 
     /** Closes every open socket as the application stops, while its services still run. */

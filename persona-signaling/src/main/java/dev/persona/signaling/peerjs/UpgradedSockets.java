@@ -1,48 +1,138 @@
 package dev.persona.signaling.peerjs;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
- * The sockets a servlet filter made with {@code ServerContainer.upgradeHttpToWebSocket} (Jakarta WebSocket 2.1): the
- * upgrade itself, and the set of those open now, which the filter's endpoints keep ({@link #open()}) and which
- * {@link #closeAll()} closes as the application stops. Used by the PeerJS socket ({@link PeerJsUpgrade}) and the
- * phone's relay socket (persona-web).
+ * The sockets of one endpoint that a servlet filter upgrades itself, so that each connection starts with what only
+ * the filter knows (the request's source address, for the limits per source): used by the PeerJS socket
+ * ({@link PeerJsUpgrade}) and the phone's relay socket (persona-web). {@code S} is what the filter hands to the
+ * endpoint of one connection.
+ *
+ * <p>How, the same on both servers and with the Jakarta WebSocket API only. At start {@link #register} adds one
+ * {@link ServerEndpointConfig} to the context's {@link ServerContainer} at {@code /upgraded-socket/<name>/{upgrade}}.
+ * The filter's {@link #upgrade} files the connection's state under a new random ticket and calls
+ * {@code ServerContainer.upgradeHttpToWebSocket} with that configuration and the ticket as the path parameter
+ * {@value #TICKET}; the endpoint's {@code onOpen} takes its state back with {@link #opened} (once: the ticket is then
+ * gone). Undertow (WildFly) upgrades to the configuration it is given; Tyrus (Payara) ignores it and upgrades to the
+ * registered endpoint whose path matches the given one with its parameters filled in, so the endpoint must be
+ * registered, and the ticket travels in the path. A request to that path that did not come through the filter
+ * (either container's own filter upgrades it) has no valid ticket and is closed at once (1008).
  */
-public final class UpgradedSockets {
+public final class UpgradedSockets<S> {
 
+    /** The path parameter that carries the ticket. */
+    static final String TICKET = "upgrade";
+    /** Where the endpoints are registered; no page or resource of the application lives below it. */
+    static final String PREFIX = "/upgraded-socket/";
+    /** A ticket whose socket has not opened after this long is dropped (its handshake failed, or its client left). */
+    private static final long TICKET_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String what;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final Map<String, Handoff<S>> handoffs = new ConcurrentHashMap<>();
+    private ServerEndpointConfig config;
 
-    /** The sockets open now; an endpoint adds its session when it opens and removes it when it closes. */
-    public Set<Session> open() {
-        return open;
+    private record Handoff<S>(S state, long filedAt) {
+    }
+
+    private UpgradedSockets(String what) {
+        this.what = what;
     }
 
     /**
-     * Upgrades {@code request} to a socket of {@code endpoint}.
+     * Registers {@code endpointClass} in {@code context}'s WebSocket container; call while the application starts
+     * (from a {@code ServletContextListener}: containers take endpoints only until the deployment is complete).
      *
-     * @param what names the socket in the error, e.g. "the PeerJS socket"
+     * @param name     the endpoint's segment in the registered path, e.g. "peerjs"
+     * @param what     names the socket in errors, e.g. "the PeerJS socket"
+     * @param endpoint makes the endpoint of one connection; it calls {@link #opened} in {@code onOpen}
      */
-    public static void upgrade(HttpServletRequest request, HttpServletResponse response, ServerEndpointConfig endpoint,
-                               String what) throws IOException, ServletException {
-        ServerContainer container = (ServerContainer) request.getServletContext()
-                .getAttribute(ServerContainer.class.getName());
+    public static <S, E extends Endpoint> UpgradedSockets<S> register(ServletContext context, String name,
+            String what, Class<E> endpointClass, Function<UpgradedSockets<S>, E> endpoint) {
+        UpgradedSockets<S> sockets = new UpgradedSockets<>(what);
+        sockets.config = ServerEndpointConfig.Builder.create(endpointClass, PREFIX + name + "/{" + TICKET + "}")
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> requested) {
+                        return requested.cast(endpoint.apply(sockets));
+                    }
+                })
+                .build();
         try {
-            container.upgradeHttpToWebSocket(request, response, endpoint, Map.of());
+            container(context).addEndpoint(sockets.config);
         } catch (DeploymentException e) {
+            throw new IllegalStateException("Could not register " + what, e);
+        }
+        return sockets;
+    }
+
+    private static ServerContainer container(ServletContext context) {
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new IllegalStateException("The servlet container has no WebSocket container (Jakarta WebSocket)");
+        }
+        return container;
+    }
+
+    /** Upgrades {@code request} to a socket of the registered endpoint, whose {@link #opened} returns {@code state}. */
+    public void upgrade(HttpServletRequest request, HttpServletResponse response, S state)
+            throws IOException, ServletException {
+        long now = System.nanoTime();
+        handoffs.values().removeIf(stale -> now - stale.filedAt() > TICKET_NANOS);
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        String ticket = HexFormat.of().formatHex(random);
+        handoffs.put(ticket, new Handoff<>(state, now));
+        try {
+            container(request.getServletContext()).upgradeHttpToWebSocket(request, response, config,
+                    Map.of(TICKET, ticket));
+        } catch (DeploymentException e) {
+            handoffs.remove(ticket);
             throw new ServletException("Could not upgrade a request to " + what, e);
         }
+    }
+
+    /**
+     * For the endpoint's {@code onOpen}: the state the filter handed to this socket, which then counts as open
+     * (until {@link #closed}); or null, and the socket is closed (1008), when it came with no valid ticket.
+     */
+    public S opened(Session session) {
+        String ticket = session.getPathParameters().get(TICKET);
+        Handoff<S> handoff = ticket == null ? null : handoffs.remove(ticket);
+        if (handoff == null) {
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "Not an upgrade of this host"));
+            } catch (IOException | IllegalStateException alreadyGone) {
+                // nothing to close
+            }
+            return null;
+        }
+        open.add(session);
+        return handoff.state();
+    }
+
+    /** For the endpoint's {@code onClose}. */
+    public void closed(Session session) {
+        open.remove(session);
     }
 
     /**

@@ -118,6 +118,28 @@ class PeerJsEndpointTest {
     }
 
     @Test
+    void thePeersOfOneSourceAddressAreCountedFromTheUpgradedRequest() throws Exception {
+        start(Map.of(SignalingSettings.PEERS_PER_SOURCE, "1"));
+        TestIdentity first = TestIdentity.random();
+        open(first);
+        assertError(connect(TestIdentity.random()), "Too many peers from this address: at most 1 may be connected from"
+                + " one address at once.", 1013);
+        assertPeerIds(List.of(first.id()));
+    }
+
+    @Test
+    void aSocketThatDidNotComeThroughTheFilterIsClosed() throws Exception {
+        start(Map.of());
+        TestIdentity phone = TestIdentity.random();
+        URI filtered = signaling.socketUri(phone.id(), phone.token(ORIGIN));
+        URI direct = URI.create(filtered.toString().replace(PeerJsEndpoint.PATH + "?",
+                UpgradedSockets.PREFIX + "peerjs/" + "0".repeat(32) + "?"));
+        TestPeer forged = connect(direct);
+        assertEquals(new TestPeer.Closed(POLICY, "Not an upgrade of this host"), forged.awaitClose());
+        assertTrue(signaling.server.registry().peerIds().isEmpty());
+    }
+
+    @Test
     void anExpiredProofIsRefused() throws Exception {
         start(Map.of());
         TestIdentity phone = TestIdentity.random();

@@ -48,7 +48,7 @@ public class ModelUploadServlet extends HttpServlet {
         ModelUpload.Received received;
         try {
             library.checkUpload(name, length);
-            RequestBodyLimit.allow(length);
+            RequestBodyLimit.allow(request, length);
             received = library.store(name, length, request.getInputStream());
         } catch (ModelUpload.RefusedException e) {
             refuse(response, status(e.refusal()), e.getMessage());

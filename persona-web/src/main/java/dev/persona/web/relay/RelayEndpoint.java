@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +14,7 @@ import dev.persona.host.chat.ChatHost;
 import dev.persona.host.chat.RelaySocket;
 import dev.persona.host.chat.RelayTransport;
 import dev.persona.signaling.identity.KeyId;
+import dev.persona.signaling.peerjs.UpgradedSockets;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
@@ -22,7 +22,6 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * One phone's relay socket: each whole text message goes to the chat's {@link RelayTransport}, and what the chat
@@ -38,10 +37,8 @@ public final class RelayEndpoint extends Endpoint implements RelaySocket {
     private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
 
     private final ChatHost chat;
-    private final String hostId;
-    private final String phoneId;
-    private final String address;
-    private final Set<Session> open;
+    private final UpgradedSockets<Connection> sockets;
+    private volatile String phoneId;
     private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicInteger drainRequests = new AtomicInteger();
@@ -50,12 +47,13 @@ public final class RelayEndpoint extends Endpoint implements RelaySocket {
     private volatile RelayTransport transport;
     private volatile boolean closing;
 
-    private RelayEndpoint(ChatHost chat, String hostId, String phoneId, String address, Set<Session> open) {
+    /** What the filter knows of one connection: the host and phone it names, and its source address. */
+    record Connection(String hostId, String phoneId, String address) {
+    }
+
+    RelayEndpoint(ChatHost chat, UpgradedSockets<Connection> sockets) {
         this.chat = chat;
-        this.hostId = hostId;
-        this.phoneId = phoneId;
-        this.address = address;
-        this.open = open;
+        this.sockets = sockets;
     }
 
     /** The host id in a path below {@value #PATH} ({@code /<hostId>}), or null when it is not one. */
@@ -80,27 +78,19 @@ public final class RelayEndpoint extends Endpoint implements RelaySocket {
         }
     }
 
-    static ServerEndpointConfig config(ChatHost chat, String hostId, String phoneId, String address,
-                                       Set<Session> open) {
-        return ServerEndpointConfig.Builder.create(RelayEndpoint.class, PATH + "/" + hostId)
-                .configurator(new ServerEndpointConfig.Configurator() {
-                    @Override
-                    public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new RelayEndpoint(chat, hostId, phoneId, address, open));
-                    }
-                })
-                .build();
-    }
-
     @Override
     public void onOpen(Session opened, EndpointConfig config) {
+        Connection connection = sockets.opened(opened);
+        if (connection == null) {
+            return;
+        }
+        this.phoneId = connection.phoneId();
         this.session = opened;
-        open.add(opened);
         opened.setMaxTextMessageBufferSize(chat.relayMaxMessageBytes());
         opened.setMaxBinaryMessageBufferSize(1024);
         opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
         opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> onBinary());
-        transport = chat.relay(hostId, phoneId, address, this).orElse(null);
+        transport = chat.relay(connection.hostId(), phoneId, connection.address(), this).orElse(null);
     }
 
     private void onText(String message) {
@@ -119,7 +109,7 @@ public final class RelayEndpoint extends Endpoint implements RelaySocket {
 
     @Override
     public void onClose(Session closed, CloseReason reason) {
-        open.remove(closed);
+        sockets.closed(closed);
         closing = true;
         RelayTransport current = transport;
         if (current != null) {

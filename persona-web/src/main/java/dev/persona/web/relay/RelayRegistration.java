@@ -21,7 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Registers the relay socket as the signaling socket is registered: a filter at {@code /relay/*} that upgrades each
- * WebSocket request with {@code ServerContainer.upgradeHttpToWebSocket} to a {@link RelayEndpoint} that knows the
+ * WebSocket request itself (persona-signaling's {@link UpgradedSockets}) to a {@link RelayEndpoint} that knows the
  * connection's source address ({@code getRemoteAddr()}, never a header). Other requests there, and those whose host
  * or phone id is no key id, get 404.
  */
@@ -33,10 +33,12 @@ public class RelayRegistration implements ServletContextListener, Filter {
     @EJB
     ChatHost chat;
 
-    private final UpgradedSockets sockets = new UpgradedSockets();
+    private UpgradedSockets<RelayEndpoint.Connection> sockets;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        sockets = UpgradedSockets.register(event.getServletContext(), "relay", "the relay socket",
+                RelayEndpoint.class, registered -> new RelayEndpoint(chat, registered));
         event.getServletContext().addFilter(FILTER_NAME, this)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, RelayEndpoint.PATH + "/*");
     }
@@ -54,13 +56,15 @@ public class RelayRegistration implements ServletContextListener, Filter {
             httpResponse.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        UpgradedSockets.upgrade(http, httpResponse, RelayEndpoint.config(chat, hostId, phoneId,
-                SourceAddress.of(http.getRemoteAddr()), sockets.open()), "the relay socket");
+        sockets.upgrade(http, httpResponse,
+                new RelayEndpoint.Connection(hostId, phoneId, SourceAddress.of(http.getRemoteAddr())));
     }
 
     /** Closes every open relay socket as the application stops, while the chat still runs. */
     @Override
     public void destroy() {
-        sockets.closeAll();
+        if (sockets != null) {
+            sockets.closeAll();
+        }
     }
 }
