@@ -64,7 +64,7 @@ class BackupRestoreIT {
             phone.disconnect();
             original.stop();
         }
-        assertEquals(java.util.List.of(), ServerLog.errors(original), "the original host logged no error");
+        assertEquals(java.util.List.of(), original.serverLogErrors(), "the original host logged no error");
 
         PersonaHost restored = new PersonaHost(Path.of("target/it-data/backup-restored").toAbsolutePath());
         HostFoundationIT.deleteRecursively(restored.dataDirectory);
@@ -98,6 +98,6 @@ class BackupRestoreIT {
             JavaPhone.disposeFactory();
             restored.stop();
         }
-        assertEquals(java.util.List.of(), ServerLog.errors(restored), "the restored host logged no error");
+        assertEquals(java.util.List.of(), restored.serverLogErrors(), "the restored host logged no error");
     }
 }

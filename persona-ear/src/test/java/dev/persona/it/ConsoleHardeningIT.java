@@ -63,9 +63,7 @@ class ConsoleHardeningIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
+        PersonaHost.tearDown(host).run();
     }
 
     @Test

@@ -102,17 +102,8 @@ class ConsoleIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            browsers.forEach(ChromeDriver::quit);
-            JavaPhone.disposeFactory();
-        } finally {
-            if (hub != null) {
-                hub.close();
-            }
-            if (host != null) {
-                host.stop();
-            }
-        }
+        PersonaHost.tearDown(host).first(() -> browsers.forEach(ChromeDriver::quit), JavaPhone::disposeFactory, hub)
+                .run();
     }
 
     // ---------------------------------------------------------------------------------------------------------

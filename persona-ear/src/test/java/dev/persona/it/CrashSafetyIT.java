@@ -96,15 +96,7 @@ class CrashSafetyIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        try {
-            JavaPhone.disposeFactory();
-        } finally {
-            if (host != null) {
-                host.stop();
-            }
-            Files.createDirectories(MEASUREMENTS.getParent());
-            Files.write(MEASUREMENTS, measurements, StandardCharsets.UTF_8);
-        }
+        PersonaHost.tearDown(host).first(JavaPhone::disposeFactory).writing(MEASUREMENTS, measurements).run();
     }
 
     @Test

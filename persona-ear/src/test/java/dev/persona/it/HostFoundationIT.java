@@ -51,9 +51,7 @@ class HostFoundationIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
+        PersonaHost.tearDown(host).run();
     }
 
     @Test

@@ -92,14 +92,7 @@ class HostilePeerIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        try {
-            JavaPhone.disposeFactory();
-        } finally {
-            if (host != null) {
-                host.stop();
-                assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-            }
-        }
+        PersonaHost.tearDown(host).first(JavaPhone::disposeFactory).checkingLog().run();
     }
 
     @Test

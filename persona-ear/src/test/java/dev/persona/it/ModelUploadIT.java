@@ -101,12 +101,7 @@ class ModelUploadIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        PersonaHost.tearDown(host).then(hub).run();
     }
 
     @Test

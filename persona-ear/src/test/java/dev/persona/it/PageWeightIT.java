@@ -52,9 +52,7 @@ class PageWeightIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
+        PersonaHost.tearDown(host).run();
     }
 
     @Test

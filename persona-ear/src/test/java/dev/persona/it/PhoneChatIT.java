@@ -72,11 +72,7 @@ class PhoneChatIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        pages.forEach(PhonePage::close);
-        if (host != null) {
-            host.stop();
-            assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-        }
+        PersonaHost.tearDown(host).first(() -> pages.forEach(PhonePage::close)).checkingLog().run();
     }
 
     private static PhonePage page(String profile) throws Exception {

@@ -133,16 +133,7 @@ class PhoneNetworkIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            if (host != null) {
-                host.stop();
-                assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-            }
-        } finally {
-            if (network != null) {
-                network.close();
-            }
-        }
+        PersonaHost.tearDown(host).checkingLog().then(network).run();
     }
 
     /** A fresh phone (a new identity) on the phone network, with the probe, paired with a new invite. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,16 +89,8 @@ class PhoneProtocolIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            JavaPhone.disposeFactory();
-        } finally {
-            if (host != null) {
-                host.stop();
-                assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-            }
-            Files.createDirectories(MEASUREMENTS.getParent());
-            Files.write(MEASUREMENTS, measurements, StandardCharsets.UTF_8);
-        }
+        PersonaHost.tearDown(host).first(JavaPhone::disposeFactory).checkingLog().writing(MEASUREMENTS, measurements)
+                .run();
     }
 
     // ---------------------------------------------------------------------------------------------------------

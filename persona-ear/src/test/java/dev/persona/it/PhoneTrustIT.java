@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import dev.persona.testkit.OwnerDesk;
 import dev.persona.testkit.PersonaHost;
@@ -58,13 +57,7 @@ class PhoneTrustIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        if (phone != null) {
-            phone.close();
-        }
-        if (host != null) {
-            host.stop();
-            assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-        }
+        PersonaHost.tearDown(host).first(phone).checkingLog().run();
     }
 
     @Test

@@ -98,10 +98,7 @@ class RelayIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-            assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
-        }
+        PersonaHost.tearDown(host).checkingLog().run();
     }
 
     /** A phone on the relay socket: its key, and what the host sent it. */

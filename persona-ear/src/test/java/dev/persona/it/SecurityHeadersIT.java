@@ -56,9 +56,7 @@ class SecurityHeadersIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
+        PersonaHost.tearDown(host).run();
     }
 
     @Test

@@ -73,9 +73,7 @@ class SignalingIT {
 
     @AfterAll
     static void stopHost() throws Exception {
-        if (host != null) {
-            host.stop();
-        }
+        PersonaHost.tearDown(host).run();
     }
 
     /** A phone-like peer: an Ed25519 key, its key id, a WebSocket to /peerjs. */

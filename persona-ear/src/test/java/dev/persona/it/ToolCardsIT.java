@@ -40,18 +40,7 @@ class ToolCardsIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            if (phone != null) {
-                phone.close();
-            }
-            if (host != null) {
-                host.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-        }
+        PersonaHost.tearDown(host).first(phone).then(backend).run();
     }
 
     @Test

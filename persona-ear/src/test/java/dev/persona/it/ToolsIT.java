@@ -42,16 +42,7 @@ class ToolsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            JavaPhone.disposeFactory();
-        } finally {
-            if (host != null) {
-                host.stop();
-            }
-            if (backend != null) {
-                backend.close();
-            }
-        }
+        PersonaHost.tearDown(host).first(JavaPhone::disposeFactory).then(backend).run();
     }
 
     @Test

@@ -98,24 +98,12 @@ class TurnRelayIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            if (phone != null) {
-                phone.close();
-            }
+        PersonaHost.tearDown(host).first(phone).checkingLog().then(() -> {
             if (host != null) {
-                host.stop();
-                assertEquals(List.of(), ServerLog.errors(host), "the host logged no error, stops included");
                 assertFalse(String.join("\n", Files.readAllLines(host.dataDirectory
                         .resolve("logs/server.log"))).contains(SECRET), "the TURN secret is never logged");
             }
-        } finally {
-            if (coturn != null) {
-                coturn.close();
-            }
-            if (misconfigured != null) {
-                misconfigured.close();
-            }
-        }
+        }, coturn, misconfigured).run();
     }
 
     @Test

@@ -103,14 +103,6 @@ public record HostPeerSettings(List<IceServer> iceServers, int minPort, int maxP
         }
     }
 
-    /** Without TURN REST credentials, with the host's own candidates. */
-    public HostPeerSettings(List<IceServer> iceServers, int minPort, int maxPort, Duration connectTimeout,
-                            int maxMessageBytes, int maxSessions, HandshakeLimits handshake,
-                            Duration refusalsLogInterval) {
-        this(iceServers, minPort, maxPort, connectTimeout, maxMessageBytes, maxSessions, handshake,
-                refusalsLogInterval, null, false);
-    }
-
     /** Every setting at its default. */
     public static HostPeerSettings defaults() {
         return from(SettingSource.of(Map.of()));

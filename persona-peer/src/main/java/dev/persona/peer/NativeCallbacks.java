@@ -3,14 +3,17 @@ package dev.persona.peer;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 
 /**
  * The webrtc-java callbacks every peer in this project needs (the host's {@link WebRtcSession} and the Java phones of
- * the tests), written once. webrtc-java calls them on its native signaling thread, which must never wait for a lock
- * the caller holds; so each one only copies what the call lends and hands the work to the peer's own executor.
+ * the tests), and the Java phones' teardown ({@link #close}), written once. webrtc-java calls the callbacks on its
+ * native signaling thread, which must never wait for a lock the caller holds; so each one only copies what the call
+ * lends and hands the work to the peer's own executor.
  */
 public final class NativeCallbacks {
 
@@ -71,5 +74,26 @@ public final class NativeCallbacks {
                 copyFrame(buffer, events, frames);
             }
         };
+    }
+
+    /**
+     * A Java phone's teardown, in the order webrtc-java needs: the data channel (its observer unregistered, closed,
+     * disposed), then the peer connection. Either may be {@code null} (not opened yet). Disposing a channel that the
+     * peer connection still references throws an {@link Error}; our reference is gone all the same, and the peer
+     * connection frees the channel when it closes, right after.
+     */
+    public static void close(RTCDataChannel channel, RTCPeerConnection connection) {
+        if (channel != null) {
+            channel.unregisterObserver();
+            channel.close();
+            try {
+                channel.dispose();
+            } catch (Error stillReferenced) {
+                // The peer connection drops its reference when it closes, right below.
+            }
+        }
+        if (connection != null) {
+            connection.close();
+        }
     }
 }

@@ -59,7 +59,8 @@ class BrowserPhoneInteropTest {
         Path browserLog = work.resolve("chromium.log");
         Process browser = null;
         try (HostPeer hostPeer = new HostPeer(new HostPeerSettings(List.of(), 0, 0, Duration.ofSeconds(10),
-                4 * 1024 * 1024, 8, HostPeerSettings.defaults().handshake(), Duration.ofMinutes(1)), executor);
+                4 * 1024 * 1024, 8, HostPeerSettings.defaults().handshake(), Duration.ofMinutes(1), null, false),
+                executor);
              PeerjsTestRelay relay = new PeerjsTestRelay(HOST_ID, page(), Files.readAllBytes(peerjs))) {
             relay.attachHost(hostPeer.attach(HOST_ID, relay.hostLink(), request -> {
                 RecordingListener listener = RecordingListener.echoing();

@@ -69,7 +69,7 @@ class HostPeerLoopbackTest {
         executor.setRemoveOnCancelPolicy(true);
         long started = System.nanoTime();
         hostPeer = new HostPeer(new HostPeerSettings(List.of(), MIN_PORT, MAX_PORT, CONNECT_TIMEOUT,
-                4 * 1024 * 1024, 64, HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor);
+                4 * 1024 * 1024, 64, HANDSHAKE_LIMITS, Duration.ofMinutes(1), null, false), executor);
         Measurements.record("JVM: host peer ready (native library loaded, factory made) in "
                 + millis(System.nanoTime() - started) + " ms; RSS " + Measurements.residentKib() / 1024 + " MiB");
         phoneAudio = new HeadlessAudioDeviceModule();
@@ -388,7 +388,7 @@ class HostPeerLoopbackTest {
         List<RecordingListener> listeners = new ArrayList<>();
         List<JavaPhone> connectedPhones = new ArrayList<>();
         try (HostPeer secondHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
-                HANDSHAKE_LIMITS, Duration.ofMinutes(1)), executor)) {
+                HANDSHAKE_LIMITS, Duration.ofMinutes(1), null, false), executor)) {
             SignalingEndpoint endpoint = secondHost.attach("host2", signaling.linkFor("host2"), request -> {
                 RecordingListener listener = RecordingListener.echoing();
                 listeners.add(listener);
@@ -420,7 +420,7 @@ class HostPeerLoopbackTest {
         HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(3), 1024,
                 2, 1, 64);
         try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 8,
-                limits, Duration.ofMinutes(1)), executor)) {
+                limits, Duration.ofMinutes(1), null, false), executor)) {
             SignalingEndpoint endpoint = strictHost.attach("host3", signaling.linkFor("host3"), request -> {
                 RecordingListener listener = RecordingListener.unproven();
                 listeners.add(listener);
@@ -469,7 +469,7 @@ class HostPeerLoopbackTest {
         HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(30), 4096,
                 2, 3, 64);
         try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, CONNECT_TIMEOUT, 65536, 3,
-                limits, Duration.ofMinutes(1)), executor)) {
+                limits, Duration.ofMinutes(1), null, false), executor)) {
             SignalingEndpoint endpoint = strictHost.attach("host4", signaling.linkFor("host4"),
                     new PeerSessionAcceptor() {
                         @Override

@@ -117,20 +117,9 @@ final class JavaPhone implements AutoCloseable {
     @Override
     public synchronized void close() {
         signaling.unregister(id);
-        if (channel != null) {
-            channel.unregisterObserver();
-            channel.close();
-            try {
-                channel.dispose();
-            } catch (Error stillReferenced) {
-                // The peer connection drops its reference when it closes, right below.
-            }
-            channel = null;
-        }
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+        NativeCallbacks.close(channel, connection);
+        channel = null;
+        connection = null;
         closed.complete(null);
     }
 

@@ -850,7 +850,7 @@ public final class JavaPhone implements AutoCloseable {
             }
         }
 
-        /** Data channel: unregisterObserver, close, dispose; then the peer connection; then the socket. */
+        /** The data channel and the peer connection ({@link NativeCallbacks#close}); then the socket. */
         void close() {
             synchronized (this) {
                 if (closed) {
@@ -860,20 +860,9 @@ public final class JavaPhone implements AutoCloseable {
                 if (heartbeat != null) {
                     heartbeat.cancel(false);
                 }
-                if (channel != null) {
-                    channel.unregisterObserver();
-                    channel.close();
-                    try {
-                        channel.dispose();
-                    } catch (Error stillReferenced) {
-                        // The peer connection drops its reference when it closes, right below.
-                    }
-                    channel = null;
-                }
-                if (peer != null) {
-                    peer.close();
-                    peer = null;
-                }
+                NativeCallbacks.close(channel, peer);
+                channel = null;
+                peer = null;
             }
             channelClosed.complete(null);
             if (socket != null) {

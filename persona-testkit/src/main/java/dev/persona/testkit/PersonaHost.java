@@ -10,14 +10,19 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.Assertions;
 
 /**
  * One host under test, driven through {@code ./persona} exactly as a user runs it: a data directory of its own,
@@ -183,6 +188,112 @@ public final class PersonaHost implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         stop();
+    }
+
+    /**
+     * An integration test class's teardown (its {@code @AfterAll}), written once:
+     * {@code PersonaHost.tearDown(host).first(JavaPhone::disposeFactory).checkingLog().then(backend).run()}.
+     */
+    public static Teardown tearDown(PersonaHost host) {
+        return new Teardown(host);
+    }
+
+    /**
+     * Closes the {@link #first} steps in order (phones, pages, {@code JavaPhone::disposeFactory}; nulls are
+     * skipped), stops the host unless it never started ({@code null}), with {@link #checkingLog()} fails when its
+     * server.log holds an ERROR line, then closes the {@link #then} steps (fixtures the host used while it ran,
+     * measurement files). Every step runs even when one before it failed; the first failure is thrown, the later
+     * ones added to it.
+     */
+    public static final class Teardown {
+
+        private final PersonaHost host;
+        private final List<AutoCloseable> first = new ArrayList<>();
+        private final List<AutoCloseable> then = new ArrayList<>();
+        private boolean checkLog;
+        private Throwable failure;
+
+        private Teardown(PersonaHost host) {
+            this.host = host;
+        }
+
+        /** What ends before the host stops. */
+        public Teardown first(AutoCloseable... steps) {
+            first.addAll(Arrays.asList(steps));
+            return this;
+        }
+
+        /** Fails when the host logged an ERROR line, its stop included ({@link #serverLogErrors()}). */
+        public Teardown checkingLog() {
+            checkLog = true;
+            return this;
+        }
+
+        /** What ends after the host stopped. */
+        public Teardown then(AutoCloseable... steps) {
+            then.addAll(Arrays.asList(steps));
+            return this;
+        }
+
+        /** After the host stopped, writes {@code lines} (a test's measurements) to {@code file}, its folder made. */
+        public Teardown writing(Path file, List<String> lines) {
+            return then(() -> {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.write(file, lines, StandardCharsets.UTF_8);
+            });
+        }
+
+        public void run() throws Exception {
+            first.forEach(this::attempt);
+            if (host != null) {
+                attempt(() -> {
+                    host.stop();
+                    if (checkLog) {
+                        Assertions.assertEquals(List.of(), host.serverLogErrors(),
+                                "the host logged no error, stops included");
+                    }
+                });
+            }
+            then.forEach(this::attempt);
+            if (failure instanceof Exception exception) {
+                throw exception;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+        }
+
+        private void attempt(AutoCloseable step) {
+            if (step == null) {
+                return;
+            }
+            try {
+                step.close();
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The ERROR lines of the host's server.log and its rotated files (WildFly writes {@code … ERROR [category] …}).
+     */
+    public List<String> serverLogErrors() throws IOException {
+        try (Stream<Path> files = Files.list(dataDirectory.resolve("logs"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("server.log"))
+                    .flatMap(f -> {
+                        try {
+                            return Files.readAllLines(f).stream();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(line -> line.matches("^\\S+ \\S+ ERROR .*")).toList();
+        }
     }
 
     public Path caCertificateFile() {

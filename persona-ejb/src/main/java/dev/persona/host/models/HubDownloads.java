@@ -25,16 +25,27 @@ public final class HubDownloads {
     /**
      * One download as the console shows it.
      *
-     * @param request  what is downloaded
-     * @param stage    where it stands
-     * @param progress bytes so far, of the total, at which rate (total 0 until the hub said it)
-     * @param message  the outcome or the failure, for the owner; empty while running
+     * @param repo           the hub repository
+     * @param file           the file's path in it
+     * @param fileName       the name it gets in the models folder
+     * @param stage          where it stands
+     * @param done           bytes so far
+     * @param total          of how many (0 until the hub said it)
+     * @param bytesPerSecond the rate of this attempt so far
+     * @param progress       the same in words, e.g. "120.5 MiB of 263.7 MiB, 12.3 MiB/s, 12 s left"
+     * @param message        the outcome or the failure, for the owner; empty while running
      */
-    public record Status(HubDownload.Request request, Stage stage, HubDownload.Progress progress, String message) {
+    public record Status(String repo, String file, String fileName, Stage stage, long done, long total,
+                         long bytesPerSecond, String progress, String message) {
+
+        static Status of(HubDownload.Request request, Stage stage, HubDownload.Progress progress, String message) {
+            return new Status(request.repo(), request.file(), request.fileName(), stage, progress.done(),
+                    progress.total(), progress.bytesPerSecond(), progress.describe(), message);
+        }
 
         /** Percent done, 0 to 100. */
         public int percent() {
-            return progress.total() <= 0 ? 0 : (int) (100 * progress.done() / progress.total());
+            return total <= 0 ? 0 : (int) (100 * done / total);
         }
     }
 
@@ -58,7 +69,7 @@ public final class HubDownloads {
         }
 
         Status status() {
-            return new Status(request, stage, progress, message);
+            return Status.of(request, stage, progress, message);
         }
     }
 

@@ -70,7 +70,8 @@ class HubDownloadsTest {
         assertTrue(downloads.cancel("b.gguf"));
         assertEquals(HubDownloads.Stage.CANCELLED, finished.poll(10, TimeUnit.SECONDS).stage());
         assertFalse(downloads.cancel("b.gguf"), "nothing runs any more");
-        assertEquals(List.of("b.gguf", "a.gguf"), downloads.all().stream().map(s -> s.request().fileName()).toList());
+        assertEquals(List.of("b.gguf", "a.gguf"), downloads.all().stream().map(HubDownloads.Status::fileName)
+                .toList());
     }
 
     private static void awaitPercent(HubDownloads downloads, String name, int percent) throws InterruptedException {

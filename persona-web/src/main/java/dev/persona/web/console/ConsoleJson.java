@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.persona.host.models.HubCatalog;
 import dev.persona.host.models.HubDownloads;
-import dev.persona.models.ModelUpload;
+import dev.persona.host.models.ModelLibrary;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -49,9 +49,8 @@ final class ConsoleJson {
     public record Download(String repo, String file, String name, String stage, long done, long total,
                            long bytesPerSecond, int percent, String message) {
         static Download of(HubDownloads.Status status) {
-            return new Download(status.request().repo(), status.request().file(), status.request().fileName(),
-                    status.stage().name(), status.progress().done(), status.progress().total(),
-                    status.progress().bytesPerSecond(), status.percent(), status.message());
+            return new Download(status.repo(), status.file(), status.fileName(), status.stage().name(),
+                    status.done(), status.total(), status.bytesPerSecond(), status.percent(), status.message());
         }
     }
 
@@ -62,7 +61,7 @@ final class ConsoleJson {
     /** A stored upload. */
     @JsonbPropertyOrder({"name", "size", "sha256"})
     public record Upload(String name, long size, String sha256) {
-        static Upload of(ModelUpload.Received received) {
+        static Upload of(ModelLibrary.Stored received) {
             return new Upload(received.fileName(), received.size(), received.sha256());
         }
     }

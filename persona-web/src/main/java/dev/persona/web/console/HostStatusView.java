@@ -3,10 +3,7 @@ package dev.persona.web.console;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.persona.host.chat.ChatHost;
@@ -14,14 +11,9 @@ import dev.persona.host.chat.ConnectionFailures;
 import dev.persona.host.devices.PairingInvite;
 import dev.persona.host.load.HostLoad;
 import dev.persona.host.load.LoadSample;
+import dev.persona.host.pool.LlamaPool;
 import dev.persona.host.signaling.SignalingHost;
-import dev.persona.llama.BackendStatus;
-import dev.persona.llama.LlamaConnection;
-import dev.persona.llama.LlamaConnectionFactory;
-import dev.persona.llama.LlamaException;
-import dev.persona.llama.SlotStatus;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -32,8 +24,8 @@ import jakarta.inject.Named;
 @RequestScoped
 public class HostStatusView {
 
-    @Resource(lookup = LlamaConnectionFactory.LOOKUP, mappedName = LlamaConnectionFactory.MAPPED_NAME)
-    private LlamaConnectionFactory llama;
+    @Inject
+    private LlamaPool pool;
 
     @EJB
     private HostLoad load;
@@ -47,7 +39,7 @@ public class HostStatusView {
     @Inject
     private CurrentInvite invite;
 
-    private final List<ProcessRow> processes = new ArrayList<>();
+    private List<ProcessRow> processes = List.of();
     private String connectorError;
     private int cpuPercent;
 
@@ -56,23 +48,9 @@ public class HostStatusView {
         // The JVM measures CPU load between two calls: read it once per page, for the figure and its bar alike.
         double cpu = osBean().getCpuLoad();
         cpuPercent = cpu < 0 ? 0 : (int) Math.round(cpu * 100);
-        try (LlamaConnection connection = llama.getConnection()) {
-            Map<String, int[]> slots = new HashMap<>();
-            try {
-                for (SlotStatus slot : connection.slots()) {
-                    int[] counts = slots.computeIfAbsent(slot.backend(), b -> new int[2]);
-                    counts[slot.processing() ? 0 : 1]++;
-                }
-            } catch (LlamaException e) {
-                connectorError = e.getMessage();
-            }
-            for (BackendStatus status : connection.backends()) {
-                int[] counts = slots.getOrDefault(status.name(), new int[] {0, 0});
-                processes.add(new ProcessRow(status, counts[0], counts[1]));
-            }
-        } catch (LlamaException e) {
-            connectorError = e.getMessage();
-        }
+        LlamaPool.Report report = pool.report();
+        processes = report.processes().stream().map(ProcessRow::new).toList();
+        connectorError = report.error();
     }
 
     public List<ProcessRow> getProcesses() {

@@ -3,15 +3,15 @@ package dev.persona.web.console;
 import java.io.Serializable;
 import java.util.Locale;
 
-import dev.persona.models.ModelInfo;
+import dev.persona.host.models.ModelLibrary;
 
 /** A GGUF file of the models folder with what its header says. */
 public record ModelRow(String fileName, String name, String architecture, long parameterCount, Long contextLength,
                        String quantization, long fileSize, boolean chatTemplate, boolean active) implements Serializable {
 
-    static ModelRow of(ModelInfo info, boolean active) {
-        return new ModelRow(info.fileName(), info.name(), info.architecture(), info.parameterCount(),
-                info.contextLength(), info.fileType(), info.fileSize(), info.chatTemplate() != null, active);
+    static ModelRow of(ModelLibrary.Model model, boolean active) {
+        return new ModelRow(model.fileName(), model.name(), model.architecture(), model.parameterCount(),
+                model.contextLength(), model.quantization(), model.fileSize(), model.chatTemplate(), active);
     }
 
     /** e.g. "3.8 B", "460 K". */

@@ -3,7 +3,6 @@ package dev.persona.web.console;
 import java.io.IOException;
 
 import dev.persona.host.models.ModelLibrary;
-import dev.persona.models.ModelUpload;
 import dev.persona.web.RequestBodyLimit;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -13,7 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code PUT /console/models/upload?name=<file>.gguf}: the raw file as the request body, of any size the disk can
- * hold, stored by the {@link ModelLibrary} with {@link ModelUpload}'s checks (refused before a byte is read when the name is bad or taken or the declared
+ * hold, stored by the {@link ModelLibrary} with its checks (refused before a byte is read when the name is bad or taken or the declared
  * length does not fit on the disk; streamed to a hidden part file with its SHA-256; moved into place when its GGUF
  * header reads). The page sends it with XMLHttpRequest for the progress bar, and the header
  * {@code X-Persona-Upload}, which a cross-site form cannot send. Behind the console's login like every
@@ -45,12 +44,12 @@ public class ModelUploadServlet extends HttpServlet {
         }
         String name = request.getParameter("name");
         long length = request.getContentLengthLong();
-        ModelUpload.Received received;
+        ModelLibrary.Stored received;
         try {
             library.checkUpload(name, length);
             RequestBodyLimit.allow(request, length);
             received = library.store(name, length, request.getInputStream());
-        } catch (ModelUpload.RefusedException e) {
+        } catch (ModelLibrary.RefusedException e) {
             refuse(response, status(e.refusal()), e.getMessage());
             return;
         } catch (IOException e) {
@@ -60,7 +59,7 @@ public class ModelUploadServlet extends HttpServlet {
         ConsoleJson.send(response, HttpServletResponse.SC_OK, ConsoleJson.Upload.of(received));
     }
 
-    private static int status(ModelUpload.Refusal refusal) {
+    private static int status(ModelLibrary.Refusal refusal) {
         return switch (refusal) {
             case BAD_NAME, NOT_GGUF -> HttpServletResponse.SC_BAD_REQUEST;
             case EXISTS -> HttpServletResponse.SC_CONFLICT;

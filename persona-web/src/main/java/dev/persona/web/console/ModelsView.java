@@ -11,12 +11,7 @@ import dev.persona.host.models.CuratedModel;
 import dev.persona.host.models.HubCatalog;
 import dev.persona.host.models.HubDownloads;
 import dev.persona.host.models.ModelLibrary;
-import dev.persona.llama.BackendState;
-import dev.persona.llama.BackendStatus;
-import dev.persona.llama.LlamaException;
-import dev.persona.llama.PoolSettings;
-import dev.persona.models.ModelCatalog;
-import dev.persona.models.ModelInfo;
+import dev.persona.host.pool.LlamaPool;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -27,7 +22,7 @@ import jakarta.inject.Named;
  * ({@link ModelUploadServlet}), and the pool's model and sizes, applied by restarting the llama-server processes.
  * Get a model: the curated list and any repository's GGUF files from the hub, downloads with their progress, and
  * "Use this model" when one is done. Before applying, a model that will not fit into the free memory is warned
- * about. The rules are the {@link ModelLibrary}'s; this view presents them.
+ * about. The rules are the {@link ModelLibrary}'s, the pool's state the {@link LlamaPool}'s; this view presents them.
  */
 @Named
 @ViewScoped
@@ -37,6 +32,9 @@ public class ModelsView implements Serializable {
 
     @Inject
     private ModelLibrary library;
+
+    @Inject
+    private LlamaPool pool;
 
     private List<ModelRow> models = new ArrayList<>();
     private List<String> unreadable = new ArrayList<>();
@@ -58,7 +56,7 @@ public class ModelsView implements Serializable {
     @PostConstruct
     void load() {
         try {
-            PoolSettings settings = library.poolSettings();
+            LlamaPool.Sizes settings = pool.sizes();
             activeModel = settings.modelFile() == null || settings.modelFile().isBlank() ? null
                     : Path.of(settings.modelFile()).getFileName().toString();
             selectedModel = activeModel;
@@ -66,7 +64,7 @@ public class ModelsView implements Serializable {
             parallelSlots = settings.parallelSlots();
             gpuLayers = settings.gpuLayers();
             processes = settings.processes();
-        } catch (LlamaException e) {
+        } catch (LlamaPool.UnavailableException e) {
             scanError = e.getMessage();
         }
         scan();
@@ -76,11 +74,11 @@ public class ModelsView implements Serializable {
         models = new ArrayList<>();
         unreadable = new ArrayList<>();
         try {
-            ModelCatalog.Listing listing = library.scan();
-            for (ModelInfo info : listing.models()) {
-                models.add(ModelRow.of(info, info.fileName().equals(activeModel)));
+            ModelLibrary.Folder folder = library.scan();
+            for (ModelLibrary.Model model : folder.models()) {
+                models.add(ModelRow.of(model, model.fileName().equals(activeModel)));
             }
-            listing.unreadable().forEach(u -> unreadable.add(u.path().getFileName() + ": " + u.reason()));
+            unreadable.addAll(folder.unreadable());
         } catch (IOException e) {
             scanError = "Cannot list " + modelsDirectory() + ": " + e.getMessage();
         }
@@ -117,7 +115,7 @@ public class ModelsView implements Serializable {
             Messages.info("Restarting llama-server with " + selectedModel + " (kept after a server restart). Answers"
                     + " that were running end with a"
                     + " message to their phones.");
-        } catch (LlamaException e) {
+        } catch (LlamaPool.UnavailableException e) {
             Messages.error(e.getMessage());
         }
         scan();
@@ -238,14 +236,14 @@ public class ModelsView implements Serializable {
     public List<ProcessRow> getPoolProcesses() {
         List<ProcessRow> rows = new ArrayList<>();
         try {
-            for (BackendStatus status : library.poolProcesses()) {
-                rows.add(new ProcessRow(status, 0, 0));
+            for (LlamaPool.Process process : pool.processes()) {
+                rows.add(new ProcessRow(process));
             }
             if (restarting && !rows.isEmpty() && rows.stream()
-                    .allMatch(r -> r.status().state() == BackendState.READY)) {
+                    .allMatch(r -> r.status().state() == LlamaPool.State.READY)) {
                 restarting = false;
             }
-        } catch (LlamaException e) {
+        } catch (LlamaPool.UnavailableException e) {
             scanError = e.getMessage();
         }
         return rows;
@@ -253,7 +251,7 @@ public class ModelsView implements Serializable {
 
     public boolean isPoolReady() {
         List<ProcessRow> rows = getPoolProcesses();
-        return !rows.isEmpty() && rows.stream().allMatch(r -> r.status().state() == BackendState.READY);
+        return !rows.isEmpty() && rows.stream().allMatch(r -> r.status().state() == LlamaPool.State.READY);
     }
 
     public List<ModelRow> getModels() {

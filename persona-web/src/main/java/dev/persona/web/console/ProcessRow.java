@@ -5,13 +5,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-import dev.persona.llama.BackendStatus;
+import dev.persona.host.pool.LlamaPool;
 
 /** One llama-server process (or external server) as the dashboard and the model page show it. */
-public record ProcessRow(BackendStatus status, int busySlots, int freeSlots) {
+public record ProcessRow(LlamaPool.Process status) {
 
     public String name() {
         return status.name();
+    }
+
+    public int busySlots() {
+        return status.busySlots();
+    }
+
+    public int freeSlots() {
+        return status.freeSlots();
     }
 
     /** e.g. "ready", "loading model". */
@@ -30,10 +38,10 @@ public record ProcessRow(BackendStatus status, int busySlots, int freeSlots) {
     }
 
     public String model() {
-        if (status.model() == null) {
+        if (status.modelPath() == null) {
             return "—";
         }
-        String path = status.model().path();
+        String path = status.modelPath();
         return path.substring(path.lastIndexOf('/') + 1);
     }
 

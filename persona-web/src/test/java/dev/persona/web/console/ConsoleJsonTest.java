@@ -6,8 +6,7 @@ import java.util.List;
 
 import dev.persona.host.models.HubCatalog;
 import dev.persona.host.models.HubDownloads;
-import dev.persona.models.HubDownload;
-import dev.persona.models.ModelUpload;
+import dev.persona.host.models.ModelLibrary;
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +31,10 @@ class ConsoleJsonTest {
 
     @Test
     void downloadsAsBefore() {
-        HubDownloads.Status status = new HubDownloads.Status(new HubDownload.Request("ggml-org/models",
-                "dir/tiny \"Q8\".gguf", "main"), HubDownloads.Stage.RUNNING,
-                new HubDownload.Progress(250, 1000, 12_500_000), "");
+        HubDownloads.Status status = new HubDownloads.Status("ggml-org/models", "dir/tiny \"Q8\".gguf",
+                "tiny \"Q8\".gguf", HubDownloads.Stage.RUNNING, 250, 1000, 12_500_000, "250 B of 1000 B", "");
         String one = Json.createObjectBuilder().add("repo", "ggml-org/models").add("file", "dir/tiny \"Q8\".gguf")
-                .add("name", status.request().fileName()).add("stage", "RUNNING").add("done", 250L)
+                .add("name", "tiny \"Q8\".gguf").add("stage", "RUNNING").add("done", 250L)
                 .add("total", 1000L).add("bytesPerSecond", 12_500_000L).add("percent", 25).add("message", "")
                 .build().toString();
         assertEquals(one, ConsoleJson.write(ConsoleJson.Download.of(status)));
@@ -49,7 +47,7 @@ class ConsoleJsonTest {
     @Test
     void uploadsAndRefusalsAsBefore() {
         assertEquals(Json.createObjectBuilder().add("name", "tiny.gguf").add("size", 42L).add("sha256", "cd34")
-                .build().toString(), ConsoleJson.write(ConsoleJson.Upload.of(new ModelUpload.Received("tiny.gguf", 42L,
+                .build().toString(), ConsoleJson.write(ConsoleJson.Upload.of(new ModelLibrary.Stored("tiny.gguf", 42L,
                 "cd34"))));
         assertEquals(Json.createObjectBuilder().add("error", "No such path: </script> ü").build().toString(),
                 ConsoleJson.write(new ConsoleJson.Refusal("No such path: </script> ü")));

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +27,8 @@ import dev.persona.server.DataDirectory;
 /**
  * On real H2 files: a new data directory and a migrated database pass; an empty, truncated or overwritten file
  * stops the start and stays byte for byte as it was (H2 alone would open the empty and the truncated one as a new,
- * empty database). A file held by another process is covered by LauncherErrorsIT (it needs a second process).
+ * empty database). A file a second JVM holds open is refused as in use (LauncherErrorsIT checks the same through
+ * the launcher).
  */
 class EmbeddedDatabaseCheckTest {
 
@@ -53,6 +59,44 @@ class EmbeddedDatabaseCheckTest {
 
         assertEquals(0, new SchemaMigration(DatabaseSettings.embedded(new DataDirectory(dataDir))).migrate()
                 .applied(), "the checked database opens for the migration");
+    }
+
+    @Test
+    void aFileAnotherProcessHoldsIsRefusedAsInUse() throws Exception {
+        madeDatabase();
+        String url = DatabaseSettings.embedded(new DataDirectory(dataDir)).url();
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), HoldDatabase.class.getName(), url)
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("holding", output.readLine(), "the second JVM opened the database");
+
+            ConfigurationException refused = assertThrows(ConfigurationException.class, check()::requireOpenable);
+
+            assertTrue(refused.getMessage().contains("is in use by another process"), refused.getMessage());
+        } finally {
+            holder.getOutputStream().close();
+            if (!holder.waitFor(60, TimeUnit.SECONDS)) {
+                holder.destroyForcibly();
+            }
+        }
+    }
+
+    /** Run in a second JVM: opens the database for writing and holds it until its standard input closes. */
+    public static final class HoldDatabase {
+        public static void main(String[] arguments) throws Exception {
+            try (Connection db = DriverManager.getConnection(arguments[0] + ";IFEXISTS=TRUE", "sa", "sa")) {
+                System.out.println("holding");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // Held until the test closes our input.
+                }
+            } catch (SQLException e) {
+                System.out.println("not opened: " + e.getMessage());
+            }
+        }
     }
 
     @Test
