@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.persona.host.InstantColumn;
 import dev.persona.host.config.HostConfiguration;
 import dev.persona.server.ConfigurationException;
 import dev.persona.server.ConfiguredSettings;
@@ -27,26 +28,26 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The micro-deployments' common part: the settings reader, the host's configuration and data directory, the
- * key-encryption key, BouncyCastle, and the persistence unit {@code persona} on the server's datasource. Each test
- * adds the packages it covers.
+ * key-encryption key, BouncyCastle, and the persistence unit {@code persona} on the server's datasource with the
+ * entities' {@code Instant} converter (which EclipseLink, on Payara, needs). Each test adds the packages it covers.
  */
-final class Deployments {
+public final class Deployments {
 
     private Deployments() {
     }
 
     /** Which managed server runs the tests: {@code wildfly} or {@code payara} (the Maven profile sets it). */
-    static String container() {
+    public static String container() {
         return System.getProperty("persona.arq.container", "wildfly");
     }
 
     /** A WAR with the host's configuration and the persistence unit {@code persona}; CDI discovers annotated beans. */
-    static WebArchive services(String name) {
+    public static WebArchive services(String name) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackage(Setting.class.getPackage())
                 .addClasses(HostConfiguration.class, ConfiguredSettings.class, HostSettings.class, DataDirectory.class,
                         KeyEncryptionKey.class, ConfigurationException.class)
-                .addClass(Beans.class)
+                .addClasses(Beans.class, InstantColumn.class)
                 .addAsLibrary(jarOf(Ed25519Signer.class))
                 .addAsResource(container() + "-persistence.xml", "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
@@ -109,7 +110,7 @@ final class Deployments {
     }
 
     /** The jar a third-party class comes from, to ship it in WEB-INF/lib as the EAR ships it in lib/. */
-    static File jarOf(Class<?> type) {
+    public static File jarOf(Class<?> type) {
         try {
             return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {

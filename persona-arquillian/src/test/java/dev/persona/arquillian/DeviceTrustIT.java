@@ -29,6 +29,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * approvals and revocations; the database is the server's.
  */
 @ExtendWith(ArquillianExtension.class)
+@DisabledIfSystemProperty(named = "persona.arq.container", matches = "payara",
+        disabledReason = "Payara's EclipseLink 4.0.1 cannot store an invite: its UUIDConverter throws 'Source object "
+                + "is not an instance of java.util.UUID' for the null used_by_device of a new invite (README, Tests)")
 class DeviceTrustIT {
 
     private static final SecureRandom RANDOM = new SecureRandom();
