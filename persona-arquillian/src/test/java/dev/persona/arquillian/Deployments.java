@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import dev.persona.host.InstantColumn;
+import dev.persona.host.NullableUuidColumn;
 import dev.persona.host.config.HostConfiguration;
 import dev.persona.server.ConfigurationException;
 import dev.persona.server.ConfiguredSettings;
@@ -47,7 +48,7 @@ public final class Deployments {
                 .addPackage(Setting.class.getPackage())
                 .addClasses(HostConfiguration.class, ConfiguredSettings.class, HostSettings.class, DataDirectory.class,
                         KeyEncryptionKey.class, ConfigurationException.class)
-                .addClasses(Beans.class, InstantColumn.class)
+                .addClasses(Beans.class, InstantColumn.class, NullableUuidColumn.class)
                 .addAsLibrary(jarOf(Ed25519Signer.class))
                 .addAsResource(container() + "-persistence.xml", "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");

@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.zxing.qrcode.QRCodeWriter;
-import dev.persona.host.NullableUuidColumn;
 import dev.persona.host.config.HostConfiguration;
 import dev.persona.host.devices.Admission;
 import dev.persona.host.devices.Device;
@@ -29,7 +28,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -38,9 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * approvals and revocations; the database is the server's.
  */
 @ExtendWith(ArquillianExtension.class)
-@DisabledIfSystemProperty(named = "persona.arq.container", matches = "payara",
-        disabledReason = "Payara's EclipseLink 4.0.1 cannot store an invite: its UUIDConverter throws 'Source object "
-                + "is not an instance of java.util.UUID' for the null used_by_device of a new invite (README, Tests)")
 class DeviceTrustIT {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -53,7 +48,7 @@ class DeviceTrustIT {
                 .addPackage(Device.class.getPackage())
                 .addPackage(KeyId.class.getPackage())
                 .addAsLibrary(Deployments.jarOf(QRCodeWriter.class))
-                .addClasses(DeviceEventsHeard.class, NullableUuidColumn.class);
+                .addClasses(DeviceEventsHeard.class);
     }
 
     /** In the container only: JUnit makes the test instance on the client side too. */

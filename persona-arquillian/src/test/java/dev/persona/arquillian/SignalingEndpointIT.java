@@ -42,12 +42,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ({@link SignalingHost}, its settings the bootstrap's) at {@code /peerjs} over the server's HTTPS port, and a
  * WebSocket client in the test JVM that trusts the test CA. A phone that proves its key hears OPEN; a proof made by
  * another key, and a proof used a second time, are refused with ERROR and close code 1008 (docs/signaling.md).
- * WildFly only: on Payara the upgrade does not reach the endpoint yet (README, "Payara").
+ * WildFly only, for the reason in the annotation.
  */
 @ExtendWith(ArquillianExtension.class)
 @DisabledIfSystemProperty(named = "persona.arq.container", matches = "payara",
-        disabledReason = "Payara's Tyrus upgrades only to registered endpoints: the programmatic upgrade of "
-                + "PeerJsUpgrade answers 200 there (README, \"Payara\"); WildFly only until that works")
+        disabledReason = "the client reaches the endpoint over the HTTPS port and test CA that the bootstrap writes for "
+                + "WildFly (run/wildfly.properties); Payara's test domain listens with its own certificate and ports. "
+                + "The sockets themselves open on Payara: PayaraHostIT")
 @RunAsClient
 class SignalingEndpointIT {
 
