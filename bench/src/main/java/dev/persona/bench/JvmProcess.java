@@ -36,14 +36,26 @@ public final class JvmProcess {
         return output;
     }
 
-    /** A full collection ({@code GC.run}), then the bytes of heap in use and committed ({@code GC.heap_info}). */
+    /**
+     * A full collection ({@code GC.run}), then the bytes of heap in use and committed ({@code GC.heap_info}): the sum
+     * over its generations ("def new generation" and "tenured generation" of the serial collector the host runs
+     * with; G1 prints one line for its whole heap).
+     */
     public static long[] heapAfterFullCollection(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
         Matcher heap = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-        if (!heap.find()) {
+        long used = 0;
+        long committed = 0;
+        boolean found = false;
+        while (heap.find()) {
+            found = true;
+            committed += Long.parseLong(heap.group(1)) * 1024;
+            used += Long.parseLong(heap.group(2)) * 1024;
+        }
+        if (!found) {
             throw new IllegalStateException("no heap figures from jcmd GC.heap_info");
         }
-        return new long[] {Long.parseLong(heap.group(2)) * 1024, Long.parseLong(heap.group(1)) * 1024};
+        return new long[] {used, committed};
     }
 
     /** The process's open file descriptors (sockets, files, pipes): the entries of {@code /proc/<pid>/fd}. */

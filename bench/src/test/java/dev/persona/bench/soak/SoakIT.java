@@ -53,7 +53,7 @@ class SoakIT {
         assertEquals(0, outcome.unexpected(), "no unexpected frame, close or failed connect: "
                 + outcome.errorSamples());
         assertTrue(outcome.turns() >= plan.phones(), "each phone had answers: " + outcome.turns());
-        assertTrue(outcome.relayed() >= 9_000, "the peers relayed: " + outcome.relayed());
+        assertTrue(outcome.relayed() >= 2_000, "the peers relayed: " + outcome.relayed());
         assertEquals(0, outcome.lost(), "no relayed message lost");
         assertTrue(outcome.quietAfter().descriptors() <= outcome.quietBefore().descriptors() + DESCRIPTOR_MARGIN,
                 "descriptors back to their quiet level: " + outcome.quietBefore() + " -> " + outcome.quietAfter());
