@@ -31,7 +31,7 @@ public final class ResultsCheck {
             "signaling", List.of("persona-signaling/src/main", "persona-web/src/main/java/dev/persona/web/signaling",
                     "persona-ejb/src/main/java/dev/persona/host/signaling",
                     "server-config/src/main/wildfly", "bench/src/main/java/dev/persona/bench/signaling",
-                    "bench/src/main/node"),
+                    "bench/src/main/java/dev/persona/bench/JvmProcess.java", "bench/src/main/node"),
             "chat", List.of("persona-ejb/src/main", "persona-peer/src/main", "persona-web/src/main",
                     "persona-signaling/src/main", "llama-connector/src/main", "models/src/main",
                     "server-config/src/main", "persona",
@@ -41,7 +41,12 @@ public final class ResultsCheck {
                     "persona", "persona-ear/pom.xml", "persona-ear/src/main",
                     "bench/src/main/java/dev/persona/bench/boot"),
             "plugin", List.of("plugins/src/main", "persona-ejb/src/main/java/dev/persona/host/tools",
-                    "bench/src/main/java/dev/persona/bench/plugins"));
+                    "bench/src/main/java/dev/persona/bench/plugins"),
+            "soak", List.of("persona-ejb/src/main", "persona-peer/src/main", "persona-web/src/main",
+                    "persona-signaling/src/main", "llama-connector/src/main", "models/src/main",
+                    "server-config/src/main", "persona", "bench/src/main/java/dev/persona/bench/soak",
+                    "bench/src/main/java/dev/persona/bench/JvmProcess.java",
+                    "bench/src/main/java/dev/persona/bench/signaling/PeerSwarm.java"));
 
     /** What every benchmark's figures also depend on. */
     static final List<String> SHARED_CODE = List.of("bench/src/main/java/dev/persona/bench/Samples.java",

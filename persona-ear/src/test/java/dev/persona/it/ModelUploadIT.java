@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.CookieManager;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,6 +30,7 @@ import dev.persona.models.HubFixture;
 import dev.persona.models.TinyModelGenerator;
 import dev.persona.models.gguf.GgufFile;
 import dev.persona.models.gguf.GgufReader;
+import dev.persona.testkit.OwnerConsole;
 import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -68,12 +64,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ModelUploadIT {
 
     private static final Duration ANSWER = Duration.ofSeconds(60);
-    private static final String GUARD_HEADER = "X-Persona-Upload";
     /** The bound on request bodies this host runs with (PERSONA_HTTP_MAX_BODY_KIB), below WildFly's 10 MiB. */
     private static final int BOUND_KIB = 1024;
     private static PersonaHost host;
     private static Path models;
     private static Path realSizeModel;
+    private static OwnerConsole ownerConsole;
     private static HttpClient owner;
     private static HubFixture hub;
     private static final String HUB_TOKEN = "hf_fixtureTokenNeverLogged";
@@ -94,7 +90,8 @@ class ModelUploadIT {
         realSizeModel = generated.resolve("persona-small.gguf");
         TinyModelGenerator.generate(models.resolve("persona-tiny.gguf"), realSizeModel, 7,
                 TinyModelGenerator.Shape.SMALL);
-        owner = signedInOwner(password);
+        ownerConsole = OwnerConsole.signIn(host, password);
+        owner = ownerConsole.http();
         hub.add(HUB_REPO, HUB_FILE, realSizeModel).privateRepo(HUB_REPO, HUB_TOKEN)
                 .add("persona/tiny-GGUF", "persona-tiny-copy.gguf", models.resolve("persona-tiny.gguf"));
     }
@@ -108,9 +105,9 @@ class ModelUploadIT {
     @Order(1)
     void withoutSigningInAnUploadIsAnsweredWithTheLoginPageBeforeItsBodyIsRead() throws Exception {
         // 5 GB declared, not one byte sent: the answer can only come before the body is read.
-        try (SSLSocket socket = openSocket()) {
-            sendHead(socket, "stranger.gguf", 5_000_000_000L, null);
-            String answer = readAnswer(socket);
+        try (SSLSocket socket = OwnerConsole.openSocket(host, ANSWER)) {
+            OwnerConsole.sendUploadHead(socket, host, "stranger.gguf", 5_000_000_000L, null);
+            String answer = OwnerConsole.readAnswer(socket);
             assertFalse(answer.startsWith("HTTP/1.1 200") && answer.contains("sha256"), answer);
             assertTrue(answer.contains("j_security_check") || answer.matches("(?s)HTTP/1.1 (302|303|401|403).*"),
                     "the stranger gets the login, not the upload:\n" + answer);
@@ -125,7 +122,7 @@ class ModelUploadIT {
         assertTrue(size > 250L << 20, "a real-size model: " + size + " bytes");
         String sha256 = sha256(realSizeModel);
 
-        HttpResponse<String> response = owner.send(upload("persona-small.gguf")
+        HttpResponse<String> response = owner.send(ownerConsole.upload("persona-small.gguf")
                 .PUT(HttpRequest.BodyPublishers.ofFile(realSizeModel)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode(), response.body() + "\n" + host.serverLogTail());
@@ -139,7 +136,7 @@ class ModelUploadIT {
 
         // The console lists it with what the host's GGUF reader found in its header.
         GgufFile header = new GgufReader().read(realSizeModel);
-        String page = owner.send(HttpRequest.newBuilder(console("models.xhtml")).build(),
+        String page = owner.send(HttpRequest.newBuilder(ownerConsole.uri("models.xhtml")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher row = Pattern.compile("(?s)<strong class=\"model-file\">persona-small\\.gguf</strong>(.*?)</tr>")
                 .matcher(page);
@@ -155,9 +152,9 @@ class ModelUploadIT {
     void anUploadTheDiskCannotHoldIsRefusedWithAClearMessageBeforeAnythingIsWritten() throws Exception {
         long free = Files.getFileStore(models).getUsableSpace();
         long declared = free + (1L << 30);
-        try (SSLSocket socket = openSocket()) {
-            sendHead(socket, "too-large.gguf", declared, sessionCookie());
-            String answer = readAnswer(socket);
+        try (SSLSocket socket = OwnerConsole.openSocket(host, ANSWER)) {
+            OwnerConsole.sendUploadHead(socket, host, "too-large.gguf", declared, ownerConsole.sessionCookie());
+            String answer = OwnerConsole.readAnswer(socket);
             assertTrue(answer.startsWith("HTTP/1.1 507"), answer);
             assertTrue(answer.contains("too-large.gguf needs") && answer.contains("free"), answer);
         }
@@ -168,8 +165,8 @@ class ModelUploadIT {
     @Order(4)
     void anUploadThatBreaksOffLeavesNoFile() throws Exception {
         long declared = 200L << 20;
-        try (SSLSocket socket = openSocket()) {
-            sendHead(socket, "broken.gguf", declared, sessionCookie());
+        try (SSLSocket socket = OwnerConsole.openSocket(host, ANSWER)) {
+            OwnerConsole.sendUploadHead(socket, host, "broken.gguf", declared, ownerConsole.sessionCookie());
             OutputStream out = socket.getOutputStream();
             byte[] chunk = new byte[1 << 20];
             try (InputStream model = Files.newInputStream(realSizeModel)) {
@@ -181,7 +178,7 @@ class ModelUploadIT {
             // The body streams into a hidden part file, which the console does not list.
             awaitTrue(() -> modelFolderEntries().stream().anyMatch(name -> name.startsWith(".broken.gguf.")),
                     "the upload streams into a part file");
-            assertFalse(owner.send(HttpRequest.newBuilder(console("models.xhtml")).build(),
+            assertFalse(owner.send(HttpRequest.newBuilder(ownerConsole.uri("models.xhtml")).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("broken.gguf"));
         }
         awaitTrue(() -> modelFolderEntries().equals(List.of("persona-small.gguf", "persona-tiny.gguf")),
@@ -195,7 +192,7 @@ class ModelUploadIT {
         byte[] form = ("j_username=admin&j_password=" + "x".repeat(2 * BOUND_KIB * 1024))
                 .getBytes(StandardCharsets.UTF_8);
         String answer;
-        try (SSLSocket socket = openSocket()) {
+        try (SSLSocket socket = OwnerConsole.openSocket(host, ANSWER)) {
             String head = "POST /j_security_check HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + host.httpsPort + "\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\n"
@@ -207,14 +204,14 @@ class ModelUploadIT {
             } catch (IOException closedBeforeTheEnd) {
                 // the host stopped reading: what it answered before, if anything, is read below
             }
-            answer = readAnswer(socket);
+            answer = OwnerConsole.readAnswer(socket);
         }
         assertTrue(answer.startsWith("HTTP/1.1 413 "), "a body beyond the bound is refused, not read: " + answer);
 
         // The same over HTTP/2, as browsers speak it: 413, or the connection closed while the client still sends.
         HttpClient http2 = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).build();
         try {
-            HttpResponse<String> refused = http2.send(HttpRequest.newBuilder(signIn())
+            HttpResponse<String> refused = http2.send(HttpRequest.newBuilder(ownerConsole.signInUri())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(form)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(HttpClient.Version.HTTP_2, refused.version());
@@ -260,7 +257,7 @@ class ModelUploadIT {
         assertTrue(fetched.stream().noneMatch(request -> request.contains("Authorization")),
                 "the token stays with the hub: " + fetched);
         assertTrue(hub.requestsTo("/" + HUB_REPO + "/resolve/").stream().allMatch(r -> r.endsWith("Authorization")));
-        String page = owner.send(HttpRequest.newBuilder(console("models.xhtml")).build(),
+        String page = owner.send(HttpRequest.newBuilder(ownerConsole.uri("models.xhtml")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(page.contains("<strong class=\"model-file\">" + HUB_FILE + "</strong>"), "listed:\n" + page);
         assertTrue(page.contains("Use this model"), "the console offers to use it");
@@ -287,7 +284,7 @@ class ModelUploadIT {
     @Test
     @Order(8)
     void theRepositorysFilesComeThroughTheRestClientAndTheTokenIsInNoLog() throws Exception {
-        HttpResponse<String> files = owner.send(HttpRequest.newBuilder(console("models/hub/files?repo=" + HUB_REPO))
+        HttpResponse<String> files = owner.send(HttpRequest.newBuilder(ownerConsole.uri("models/hub/files?repo=" + HUB_REPO))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, files.statusCode(), files.body() + "\n" + host.serverLogTail());
         JsonObject file = Json.createReader(new StringReader(files.body())).readObject().getJsonArray("files")
@@ -305,7 +302,7 @@ class ModelUploadIT {
     }
 
     private static HttpResponse<String> startDownload(String repo, String file) throws Exception {
-        return owner.send(HttpRequest.newBuilder(console("models/hub/downloads?repo=" + repo + "&file=" + file))
+        return owner.send(HttpRequest.newBuilder(ownerConsole.uri("models/hub/downloads?repo=" + repo + "&file=" + file))
                 .header("X-Persona-Request", "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -314,7 +311,7 @@ class ModelUploadIT {
     private static JsonObject awaitStage(String name, String stage) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
-            String body = owner.send(HttpRequest.newBuilder(console("models/hub/downloads")).build(),
+            String body = owner.send(HttpRequest.newBuilder(ownerConsole.uri("models/hub/downloads")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             JsonObject download = Json.createReader(new StringReader(body)).readObject().getJsonArray("downloads")
                     .getValuesAs(JsonObject.class).stream().filter(d -> d.getString("name").equals(name))
@@ -350,87 +347,6 @@ class ModelUploadIT {
         try (Stream<Path> files = Files.list(models)) {
             return files.map(path -> path.getFileName().toString()).sorted().toList();
         }
-    }
-
-    /** Signs in as the console's owner with the password the first start printed; keeps the session cookie. */
-    private static HttpClient signedInOwner(String password) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
-                .cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(20)).build();
-        assertTrue(http.send(HttpRequest.newBuilder(console("")).build(), HttpResponse.BodyHandlers.ofString())
-                .body().contains("j_security_check"));
-        String form = "j_username=admin&j_password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(signIn())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        assertFalse(signedIn.body().contains("j_security_check"), "signed in: " + signedIn.body());
-        return http;
-    }
-
-    private static String sessionCookie() {
-        return ((CookieManager) owner.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
-                .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst()
-                .map(cookie -> cookie.getName() + "=" + cookie.getValue()).orElseThrow();
-    }
-
-    /** Where the login form posts (docs/console.md: the one path that checks a password). */
-    private static URI signIn() {
-        return URI.create("https://127.0.0.1:" + host.httpsPort + "/j_security_check");
-    }
-
-    private static URI console(String path) {
-        return URI.create("https://127.0.0.1:" + host.httpsPort + "/console/" + path);
-    }
-
-    private static HttpRequest.Builder upload(String name) {
-        return HttpRequest.newBuilder(console("models/upload?name=" + name)).timeout(Duration.ofMinutes(5))
-                .header(GUARD_HEADER, "1").header("Content-Type", "application/octet-stream");
-    }
-
-    /** HTTP/1.1 by hand: the tests decide how much of the body is sent, and when. */
-    private static SSLSocket openSocket() throws Exception {
-        SSLSocket socket = (SSLSocket) host.trustingOnlyTheHostCa().getSocketFactory()
-                .createSocket("127.0.0.1", host.httpsPort);
-        socket.setSoTimeout((int) ANSWER.toMillis());
-        socket.startHandshake();
-        return socket;
-    }
-
-    private static void sendHead(SSLSocket socket, String name, long contentLength, String cookie) throws IOException {
-        String head = "PUT /console/models/upload?name=" + name + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + host.httpsPort + "\r\n"
-                + GUARD_HEADER + ": 1\r\n"
-                + "Content-Type: application/octet-stream\r\n"
-                + "Content-Length: " + contentLength + "\r\n"
-                + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
-                + "\r\n";
-        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-    }
-
-    /**
-     * The answer's status line, headers and as much of its body as arrives before the connection ends or the answer
-     * pauses for 2 s; empty when the host closed the connection without an answer.
-     */
-    private static String readAnswer(SSLSocket socket) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            int read = in.read(buffer);
-            while (read > 0) {
-                answer.write(buffer, 0, read);
-                socket.setSoTimeout(2000);
-                read = in.read(buffer);
-            }
-        } catch (SocketTimeoutException e) {
-            if (answer.size() == 0) {
-                throw new AssertionError("no answer within " + ANSWER);
-            }
-        } catch (java.net.SocketException closed) {
-            // the host closed the connection: what it sent before is the answer
-        }
-        return answer.toString(StandardCharsets.UTF_8);
     }
 
     private static String sha256(Path file) throws Exception {

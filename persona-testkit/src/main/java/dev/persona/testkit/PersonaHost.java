@@ -325,6 +325,24 @@ public final class PersonaHost implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The ERROR lines of the host's server.log and its rotated files (WildFly writes {@code … ERROR [category] …}):
+     * the tests and the soak check that a run, stops included, logged no error.
+     */
+    public List<String> serverLogErrors() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dataDirectory.resolve("logs"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("server.log")).sorted()
+                    .flatMap(f -> {
+                        try {
+                            return Files.readAllLines(f).stream();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(line -> line.matches("^\\S+ \\S+ ERROR .*")).toList();
+        }
+    }
+
     public String serverLogTail() {
         try {
             List<String> lines = Files.readAllLines(dataDirectory.resolve("logs/server.log"));

@@ -1,13 +1,10 @@
 package dev.persona.bench.signaling;
 
 import dev.persona.bench.BenchmarkResult;
+import dev.persona.bench.JvmProcess;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
 import dev.persona.testkit.PersonaHost;
-import dev.persona.signaling.identity.IdProof;
-import dev.persona.signaling.identity.KeyId;
-
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
@@ -56,7 +51,6 @@ public final class DeployedSignalingBenchmark {
 
     private static final Duration PHASE_LIMIT = Duration.ofSeconds(Long.getLong("bench.signaling.phase.seconds",
             90));
-    private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
     private final Path repository = Path.of(System.getProperty("bench.repository", ".")).toAbsolutePath().normalize();
     private final Path work = repository.resolve("bench/work/signaling");
@@ -140,12 +134,7 @@ public final class DeployedSignalingBenchmark {
                 }
 
                 public long[] collectGarbage() throws Exception {
-                    jcmd(hostPid, "GC.run");
-                    Matcher heap = HEAP_USED.matcher(jcmd(hostPid, "GC.heap_info"));
-                    if (!heap.find()) {
-                        throw new IllegalStateException("no heap figures from jcmd GC.heap_info");
-                    }
-                    return new long[] {Long.parseLong(heap.group(2)) * 1024, Long.parseLong(heap.group(1)) * 1024};
+                    return JvmProcess.heapAfterFullCollection(hostPid);
                 }
             };
             Server node = new Server() {
@@ -199,7 +188,7 @@ public final class DeployedSignalingBenchmark {
             long connectedResident = ProcessMemory.residentBytes(server.pid());
 
             if (profile) {
-                jcmd(server.pid(), "JFR.start", "name=relay", "settings=profile", "filename=" + jfr);
+                JvmProcess.jcmd(server.pid(), "JFR.start", "name=relay", "settings=profile", "filename=" + jfr);
             }
             long[] cpuBefore = ProcessMemory.userAndSystemNanos(server.pid());
             long[] clientBefore = ProcessMemory.userAndSystemNanos(ProcessHandle.current().pid());
@@ -207,7 +196,7 @@ public final class DeployedSignalingBenchmark {
             long[] cpuAfter = ProcessMemory.userAndSystemNanos(server.pid());
             long[] clientAfter = ProcessMemory.userAndSystemNanos(ProcessHandle.current().pid());
             if (profile) {
-                jcmd(server.pid(), "JFR.stop", "name=relay");
+                JvmProcess.jcmd(server.pid(), "JFR.stop", "name=relay");
             }
             PeerSwarm.Relay paced = swarm.paced(pacedMessages, pacedRate, PHASE_LIMIT);
             if (swarm.unexpectedFrames() + swarm.closedSockets() > 0) {
@@ -253,23 +242,18 @@ public final class DeployedSignalingBenchmark {
      * token (peer, as peerjs makes them); 50 peers per loopback source address, addresses never reused in the run.
      */
     private List<PeerSwarm.Identity> identities(Side side, int port) {
+        int firstSource = nextSource;
+        nextSource += PeerSwarm.sourcesFor(peerCount);
+        if (side == Side.PERSONA) {
+            return PeerSwarm.keyProven(peerCount, "https://127.0.0.1:" + port, firstSource, random);
+        }
         List<PeerSwarm.Identity> identities = new ArrayList<>(peerCount);
-        String origin = "https://127.0.0.1:" + port;
         String source = null;
         for (int i = 0; i < peerCount; i++) {
             if (i % 50 == 0) {
-                int n = nextSource++;
-                source = "127.1." + (n / 250) + "." + (n % 250 + 1);
+                source = PeerSwarm.loopbackSource(firstSource + i / 50);
             }
-            if (side == Side.PERSONA) {
-                Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(random);
-                String id = KeyId.of(key.generatePublicKey().getEncoded()).toString();
-                String token = IdProof.sign(key, origin, System.currentTimeMillis() / 1000,
-                        IdProof.newNonce(random)).token();
-                identities.add(new PeerSwarm.Identity(id, token, source));
-            } else {
-                identities.add(new PeerSwarm.Identity("p" + alphanumeric(53), alphanumeric(11), source));
-            }
+            identities.add(new PeerSwarm.Identity("p" + alphanumeric(53), alphanumeric(11), source));
         }
         return identities;
     }
@@ -323,18 +307,6 @@ public final class DeployedSignalingBenchmark {
             throw new IllegalStateException("openssl could not make peer's certificate: " + output);
         }
         return new Path[] {key, certificate};
-    }
-
-    private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                .toString(), Long.toString(pid)));
-        line.addAll(List.of(command));
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
-        }
-        return output;
     }
 
     private static double loadAverage() throws IOException {

@@ -1,5 +1,10 @@
 package dev.persona.bench.signaling;
 
+import dev.persona.signaling.identity.IdProof;
+import dev.persona.signaling.identity.KeyId;
+
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,10 +53,10 @@ import javax.net.ssl.SSLException;
  * client). A peer may connect from a loopback address of its own (127.0.0.0/8), so that the server's limits per
  * source address hold as they do for real phones.
  */
-final class PeerSwarm implements AutoCloseable {
+public final class PeerSwarm implements AutoCloseable {
 
     /** An id, the token it connects with, and the local address it connects from ({@code null}: any). */
-    record Identity(String id, String token, String source) {
+    public record Identity(String id, String token, String source) {
 
         Identity(String id, String token) {
             this(id, token, null);
@@ -59,9 +64,9 @@ final class PeerSwarm implements AutoCloseable {
     }
 
     /** What one relay phase measured. */
-    record Relay(int sent, int received, long elapsedNanos, long[] latencyNanos) {
+    public record Relay(int sent, int received, long elapsedNanos, long[] latencyNanos) {
 
-        double messagesPerSecond() {
+        public double messagesPerSecond() {
             return received / (elapsedNanos / 1e9);
         }
     }
@@ -117,7 +122,7 @@ final class PeerSwarm implements AutoCloseable {
     }
 
     /** @param tls the TLS context of {@code wss://} connections, or {@code null} for {@code ws://} */
-    PeerSwarm(int readThreads, SSLContext tls) throws IOException {
+    public PeerSwarm(int readThreads, SSLContext tls) throws IOException {
         this.tls = tls;
         for (int i = 0; i < readThreads; i++) {
             ReadLoop loop = new ReadLoop(i);
@@ -128,11 +133,43 @@ final class PeerSwarm implements AutoCloseable {
     }
 
     /**
+     * {@code count} key-proven ids as Persona's phones have them, each with a fresh Ed25519 proof for {@code origin}
+     * (the host's HTTPS origin), 50 to a loopback source address (Persona's limit per source as shipped), the
+     * addresses 127.1.x.y counted from the {@code firstSource}-th on: a run that hands each set fresh addresses keeps
+     * the proofs remembered per address within their limit too.
+     */
+    public static List<Identity> keyProven(int count, String origin, int firstSource, SecureRandom random) {
+        List<Identity> identities = new ArrayList<>(count);
+        String source = null;
+        for (int i = 0; i < count; i++) {
+            if (i % 50 == 0) {
+                source = loopbackSource(firstSource + i / 50);
+            }
+            Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(random);
+            String id = KeyId.of(key.generatePublicKey().getEncoded()).toString();
+            String token = IdProof.sign(key, origin, System.currentTimeMillis() / 1000, IdProof.newNonce(random))
+                    .token();
+            identities.add(new Identity(id, token, source));
+        }
+        return identities;
+    }
+
+    /** The source addresses {@link #keyProven} uses for {@code count} ids. */
+    public static int sourcesFor(int count) {
+        return (count + 49) / 50;
+    }
+
+    /** The {@code n}-th loopback source address, counted from 127.1.0.1. */
+    public static String loopbackSource(int n) {
+        return "127.1." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    /**
      * Connects the peers, {@code concurrency} handshakes at a time, and waits for every OPEN.
      *
      * @return nanoseconds from the first handshake to the last OPEN
      */
-    long connect(int port, List<Identity> identities, int concurrency, Duration timeout) throws Exception {
+    public long connect(int port, List<Identity> identities, int concurrency, Duration timeout) throws Exception {
         ExecutorService handshakes = Executors.newFixedThreadPool(concurrency, task -> {
             Thread thread = new Thread(task, "handshake");
             thread.setDaemon(true);
@@ -198,7 +235,7 @@ final class PeerSwarm implements AutoCloseable {
      * Sends {@code count} messages at a steady {@code perSecond} (an open loop: the send times do not depend on the
      * server), then waits for them, so that the latency is that of a server not driven to saturation.
      */
-    Relay paced(int count, int perSecond, Duration limit) throws InterruptedException {
+    public Relay paced(int count, int perSecond, Duration limit) throws InterruptedException {
         Phase current = new Phase(nextSequence, count, 0);
         nextSequence += count;
         phase = current;
@@ -250,16 +287,16 @@ final class PeerSwarm implements AutoCloseable {
     }
 
     /** Frames that were neither OPEN nor a relayed benchmark message (ERROR, LEAVE, EXPIRE, ...). */
-    int unexpectedFrames() {
+    public int unexpectedFrames() {
         return unexpected.get();
     }
 
-    String unexpectedSample() {
+    public String unexpectedSample() {
         return String.join(" | ", unexpectedSamples);
     }
 
     /** Sockets that closed while the swarm was open. */
-    int closedSockets() {
+    public int closedSockets() {
         return closed.get();
     }
 
