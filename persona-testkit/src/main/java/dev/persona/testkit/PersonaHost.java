@@ -280,11 +280,12 @@ public final class PersonaHost implements AutoCloseable {
     }
 
     /**
-     * The ERROR lines of the host's server.log and its rotated files (WildFly writes {@code … ERROR [category] …}).
+     * The ERROR lines of the host's server.log and its rotated files (WildFly writes {@code … ERROR [category] …}):
+     * the tests and the soak check that a run, stops included, logged no error.
      */
     public List<String> serverLogErrors() throws IOException {
         try (Stream<Path> files = Files.list(dataDirectory.resolve("logs"))) {
-            return files.filter(f -> f.getFileName().toString().startsWith("server.log"))
+            return files.filter(f -> f.getFileName().toString().startsWith("server.log")).sorted()
                     .flatMap(f -> {
                         try {
                             return Files.readAllLines(f).stream();
@@ -323,24 +324,6 @@ public final class PersonaHost implements AutoCloseable {
             env.load(in);
         }
         return env;
-    }
-
-    /**
-     * The ERROR lines of the host's server.log and its rotated files (WildFly writes {@code … ERROR [category] …}):
-     * the tests and the soak check that a run, stops included, logged no error.
-     */
-    public List<String> serverLogErrors() throws IOException {
-        try (java.util.stream.Stream<Path> files = Files.list(dataDirectory.resolve("logs"))) {
-            return files.filter(f -> f.getFileName().toString().startsWith("server.log")).sorted()
-                    .flatMap(f -> {
-                        try {
-                            return Files.readAllLines(f).stream();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    })
-                    .filter(line -> line.matches("^\\S+ \\S+ ERROR .*")).toList();
-        }
     }
 
     public String serverLogTail() {
