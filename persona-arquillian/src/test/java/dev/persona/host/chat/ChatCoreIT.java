@@ -84,7 +84,8 @@ class ChatCoreIT {
         PhoneAdmission everyProvenPhone = (personaId, key, invite, name) -> new DeviceTrust.AdmissionResult(
                 new Admission.Decision(Admission.Outcome.ADMITTED, "paired", "Paired with the host."),
                 UUID.randomUUID());
-        return new ChatService(new ChatPorts(model, store(conversations), everyProvenPhone, noReminders,
+        ConversationStore store = new StoredConversations(conversations, conversation -> List.of());
+        return new ChatService(new ChatPorts(model, store, everyProvenPhone, noReminders,
                 executor(), Clock.systemUTC()), new ChatLimits(4, 3000, 256));
     }
 
@@ -170,60 +171,5 @@ class ChatCoreIT {
 
     private static List<String> lines(List<StoredMessage> messages) {
         return messages.stream().map(m -> m.role() + ": " + m.text()).toList();
-    }
-
-    /** The chat's port to the stored conversations, over the service bean (as ChatHost makes it). */
-    private static ConversationStore store(Conversations conversations) {
-        return new ConversationStore() {
-            @Override
-            public UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text) {
-                return conversations.startTurn(personaId, deviceId, conversationId, isNew, text);
-            }
-
-            @Override
-            public void saveAnswer(UUID answerId, String text) {
-                conversations.saveAnswer(answerId, text);
-            }
-
-            @Override
-            public void finishAnswer(UUID answerId, String text) {
-                conversations.finishAnswer(answerId, text);
-            }
-
-            @Override
-            public void discardAnswer(UUID answerId) {
-                conversations.discardAnswer(answerId);
-            }
-
-            @Override
-            public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
-                return conversations.recent(conversationId, deviceId, characters);
-            }
-
-            @Override
-            public List<Conversation> list(UUID deviceId) {
-                return conversations.list(deviceId);
-            }
-
-            @Override
-            public Conversation conversation(UUID conversationId, UUID deviceId) {
-                return conversations.conversation(conversationId, deviceId);
-            }
-
-            @Override
-            public List<StoredMessage> messages(UUID conversationId, UUID deviceId) {
-                return conversations.messages(conversationId, deviceId);
-            }
-
-            @Override
-            public List<ToolCallView> toolCalls(UUID conversationId) {
-                return List.of();
-            }
-
-            @Override
-            public void delete(UUID conversationId, UUID deviceId) {
-                conversations.delete(conversationId, deviceId);
-            }
-        };
     }
 }

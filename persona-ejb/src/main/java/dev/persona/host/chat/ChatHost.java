@@ -21,7 +21,6 @@ import dev.persona.host.signaling.SignalingHost;
 import dev.persona.host.tools.PersonaTools;
 import dev.persona.host.tools.ReminderDue;
 import dev.persona.host.tools.Reminders;
-import dev.persona.host.tools.ToolCallView;
 import dev.persona.host.tools.TurnTools;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.peer.ConnectionRequest;
@@ -125,7 +124,8 @@ public class ChatHost {
             LOG.warning(() -> interrupted + " answer(s) cut off when the host last stopped (a crash or a kill) are "
                     + "kept as interrupted, with what was saved of them");
         }
-        chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile), conversationStore(),
+        chat = new ChatService(new ChatPorts(new LlamaModelGateway(llama, turnTools, modelFile),
+                new StoredConversations(conversations, personaTools::callsIn),
                 devices::admit, reminderInbox(), executor, Clock.systemUTC()), ChatLimits.from(settings));
         relayLimits = HostPeerSettings.from(settings);
         relayPlaces = new RelayPlaces(relayLimits.maxSessions(), relayLimits.handshake().maxPerAddress());
@@ -138,60 +138,6 @@ public class ChatHost {
                 putOnline(persona, previous);
             }
         }
-    }
-
-    private ConversationStore conversationStore() {
-        return new ConversationStore() {
-            @Override
-            public UUID startTurn(UUID personaId, UUID deviceId, UUID conversationId, boolean isNew, String text) {
-                return conversations.startTurn(personaId, deviceId, conversationId, isNew, text);
-            }
-
-            @Override
-            public void saveAnswer(UUID answerId, String text) {
-                conversations.saveAnswer(answerId, text);
-            }
-
-            @Override
-            public void finishAnswer(UUID answerId, String text) {
-                conversations.finishAnswer(answerId, text);
-            }
-
-            @Override
-            public void discardAnswer(UUID answerId) {
-                conversations.discardAnswer(answerId);
-            }
-
-            @Override
-            public List<StoredMessage> recent(UUID conversationId, UUID deviceId, int characters) {
-                return conversations.recent(conversationId, deviceId, characters);
-            }
-
-            @Override
-            public List<Conversation> list(UUID deviceId) {
-                return conversations.list(deviceId);
-            }
-
-            @Override
-            public Conversation conversation(UUID conversationId, UUID deviceId) {
-                return conversations.conversation(conversationId, deviceId);
-            }
-
-            @Override
-            public List<StoredMessage> messages(UUID conversationId, UUID deviceId) {
-                return conversations.messages(conversationId, deviceId);
-            }
-
-            @Override
-            public List<ToolCallView> toolCalls(UUID conversationId) {
-                return personaTools.callsIn(conversationId);
-            }
-
-            @Override
-            public void delete(UUID conversationId, UUID deviceId) {
-                conversations.delete(conversationId, deviceId);
-            }
-        };
     }
 
     private ReminderInbox reminderInbox() {
