@@ -43,6 +43,9 @@ final class ChatService implements TurnSlots {
      */
     private void proven(PhoneSession session) {
         UUID device = session.deviceId();
+        if (device == null) {
+            return; // a key no device holds (a stranger refused): it has no other sessions to end
+        }
         sessions.stream().filter(s -> s != session && device.equals(s.deviceId())).forEach(PhoneSession::replaced);
     }
 

@@ -78,9 +78,13 @@ final class ChatFixture {
                 delivered.add(reminderId);
             }
         };
-        PhoneAdmission admit = (personaId, key, invite, name) -> new DeviceTrust.AdmissionResult(
-                admission.apply(key), devices.computeIfAbsent(Base64.getEncoder().encodeToString(key),
-                        k -> UUID.randomUUID()));
+        // As DeviceTrust: an unknown key refused without a usable invite has no device (a null device id).
+        PhoneAdmission admit = (personaId, key, invite, name) -> {
+            Admission.Decision decision = admission.apply(key);
+            UUID device = "unknown-device".equals(decision.code()) ? null
+                    : devices.computeIfAbsent(Base64.getEncoder().encodeToString(key), k -> UUID.randomUUID());
+            return new DeviceTrust.AdmissionResult(decision, device);
+        };
         chat = new ChatService(new ChatPorts(model, conversations, admit, reminders, Runnable::run,
                 Clock.fixed(NOW, ZoneOffset.UTC)), new ChatLimits(queueLimit, historyCharacters, maxTokens));
         byte[] personaPublic = personaKey.generatePublicKey().getEncoded();

@@ -373,6 +373,18 @@ class ChatServiceTest {
         }
     }
 
+    /** A stranger (no device) proves its key while paired phones are connected: it hears why, they go on. */
+    @Test
+    void aStrangerRefusedWhileAPairedPhoneIsConnectedIsToldWhyAndThePairedPhoneGoesOn() {
+        Phone paired = host.connect("Paired");
+        assertEquals("admitted", paired.handshake(null).getString("type"));
+        host.admission = key -> new Admission.Decision(Admission.Outcome.REFUSED, "unknown-device", "Scan the QR.");
+        Phone stranger = host.connect("Stranger");
+        assertEquals("refused", stranger.handshake(null).getString("type"));
+        assertFalse(stranger.open, "the host closes the stranger's channel");
+        assertTrue(paired.open, "the paired phone's session is not the stranger's to end");
+    }
+
     @Test
     void aRefusedPhoneIsToldWhyAndClosedAWaitingOneIsAdmittedWhenApprovedARevokedOneCutOff() {
         host.admission = key -> new Admission.Decision(Admission.Outcome.REFUSED, "unknown-device", "Scan the QR.");
