@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,7 +41,7 @@ class BackupRestoreIT {
         JavaPhone.requireLoopbackNetwork();
         PersonaHost original = new PersonaHost(Path.of("target/it-data/backup-original").toAbsolutePath())
                 .with("PERSONA_CHAT_MAX_TOKENS", "16");
-        HostFoundationIT.deleteRecursively(original.dataDirectory);
+        Directories.deleteRecursively(original.dataDirectory);
         Path archive = Path.of("target/it-data/backup.tar.gz").toAbsolutePath();
         Files.deleteIfExists(archive);
 
@@ -67,7 +68,7 @@ class BackupRestoreIT {
         assertEquals(java.util.List.of(), original.serverLogErrors(), "the original host logged no error");
 
         PersonaHost restored = new PersonaHost(Path.of("target/it-data/backup-restored").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(restored.dataDirectory);
+        Directories.deleteRecursively(restored.dataDirectory);
         PersonaHost.Run restore = restored.launcher("restore", archive.toString());
         assertEquals(0, restore.exitCode(), restore.output());
         PersonaHost.Run again = restored.launcher("restore", archive.toString());

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class ConsoleIT {
                 .with("PERSONA_HUB_URL", hub.url().toString())
                 .with("PERSONA_DEVICES_APPROVAL", "admin").with("PERSONA_PEER_CONNECT_TIMEOUT_MS", "5000")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "262144").with("PERSONA_CHAT_MAX_TOKENS", "30000");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher id = Pattern.compile("/client\\?id=(k1[a-z2-7]{52})&invite=").matcher(started.output());
         assertTrue(id.find(), started.output());

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -85,7 +86,7 @@ class CrashSafetyIT {
                 .with("PERSONA_LLAMA_PARALLEL_SLOTS", "1")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "4096")
                 .with("PERSONA_CHAT_QUEUE_LIMIT", Integer.toString(QUEUE_LIMIT));
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PersonaHost.PairingUrl pairing = host.start().pairingUrl();
         hostId = pairing.hostId();
         first = new JavaPhone(host, "crash-0");

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class DiskFullIT {
     static void startHostOnASmallDisk() throws Exception {
         JavaPhone.requireLoopbackNetwork();
         unmount();
-        HostFoundationIT.deleteRecursively(MOUNT);
+        Directories.deleteRecursively(MOUNT);
         Files.createDirectories(MOUNT);
         run("mount", "-t", "tmpfs", "-o", "size=400m,mode=0700", "persona-disk-full", MOUNT.toString());
         host = new PersonaHost(MOUNT.resolve("data")).with("PERSONA_CHAT_MAX_TOKENS", "200");

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class HostFilesAndTlsIT {
         host = new PersonaHost(Path.of("target/it-data/files-tls").toAbsolutePath())
                 .with("PERSONA_LLAMA_BACKEND_API_KEYS", API_KEY)
                 .with("PERSONA_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         // The folder exists already, made readable for everyone (by a mkdir under umask 022, or an older Persona),
         // with a log file an older host left readable for everyone.
         Files.createDirectories(host.dataDirectory.resolve("logs"));

@@ -1,5 +1,7 @@
 package dev.persona.it;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -191,16 +193,6 @@ class HostFoundationIT {
         for (String unused : List.of("urn:jboss:domain:remoting:", "urn:jboss:domain:jmx:", "urn:wildfly:metrics:",
                 "ExampleDS", "applicationSSC", "http-invoker")) {
             assertTrue(!configuration.contains(unused), "standalone.xml still has " + unused);
-        }
-    }
-
-    static void deleteRecursively(Path path) throws java.io.IOException {
-        if (Files.exists(path)) {
-            try (var walk = Files.walk(path)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

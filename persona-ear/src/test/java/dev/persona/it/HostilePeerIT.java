@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class HostilePeerIT {
                 .with("PERSONA_PEER_CONNECT_TIMEOUT_MS", "60000")
                 .with("PERSONA_PEER_HANDSHAKE_TIMEOUT_MS", Long.toString(HANDSHAKE_TIMEOUT.toMillis()))
                 .with("PERSONA_PEER_REFUSALS_LOG_INTERVAL_MS", Long.toString(LOG_INTERVAL.toMillis()));
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PairingUrl url = host.start().pairingUrl();
         hostId = url.hostId();
         invite = url.invite();

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +27,7 @@ class LauncherErrorsIT {
 
     private PersonaHost freshHost(String name) throws Exception {
         PersonaHost host = new PersonaHost(Path.of("target/it-data/errors-" + name).toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         return host;
     }
 

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,7 +40,7 @@ class LlamaPoolIT {
     @Test
     void theHostRunsLlamaServerOnLoopbackOnlyAndLeavesNoStrays() throws Exception {
         PersonaHost host = new PersonaHost(Path.of("target/it-data/llama").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         Path pidFile = host.dataDirectory.resolve("llama/llama-server-1.pid");
 
         host.start();

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class MessageTextMigrationIT {
     @Test
     void version3KeepsEveryMessageTextAsText() throws Exception {
         PersonaHost host = new PersonaHost(Path.of("target/it-data/migration-v3").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         DatabaseSettings database = settings(host);
         boolean postgres = database.vendor() == DatabaseSettings.Vendor.POSTGRESQL;
         Flyway.configure(SchemaMigration.class.getClassLoader())

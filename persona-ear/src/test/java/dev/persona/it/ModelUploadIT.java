@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class ModelUploadIT {
                 .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB))
                 .with("PERSONA_HUB_URL", hub.url().toString())
                 .with("PERSONA_HUB_TOKEN", HUB_TOKEN);
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         String password = host.start().consolePassword();
         models = host.dataDirectory.resolve("models");
         Path generated = Files.createDirectories(Path.of("target/it-models").toAbsolutePath());

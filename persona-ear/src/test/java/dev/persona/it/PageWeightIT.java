@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static dev.persona.testkit.PageLoad.BROWSER_ENCODINGS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class PageWeightIT {
     @BeforeAll
     static void startHost() throws Exception {
         host = new PersonaHost(Path.of("target/it-data/page-weight").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         host.start();
         page = new PageLoad(host.trustingOnlyTheHostCa(), "https://127.0.0.1:" + host.httpsPort);
     }

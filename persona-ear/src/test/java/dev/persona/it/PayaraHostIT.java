@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,7 +74,7 @@ class PayaraHostIT {
         JavaPhone.requireLoopbackNetwork();
         host = new PersonaHost(Path.of("target/it-data/payara").toAbsolutePath()).onServer("payara")
                 .with("PERSONA_HTTP_MAX_BODY_KIB", Integer.toString(BOUND_KIB));
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         long start = System.nanoTime();
         started = host.start();
         measurements.add("start --server payara (new data directory; template domain made if not cached): "

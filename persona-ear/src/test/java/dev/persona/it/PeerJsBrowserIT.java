@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +57,7 @@ class PeerJsBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         host = new PersonaHost(Path.of("target/it-data/peerjs-browser").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         host.start();
         byte[] bundle = Files.readAllBytes(TestNpmPackages.module("peerjs", "1.5.5")
                 .resolve("dist/peerjs.min.js"));

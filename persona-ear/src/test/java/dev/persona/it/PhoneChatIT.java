@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,7 @@ class PhoneChatIT {
         host = new PersonaHost(Path.of("target/it-data/phone-chat").toAbsolutePath())
                 .with("PERSONA_LLAMA_PARALLEL_SLOTS", "1").with("PERSONA_LLAMA_CONTEXT_SIZE", "4096")
                 .with("PERSONA_CHAT_MAX_TOKENS", "1200");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
                 .matcher(started.output());

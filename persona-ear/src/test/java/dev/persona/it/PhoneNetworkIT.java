@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -118,7 +119,7 @@ class PhoneNetworkIT {
         host = new PersonaHost(Path.of("target/it-data/phone-network").toAbsolutePath())
                 .with("PERSONA_LLAMA_PARALLEL_SLOTS", "1").with("PERSONA_LLAMA_CONTEXT_SIZE", "2048")
                 .with("PERSONA_CHAT_MAX_TOKENS", "400");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         hostId = host.start().pairingUrl().hostId();
         owner = OwnerDesk.deployInto(host);
         Files.createDirectories(REPORT.getParent());

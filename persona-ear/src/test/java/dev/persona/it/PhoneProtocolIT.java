@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -78,7 +79,7 @@ class PhoneProtocolIT {
         host = new PersonaHost(Path.of("target/it-data/phone-protocol").toAbsolutePath())
                 .with("PERSONA_CHAT_MAX_TOKENS", MAX_TOKENS)
                 .with("PERSONA_CHAT_QUEUE_LIMIT", "1");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         start(1);
     }
 

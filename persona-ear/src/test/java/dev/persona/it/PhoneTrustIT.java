@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -46,7 +47,7 @@ class PhoneTrustIT {
         host = new PersonaHost(Path.of("target/it-data/phone-trust").toAbsolutePath())
                 .with("PERSONA_DEVICES_APPROVAL", "admin")
                 .with("PERSONA_LLAMA_CONTEXT_SIZE", "16384").with("PERSONA_CHAT_MAX_TOKENS", "1500");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PairingUrl url = host.start().pairingUrl();
         clientUrl = url.clientUrl();
         hostId = url.hostId();

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +35,7 @@ class RestartIT {
     @Test
     void restartKeepsTheCaTheServerCertificateAndTheDatabase() throws Exception {
         PersonaHost host = new PersonaHost(Path.of("target/it-data/restart").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
 
         PersonaHost.Run first = host.start();
         host.stop();
@@ -78,7 +79,7 @@ class RestartIT {
     @Test
     void withoutTheKeyEncryptionKeyTheHostRefusesToStartAndMakesNoNewKey() throws Exception {
         PersonaHost host = new PersonaHost(Path.of("target/it-data/no-kek").toAbsolutePath());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         host.start();
         host.stop();
         PersonaRow persona = firstPersona(host);

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class SignalingDifferentialIT {
                 .with("PERSONA_SIGNALING_ALLOW_DISCOVERY", "true")
                 .with("PERSONA_SIGNALING_ALIVE_TIMEOUT_MS", Long.toString(ALIVE_TIMEOUT_MS))
                 .with("PERSONA_SIGNALING_EXPIRE_TIMEOUT_MS", "5000");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         host.start();
         String origin = "https://127.0.0.1:" + host.httpsPort;
         ourServer = new SignalingSession.Server("ours", origin, "wss://127.0.0.1:" + host.httpsPort,

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class SignalingIT {
                 .with("PERSONA_SIGNALING_QUEUED_BYTES", Integer.toString(QUEUED_BYTES))
                 // Parked messages stay for the whole test instead of expiring after 5 s on a slow machine.
                 .with("PERSONA_SIGNALING_EXPIRE_TIMEOUT_MS", "120000");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         host.start();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa()).connectTimeout(Duration.ofSeconds(5))
                 .build();

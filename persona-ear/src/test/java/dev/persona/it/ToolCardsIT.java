@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class ToolCardsIT {
         host = new PersonaHost(Path.of("target/it-data/tool-cards").toAbsolutePath())
                 .with("PERSONA_LLAMA_BACKEND_URLS", backend.url()).with("PERSONA_TOOLS_TIMEOUT_MS", "4000")
                 .with("PERSONA_TOOLS_SYSTEM_INFO_FACTS", "time_zone,os");
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PersonaHost.Run started = host.start();
         Matcher url = Pattern.compile("open (https://\\S+/client\\?id=k1[a-z2-7]{52}&invite=[a-z2-9]+)")
                 .matcher(started.output());

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class ToolsIT {
         backend = new ToolCallingBackend();
         host = new PersonaHost(Path.of("target/it-data/tools").toAbsolutePath())
                 .with("PERSONA_LLAMA_BACKEND_URLS", backend.url());
-        HostFoundationIT.deleteRecursively(host.dataDirectory);
+        Directories.deleteRecursively(host.dataDirectory);
         PairingUrl url = host.start().pairingUrl();
         String hostId = url.hostId();
         phone = new JavaPhone(host, "tool-phone");

@@ -1,5 +1,6 @@
 package dev.persona.it;
 
+import dev.persona.testkit.Directories;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -79,7 +80,7 @@ class TurnRelayIT {
     @BeforeAll
     static void startCoturnAndHost() throws Exception {
         Path data = Path.of("target/it-data/turn").toAbsolutePath();
-        HostFoundationIT.deleteRecursively(data);
+        Directories.deleteRecursively(data);
         coturn = CoturnServer.start(data.resolve("coturn"), "turn0", "10.34.1.1", "10.34.1.2", 34178,
                 new int[] {34200, 34299}, SECRET);
         misconfigured = CoturnServer.start(data.resolve("coturn-misconfigured"), "turn1", "10.34.2.1", "10.34.2.2",

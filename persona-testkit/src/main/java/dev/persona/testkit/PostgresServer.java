@@ -56,7 +56,7 @@ public final class PostgresServer {
     }
 
     private void start() throws IOException, InterruptedException {
-        deleteRecursively(directory);
+        Directories.deleteRecursively(directory);
         Files.createDirectories(directory);
         Path passwordFile = directory.resolve("password");
         Files.writeString(passwordFile, PASSWORD + "\n", StandardCharsets.UTF_8);
@@ -119,16 +119,6 @@ public final class PostgresServer {
         if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var walk = Files.walk(path)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

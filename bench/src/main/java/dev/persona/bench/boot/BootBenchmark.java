@@ -1,5 +1,7 @@
 package dev.persona.bench.boot;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -257,17 +259,6 @@ public final class BootBenchmark {
                 } else {
                     Files.copy(path, target);
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

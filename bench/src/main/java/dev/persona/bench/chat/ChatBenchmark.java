@@ -1,5 +1,7 @@
 package dev.persona.bench.chat;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import dev.persona.bench.BenchmarkResult;
@@ -437,17 +438,6 @@ public final class ChatBenchmark {
             min = Math.min(min, t);
         }
         return min == 0 ? Double.POSITIVE_INFINITY : (double) max / min;
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     /** One answer as a client saw it ({@link System#nanoTime()} values). */

@@ -1,5 +1,7 @@
 package dev.persona.bench.chat;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.Samples;
@@ -256,16 +257,5 @@ public final class RelayFallbackBenchmark {
     private static String loadAverage() throws IOException {
         String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
         return fields[0] + " " + fields[1] + " " + fields[2];
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

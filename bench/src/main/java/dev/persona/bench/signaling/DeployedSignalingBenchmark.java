@@ -1,5 +1,7 @@
 package dev.persona.bench.signaling;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.JvmProcess;
 import dev.persona.bench.ProcessMemory;
@@ -14,7 +16,6 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -311,17 +312,6 @@ public final class DeployedSignalingBenchmark {
 
     private static double loadAverage() throws IOException {
         return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     // ---- results -------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.persona.bench.soak;
 
+import static dev.persona.testkit.Directories.deleteRecursively;
+
 import dev.persona.bench.JvmProcess;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
@@ -422,16 +424,5 @@ public final class Soak {
 
     private static double loadAverage() throws IOException {
         return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }
