@@ -243,8 +243,7 @@ public final class ChatBenchmark {
             pausedInTtft.add(paused);
         }
         double measuredFrom = phoneWindows.get(0)[0];
-        Samples pauseMs = Samples.of(pauses.stream().filter(p -> p[0] >= measuredFrom).mapToDouble(p -> p[1])
-                .toArray());
+        double[] pauseMs = pauses.stream().filter(p -> p[0] >= measuredFrom).mapToDouble(p -> p[1]).toArray();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("added_p50_ms", ours.median() - base.median());
         details.put("added_p90_ms", ours.percentile(90) - base.percentile(90));
@@ -259,8 +258,8 @@ public final class ChatBenchmark {
                 .toArray()).median());
         details.put("host_turn_start_to_first_token_each_ms", HOST_SIDE.stream().map(a -> (long) a[1]).toList()
                 .toString());
-        details.put("host_gc_pauses_while_measuring", pauseMs.count());
-        details.put("host_gc_pause_max_ms", pauseMs.count() == 0 ? 0 : pauseMs.max());
+        details.put("host_gc_pauses_while_measuring", pauseMs.length);
+        details.put("host_gc_pause_max_ms", Arrays.stream(pauseMs).max().orElse(0));
         details.put("host_gc_pause_in_ttft_each_ms", pausedInTtft.toString());
         details.put("ours_each", phoneTtft.toString());
         details.put("baseline_each", directTtft.toString());
