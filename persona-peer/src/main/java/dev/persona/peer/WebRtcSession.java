@@ -115,6 +115,12 @@ final class WebRtcSession implements PeerSession {
     private final Queue<byte[]> waitingFrames = new ConcurrentLinkedQueue<>();
     private final AtomicLong waitingBytes = new AtomicLong();
     private final AtomicBoolean drainRetryPending = new AtomicBoolean();
+    /**
+     * At least what libwebrtc's queue holds (it only shrinks between our sends): libwebrtc is asked for the real
+     * figure only when this passes {@link #HIGH_WATER_BYTES}, since each question is a blocking call into its
+     * signaling thread (a thread wake-up per token piece while llama-server keeps the cores busy).
+     */
+    private long bufferedAtMost;
     private final AtomicLong nextMessageId = new AtomicLong();
 
     WebRtcSession(HostPeer host, SignalingEndpoint endpoint, PeerjsPayloads.Offer offer,
@@ -657,12 +663,11 @@ final class WebRtcSession implements PeerSession {
             if (closed != null || channel == null) {
                 return;
             }
-            long buffered = channel.getBufferedAmount();
             byte[] frame;
             while ((frame = waitingFrames.peek()) != null) {
-                if (buffered + frame.length > HIGH_WATER_BYTES) {
-                    buffered = channel.getBufferedAmount();
-                    if (buffered + frame.length > HIGH_WATER_BYTES) {
+                if (bufferedAtMost + frame.length > HIGH_WATER_BYTES) {
+                    bufferedAtMost = channel.getBufferedAmount();
+                    if (bufferedAtMost + frame.length > HIGH_WATER_BYTES) {
                         retryDrainLater();
                         return;
                     }
@@ -677,7 +682,7 @@ final class WebRtcSession implements PeerSession {
                             + " failed: " + failure.getMessage() + ".")));
                     return;
                 }
-                buffered += frame.length;
+                bufferedAtMost += frame.length;
             }
         }
     }

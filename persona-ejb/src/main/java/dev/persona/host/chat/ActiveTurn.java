@@ -22,7 +22,7 @@ import dev.persona.peer.logs.LogText;
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
  * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
- * {@link #FLUSH_NANOS}), saves the answer as it grows (at its first token, then at most every {@link #SAVE_NANOS}: a
+ * {@link #FLUSH_NANOS}; a token after a pause of {@link #SLOW_TOKEN_NANOS} at once), saves the answer as it grows (at its first token, then at most every {@link #SAVE_NANOS}: a
  * crash of the host loses only its last moments), and stores it, complete or as far as it got when stopped.
  * Model-server callbacks come on the connector's network thread and return at once; storing runs on the chat's
  * executor, one write of the turn after the other.
@@ -32,6 +32,12 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private static final Logger LOG = Logger.getLogger(ActiveTurn.class.getName());
     /** Tokens are sent at most this often (20 ms: smooth to read, few messages at thousands of tokens/s). */
     static final long FLUSH_NANOS = 20_000_000L;
+    /**
+     * A token that comes this long after the one before goes out at once: at such a pace (100 tokens/s or slower,
+     * a real model on a small machine) coalescing saves next to nothing, and a piece held for the next token waited
+     * up to a whole token's time (at 50 tokens/s a token came 19 ms after a flush and waited 20 ms more).
+     */
+    static final long SLOW_TOKEN_NANOS = 10_000_000L;
     /** The streaming answer is saved at most this often (1 s: one small write a second per running answer). */
     static final long SAVE_NANOS = 1_000_000_000L;
 
@@ -55,6 +61,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final StringBuilder answer = new StringBuilder();
     private final StringBuilder pending = new StringBuilder();
     private long lastFlush;
+    private long lastToken;
     private long started;
     private long firstToken;
     private ChatStream stream;
@@ -149,9 +156,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         tokens++;
         answer.append(text);
         pending.append(text);
-        if (first || now - lastFlush >= FLUSH_NANOS) {
+        if (first || now - lastFlush >= FLUSH_NANOS || now - lastToken >= SLOW_TOKEN_NANOS) {
             flush(now);
         }
+        lastToken = now;
         if (!savePending && (first || now - lastSave >= SAVE_NANOS)) {
             savePending = true;
             lastSave = now;

@@ -13,6 +13,8 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +39,8 @@ public class TurnTools {
 
     private volatile Boolean modelTakesTools;
     private volatile long checkedAt;
+    /** A background check of {@link #modelTakesTools} is under way. */
+    private final AtomicBoolean checking = new AtomicBoolean();
 
     /**
      * Streams the answer to {@code request} for the persona and phone of {@code context}; tool calls are run and
@@ -64,16 +68,39 @@ public class TurnTools {
         }
     }
 
+    /**
+     * Whether the model's template takes tools. Only the first turn waits for llama-server's answer; later turns use
+     * what is known and, once it is a minute old, have it asked again in the background, so that no turn's first
+     * token waits for a {@code /props} round trip (one turn a minute did, a tail in the time to first token).
+     */
     private boolean modelTakesTools(LlamaConnectionFactory llama) {
         Boolean known = modelTakesTools;
-        if (known != null && System.nanoTime() - checkedAt < SUPPORT_CHECK_NANOS) {
-            return known;
+        if (known == null) {
+            return checkModelTakesTools(llama);
         }
+        if (System.nanoTime() - checkedAt >= SUPPORT_CHECK_NANOS && checking.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    try {
+                        checkModelTakesTools(llama);
+                    } finally {
+                        checking.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                checking.set(false);
+            }
+        }
+        return known;
+    }
+
+    private boolean checkModelTakesTools(LlamaConnectionFactory llama) {
+        Boolean known = modelTakesTools;
         boolean takes;
         try (LlamaConnection connection = llama.getConnection()) {
             List<ServerProperties> props = connection.props();
             takes = props.stream().allMatch(ServerProperties::chatTemplateSupportsTools);
-        } catch (LlamaException e) {
+        } catch (LlamaException | RuntimeException e) {
             LOG.fine(() -> "Could not ask the model server whether its template takes tools: " + e.getMessage());
             return known != null && known;
         }

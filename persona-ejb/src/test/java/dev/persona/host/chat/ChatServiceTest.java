@@ -85,6 +85,29 @@ class ChatServiceTest {
     }
 
     @Test
+    void aTokenAfterAPauseGoesOutAtOnceWhileQuickTokensAreCoalesced() throws InterruptedException {
+        Phone phone = host.admitted("A");
+        phone.chat("t1", null, "Hello there");
+        phone.expect("accepted");
+        FakeStream stream = host.model.last();
+        stream.tokens("Hi");
+        assertEquals("Hi", phone.expect("token").getString("text"), "the first token goes out at once");
+        // A model's pace (here 1 token per 12 ms or slower): each token is sent when it comes, not held for the next.
+        Thread.sleep(12);
+        stream.tokens(" there");
+        assertEquals(" there", phone.expect("token").getString("text"), "a token after a pause goes out at once");
+        // Tokens in quick succession (thousands per second) are held and coalesced into one message.
+        stream.tokens(",", " how", " are", " you?");
+        stream.complete(12, 6);
+        List<JsonObject> rest = phone.rest();
+        assertEquals("done", rest.get(rest.size() - 1).getString("type"), rest.toString());
+        List<JsonObject> pieces = rest.subList(0, rest.size() - 1);
+        assertEquals(", how are you?", tokenText(pieces), "every token arrives, in order");
+        // Fewer messages than tokens (one, unless this thread stalled 10 ms between two of them).
+        assertTrue(pieces.size() < 4, "the quick tokens were coalesced: " + pieces);
+    }
+
+    @Test
     void stopEndsTheAnswerFreesTheSlotStoresThePartAndSaysStopped() {
         host.model.slots = 1;
         Phone a = host.admitted("A");
