@@ -25,8 +25,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
  *
  * <p>How, the same on both servers and with the Jakarta WebSocket API only. At start {@link #register} adds one
  * {@link ServerEndpointConfig} to the context's {@link ServerContainer} at {@code /upgraded-socket/<name>/{upgrade}}.
- * The filter's {@link #upgrade} files the connection's state under a new random ticket ({@link UpgradeTickets}) and calls
- * {@code ServerContainer.upgradeHttpToWebSocket} with that configuration and the ticket as the path parameter
+ * The filter's {@link #upgrade} files the connection's state under a new random ticket ({@link UpgradeTickets}) and
+ * calls {@code ServerContainer.upgradeHttpToWebSocket} with that configuration and the ticket as the path parameter
  * {@value #TICKET}; the endpoint's {@code onOpen} takes its state back with {@link #opened} (once: the ticket is then
  * gone). Undertow (WildFly) upgrades to the configuration it is given; Tyrus (Payara) ignores it and upgrades to the
  * registered endpoint whose path matches the given one with its parameters filled in, so the endpoint must be
