@@ -124,8 +124,9 @@ class HostFilesAndTlsIT {
         // The JDK would not even offer TLS 1.1, so the ClientHello is written by hand; the same hello with TLS 1.2
         // shows that the probe itself is answered with a ServerHello when the version is acceptable.
         assertEquals("ServerHello 0303", rawHandshakeAnswer(0x0303));
+        // OpenSSL's engine (wildfly-openssl) ends such a handshake by closing the connection, the JDK's with an alert.
         String answer = rawHandshakeAnswer(0x0302);
-        assertTrue(answer.startsWith("alert"), "TLS 1.1 got: " + answer);
+        assertTrue(answer.startsWith("alert") || answer.equals("closed"), "TLS 1.1 got: " + answer);
     }
 
     @Test
@@ -185,7 +186,8 @@ class HostFilesAndTlsIT {
 
     /**
      * Sends a ClientHello of the given legacy version (ECDHE-RSA suites for the host's RSA key, P-256) and names the
-     * first record of the answer: {@code ServerHello <version>} or {@code alert <level>/<description>}.
+     * first record of the answer: {@code ServerHello <version>}, {@code alert <level>/<description>}, or
+     * {@code closed} when the server closed the connection without answering.
      */
     private static String rawHandshakeAnswer(int version) throws IOException {
         ByteArrayOutputStream hello = new ByteArrayOutputStream();
@@ -224,7 +226,10 @@ class HostFilesAndTlsIT {
             socket.getOutputStream().write(record.toByteArray());
             socket.getOutputStream().flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            int type = in.readUnsignedByte();
+            int type = in.read();
+            if (type < 0) {
+                return "closed";
+            }
             in.readUnsignedShort();
             int length = in.readUnsignedShort();
             byte[] body = new byte[Math.min(length, 16)];
