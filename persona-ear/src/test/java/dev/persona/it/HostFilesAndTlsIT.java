@@ -124,8 +124,9 @@ class HostFilesAndTlsIT {
         // The JDK would not even offer TLS 1.1, so the ClientHello is written by hand; the same hello with TLS 1.2
         // shows that the probe itself is answered with a ServerHello when the version is acceptable.
         assertEquals("ServerHello 0303", rawHandshakeAnswer(0x0303));
+        // OpenSSL's engine (wildfly-openssl) ends such a handshake by closing the connection, the JDK's with an alert.
         String answer = rawHandshakeAnswer(0x0302);
-        assertTrue(answer.startsWith("alert"), "TLS 1.1 got: " + answer);
+        assertTrue(answer.startsWith("alert") || answer.equals("closed"), "TLS 1.1 got: " + answer);
     }
 
     @Test
@@ -184,8 +185,9 @@ class HostFilesAndTlsIT {
     }
 
     /**
-     * Sends a ClientHello of the given legacy version (ECDHE-ECDSA suites, P-256) and names the first record of the
-     * answer: {@code ServerHello <version>} or {@code alert <level>/<description>}.
+     * Sends a ClientHello of the given legacy version (ECDHE-RSA suites for the host's RSA key, P-256) and names the
+     * first record of the answer: {@code ServerHello <version>}, {@code alert <level>/<description>}, or
+     * {@code closed} when the server closed the connection without answering.
      */
     private static String rawHandshakeAnswer(int version) throws IOException {
         ByteArrayOutputStream hello = new ByteArrayOutputStream();
@@ -195,7 +197,7 @@ class HostFilesAndTlsIT {
         new SecureRandom().nextBytes(random);
         hello.write(random);
         hello.write(0); // no session id
-        int[] suites = {0xC02B, 0xC02C, 0xC009, 0xC00A, 0xC023, 0xC024};
+        int[] suites = {0xC02F, 0xC030, 0xC013, 0xC014, 0xC027, 0xC028};
         writeShort(hello, suites.length * 2);
         for (int suite : suites) {
             writeShort(hello, suite);
@@ -205,7 +207,7 @@ class HostFilesAndTlsIT {
         ByteArrayOutputStream extensions = new ByteArrayOutputStream();
         extensions.write(new byte[] {0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17}); // supported_groups: P-256
         extensions.write(new byte[] {0x00, 0x0b, 0x00, 0x02, 0x01, 0x00}); // ec_point_formats: uncompressed
-        extensions.write(new byte[] {0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x03, 0x02, 0x03}); // ECDSA sigs
+        extensions.write(new byte[] {0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x01, 0x02, 0x01}); // RSA sigs
         writeShort(hello, extensions.size());
         extensions.writeTo(hello);
 
@@ -224,7 +226,10 @@ class HostFilesAndTlsIT {
             socket.getOutputStream().write(record.toByteArray());
             socket.getOutputStream().flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            int type = in.readUnsignedByte();
+            int type = in.read();
+            if (type < 0) {
+                return "closed";
+            }
             in.readUnsignedShort();
             int length = in.readUnsignedShort();
             byte[] body = new byte[Math.min(length, 16)];

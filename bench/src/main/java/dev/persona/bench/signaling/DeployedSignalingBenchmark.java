@@ -46,7 +46,7 @@ import javax.net.ssl.X509TrustManager;
  * {@code bench.signaling.clients} (2), {@code bench.signaling.phase.seconds} (90), {@code bench.node},
  * {@code bench.signaling.peer.port} (0: a free port), the host's ports {@code persona.it.*.port} (bench/run passes
  * 37080, 37443, 37990, 37993), {@code bench.signaling.jfr} (a file: record a JFR profile of the host's JVM during
- * the last relay phase).
+ * the last round's relay phase, or its connect phase with {@code bench.signaling.jfr.phase=connect}).
  */
 public final class DeployedSignalingBenchmark {
 
@@ -64,6 +64,8 @@ public final class DeployedSignalingBenchmark {
     private final int pacedMessages = Integer.getInteger("bench.signaling.paced.messages", 10_000);
     private final int clients = Integer.getInteger("bench.signaling.clients", 2);
     private final String jfr = System.getProperty("bench.signaling.jfr", "");
+    /** The phase the JFR profile covers: {@code relay} (the closed-loop relay) or {@code connect}. */
+    private final String jfrPhase = System.getProperty("bench.signaling.jfr.phase", "relay");
     private final SecureRandom random = new SecureRandom();
     private final List<Double> loadAverages = new ArrayList<>();
     /** The next loopback source address to hand out, counted from 127.1.0.1. */
@@ -182,13 +184,21 @@ public final class DeployedSignalingBenchmark {
             long[] idleHeap = server.collectGarbage();
             long idleResident = ProcessMemory.residentBytes(server.pid());
             List<PeerSwarm.Identity> identities = identities(side, server.port());
+            boolean profileConnect = profile && jfrPhase.equals("connect");
+            boolean profileRelay = profile && !profileConnect;
+            if (profileConnect) {
+                JvmProcess.jcmd(server.pid(), "JFR.start", "name=connect", "settings=profile", "filename=" + jfr);
+            }
             long[] connectCpuBefore = ProcessMemory.userAndSystemNanos(server.pid());
             long connectNanos = swarm.connect(server.port(), identities, 64, PHASE_LIMIT);
             long[] connectCpuAfter = ProcessMemory.userAndSystemNanos(server.pid());
+            if (profileConnect) {
+                JvmProcess.jcmd(server.pid(), "JFR.stop", "name=connect");
+            }
             long[] connectedHeap = server.collectGarbage();
             long connectedResident = ProcessMemory.residentBytes(server.pid());
 
-            if (profile) {
+            if (profileRelay) {
                 JvmProcess.jcmd(server.pid(), "JFR.start", "name=relay", "settings=profile", "filename=" + jfr);
             }
             long[] cpuBefore = ProcessMemory.userAndSystemNanos(server.pid());
@@ -196,7 +206,7 @@ public final class DeployedSignalingBenchmark {
             PeerSwarm.Relay relay = swarm.relay(messages, window, PHASE_LIMIT);
             long[] cpuAfter = ProcessMemory.userAndSystemNanos(server.pid());
             long[] clientAfter = ProcessMemory.userAndSystemNanos(ProcessHandle.current().pid());
-            if (profile) {
+            if (profileRelay) {
                 JvmProcess.jcmd(server.pid(), "JFR.stop", "name=relay");
             }
             PeerSwarm.Relay paced = swarm.paced(pacedMessages, pacedRate, PHASE_LIMIT);

@@ -1,12 +1,9 @@
 package dev.persona.signaling.peerjs;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import jakarta.servlet.ServletContext;
@@ -28,8 +25,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
  *
  * <p>How, the same on both servers and with the Jakarta WebSocket API only. At start {@link #register} adds one
  * {@link ServerEndpointConfig} to the context's {@link ServerContainer} at {@code /upgraded-socket/<name>/{upgrade}}.
- * The filter's {@link #upgrade} files the connection's state under a new random ticket and calls
- * {@code ServerContainer.upgradeHttpToWebSocket} with that configuration and the ticket as the path parameter
+ * The filter's {@link #upgrade} files the connection's state under a new random ticket ({@link UpgradeTickets}) and
+ * calls {@code ServerContainer.upgradeHttpToWebSocket} with that configuration and the ticket as the path parameter
  * {@value #TICKET}; the endpoint's {@code onOpen} takes its state back with {@link #opened} (once: the ticket is then
  * gone). Undertow (WildFly) upgrades to the configuration it is given; Tyrus (Payara) ignores it and upgrades to the
  * registered endpoint whose path matches the given one with its parameters filled in, so the endpoint must be
@@ -42,17 +39,11 @@ public final class UpgradedSockets<S> {
     static final String TICKET = "upgrade";
     /** Where the endpoints are registered; no page or resource of the application lives below it. */
     static final String PREFIX = "/upgraded-socket/";
-    /** A ticket whose socket has not opened after this long is dropped (its handshake failed, or its client left). */
-    private static final long TICKET_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String what;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
-    private final Map<String, Handoff<S>> handoffs = new ConcurrentHashMap<>();
+    private final UpgradeTickets<S> tickets = new UpgradeTickets<>(System.nanoTime());
     private ServerEndpointConfig config;
-
-    private record Handoff<S>(S state, long filedAt) {
-    }
 
     private UpgradedSockets(String what) {
         this.what = what;
@@ -96,17 +87,12 @@ public final class UpgradedSockets<S> {
     /** Upgrades {@code request} to a socket of the registered endpoint, whose {@link #opened} returns {@code state}. */
     public void upgrade(HttpServletRequest request, HttpServletResponse response, S state)
             throws IOException, ServletException {
-        long now = System.nanoTime();
-        handoffs.values().removeIf(stale -> now - stale.filedAt() > TICKET_NANOS);
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        String ticket = HexFormat.of().formatHex(random);
-        handoffs.put(ticket, new Handoff<>(state, now));
+        String ticket = tickets.file(state, System.nanoTime());
         try {
             container(request.getServletContext()).upgradeHttpToWebSocket(request, response, config,
                     Map.of(TICKET, ticket));
         } catch (DeploymentException e) {
-            handoffs.remove(ticket);
+            tickets.withdraw(ticket);
             throw new ServletException("Could not upgrade a request to " + what, e);
         }
     }
@@ -116,9 +102,8 @@ public final class UpgradedSockets<S> {
      * (until {@link #closed}); or null, and the socket is closed (1008), when it came with no valid ticket.
      */
     public S opened(Session session) {
-        String ticket = session.getPathParameters().get(TICKET);
-        Handoff<S> handoff = ticket == null ? null : handoffs.remove(ticket);
-        if (handoff == null) {
+        S state = tickets.take(session.getPathParameters().get(TICKET), System.nanoTime());
+        if (state == null) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "Not an upgrade of this host"));
             } catch (IOException | IllegalStateException alreadyGone) {
@@ -127,7 +112,7 @@ public final class UpgradedSockets<S> {
             return null;
         }
         open.add(session);
-        return handoff.state();
+        return state;
     }
 
     /** For the endpoint's {@code onClose}. */

@@ -41,7 +41,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The host's own certificate authority: an ECDSA P-256 key and a self-signed CA certificate that a phone installs
  * once, and the server certificates it issues. Validity periods follow what phones accept: the CA lasts ten
- * years; a server certificate 397 days (Apple refuses longer ones) and carries serverAuth and the SANs.
+ * years; a server certificate 397 days (Apple refuses longer ones) and carries serverAuth and the SANs. A server
+ * certificate's key is RSA 2048 ({@link #SERVER_KEY_ALGORITHM}): WildFly runs TLS on OpenSSL (wildfly-openssl), whose
+ * server side takes RSA keys only, and OpenSSL signs a handshake with it in about 0.25 ms where the JDK's pure-Java
+ * ECDSA P-256 took several times that (docs/signaling.md, "Inside WildFly").
  *
  * <p>The CA can vouch only for what a host on a home network serves: its certificate carries critical name
  * constraints (RFC 5280, 4.2.1.10) that permit the host's own names and addresses, {@code localhost}, names under
@@ -58,6 +61,9 @@ public final class LocalCertificateAuthority {
             "192.168.0.0/16", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10");
     static final Duration SERVER_VALIDITY = Duration.ofDays(397);
     private static final String SIGNATURE = "SHA256withECDSA";
+    /** The server certificate's key: RSA of {@link #SERVER_KEY_BITS} bits. */
+    public static final String SERVER_KEY_ALGORITHM = "RSA";
+    static final int SERVER_KEY_BITS = 2048;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyPair keyPair;
@@ -163,7 +169,7 @@ public final class LocalCertificateAuthority {
 
     /** Issues a server certificate for the given names with a new key pair. */
     public IssuedCertificate issueServerCertificate(SubjectNames names, Instant now) {
-        KeyPair keys = newKeyPair();
+        KeyPair keys = newServerKeyPair();
         List<GeneralName> sans = new ArrayList<>();
         names.dnsNames().forEach(dns -> sans.add(new GeneralName(GeneralName.dNSName, dns)));
         names.ipAddresses().forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip)));
@@ -216,6 +222,16 @@ public final class LocalCertificateAuthority {
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("This JVM cannot make EC P-256 keys", e);
+        }
+    }
+
+    private static KeyPair newServerKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(SERVER_KEY_ALGORITHM);
+            generator.initialize(SERVER_KEY_BITS, RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM cannot make RSA keys", e);
         }
     }
 

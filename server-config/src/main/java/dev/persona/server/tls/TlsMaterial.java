@@ -247,6 +247,11 @@ public final class TlsMaterial {
             Files.move(file, kept);
             return "the old key store could not be opened (" + e.getMessage() + "); it was kept as " + kept;
         }
+        String keyAlgorithm = current.getPublicKey().getAlgorithm();
+        if (!keyAlgorithm.equals(LocalCertificateAuthority.SERVER_KEY_ALGORITHM)) {
+            return "its key is " + keyAlgorithm + "; the server's TLS (OpenSSL) takes "
+                    + LocalCertificateAuthority.SERVER_KEY_ALGORITHM + " keys";
+        }
         try {
             current.verify(ca.getPublicKey());
         } catch (GeneralSecurityException e) {

@@ -73,6 +73,39 @@ class TlsMaterialTest {
         assertEquals(NAMES, TlsMaterial.coveredNames(server));
         assertTrue(Duration.between(NOW, server.getNotAfter().toInstant()).toDays() <= 397);
         assertArrayEquals(ca.getEncoded(), Files.readAllBytes(data.caCertificate()), "ca.crt is the DER CA");
+        assertEquals("EC", ca.getPublicKey().getAlgorithm());
+        assertEquals("RSA", server.getPublicKey().getAlgorithm(), "OpenSSL's server side (wildfly-openssl) takes RSA");
+        assertEquals(2048, ((java.security.interfaces.RSAPublicKey) server.getPublicKey()).getModulus().bitLength());
+    }
+
+    @Test
+    void aServerKeyStoreWithTheEcKeyOfAnOlderVersionIsReissuedWithRsaFromTheSameCa() throws Exception {
+        TlsMaterial.Outcome first = tls.ensure("host.lan", NAMES, NOW);
+        Properties secrets = new Properties();
+        secrets.load(new StringReader(Files.readString(data.tlsSecrets())));
+        String password = secrets.getProperty("server.password");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair older = generator.generateKeyPair();
+        X500Name subject = new X500Name("O=Persona,CN=host.lan");
+        X509Certificate olderCertificate = new JcaX509CertificateConverter().getCertificate(
+                new JcaX509v3CertificateBuilder(subject, BigInteger.TWO, Date.from(NOW.minusSeconds(3600)),
+                        Date.from(NOW.plus(Duration.ofDays(300))), subject, older.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(older.getPrivate())));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(TlsMaterial.KEY_ALIAS, older.getPrivate(), password.toCharArray(),
+                new Certificate[] {olderCertificate});
+        try (var out = Files.newOutputStream(data.serverKeyStore())) {
+            store.store(out, password.toCharArray());
+        }
+
+        TlsMaterial.Outcome second = new TlsMaterial(data).ensure("host.lan", NAMES, NOW.plusSeconds(60));
+
+        assertTrue(second.serverCertificateAction().contains("its key is EC"), second.serverCertificateAction());
+        assertEquals("RSA", second.serverCertificate().getPublicKey().getAlgorithm());
+        second.serverCertificate().verify(first.caCertificate().getPublicKey());
+        assertArrayEquals(first.caCertificate().getEncoded(), second.caCertificate().getEncoded(), "same CA");
     }
 
     @Test
