@@ -56,7 +56,8 @@ public final class ChatBenchmark {
     /** llama-server's parallel slots on the bench host. */
     static final int SLOTS = 4;
     /** The page's milestones before the channel opens, in their order (client.js marks them). */
-    private static final List<String> MILESTONES = List.of("persona-identity-ready", "persona-signaling-open",
+    private static final List<String> MILESTONES = List.of("persona-script-start", "persona-identity-ready",
+            "persona-ice-servers", "persona-signaling-open", "persona-answer-set", "persona-peer-connected",
             "persona-channel-open");
     private static final Duration ANSWER = Duration.ofSeconds(120);
     /** Per phone answer: ms from sending to {@code accepted}, and the host's own first-token time (done.timings). */
@@ -322,6 +323,17 @@ public final class ChatBenchmark {
                             milestone);
                     if (at != null) {
                         milestones.computeIfAbsent(milestone, name -> new ArrayList<>())
+                                .add(((Number) at).doubleValue());
+                    }
+                }
+                // The page's own load before them: the document and the bundle (Resource Timing).
+                Object[][] loads = {{"page-response-end", "return performance.getEntriesByType('navigation')[0]"
+                        + ".responseEnd"}, {"script-response-end", "return performance.getEntriesByType('resource')"
+                        + ".find((r) => /\\/client\\.[^/]*js$/.test(r.name))?.responseEnd ?? null"}};
+                for (Object[] load : loads) {
+                    Object at = page.script((String) load[1]);
+                    if (at != null) {
+                        milestones.computeIfAbsent((String) load[0], name -> new ArrayList<>())
                                 .add(((Number) at).doubleValue());
                     }
                 }
