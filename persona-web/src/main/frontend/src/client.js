@@ -40,6 +40,7 @@ let finished = false; // refused, revoked, or not the host the QR named: reconne
 let reconnectTimer = null; // set while the page waits to try again
 let relaying = 0; // the attempt whose relay socket is open or opening
 let pathWatch = null; // whether the open connection's path still works (path-watch.js)
+let workerRegistered = false; // registerServiceWorker
 const backoff = new Backoff();
 const toolCards = new ToolCards(document);
 
@@ -47,6 +48,7 @@ const STEPS = ['identity', 'connect', 'verify', 'approval', 'ready'];
 
 const ui = {
   state(kind, text) {
+    if (kind !== 'working') registerServiceWorker();
     document.body.dataset.state = kind;
     $('status').textContent = text;
     $('reconnect').hidden = true;
@@ -613,8 +615,16 @@ $('install').addEventListener('click', async () => {
   await installPrompt?.prompt();
   installPrompt = null;
 });
-navigator.serviceWorker?.register('/client-sw.js', { scope: '/client' }).catch(() => {
-  // Without a service worker the page works all the same; it only cannot open offline.
-});
+/**
+ * Registers the service worker once the first connection attempt has settled (any state but 'working'): its install
+ * downloads the shell and starts a worker, which would otherwise compete with connecting on a first visit.
+ */
+function registerServiceWorker() {
+  if (workerRegistered) return;
+  workerRegistered = true;
+  navigator.serviceWorker?.register('/client-sw.js', { scope: '/client' }).catch(() => {
+    // Without a service worker the page works all the same; it only cannot open offline.
+  });
+}
 
 main().catch((error) => ui.state('error', `Something went wrong: ${error.message}`));
