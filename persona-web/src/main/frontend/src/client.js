@@ -173,15 +173,17 @@ async function connect() {
   $('transport').hidden = true;
   ui.state('working', 'Connecting to the host…');
   ui.step('connect');
-  const [token, proof] = await Promise.all([proofToken(identity, deviceId, location.origin),
-    proofToken(identity, deviceId, location.origin)]);
+  const token = await proofToken(identity, deviceId, location.origin);
+  mark('persona-proof-ready');
   if (mine !== attempt) return;
-  // The ICE servers are asked for while signaling opens; the peer connection is made with them once both are there
-  // (peerjs reads its config when it makes a connection).
-  const servers = iceServers(hostId, deviceId, proof).then((list) => {
-    mark('persona-ice-servers');
-    return list;
-  });
+  // The ICE servers are asked for (with a proof of their own) while signaling opens; the peer connection is made
+  // with them once both are there (peerjs reads its config when it makes a connection).
+  const servers = proofToken(identity, deviceId, location.origin)
+    .then((proof) => iceServers(hostId, deviceId, proof))
+    .then((list) => {
+      mark('persona-ice-servers');
+      return list;
+    });
   const config = { iceServers: [] };
   const current = new Peer(deviceId, {
     host: location.hostname, port: Number(location.port || 443), path: '/', secure: true, key: 'peerjs', token,
