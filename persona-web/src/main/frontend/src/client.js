@@ -40,6 +40,7 @@ let finished = false; // refused, revoked, or not the host the QR named: reconne
 let reconnectTimer = null; // set while the page waits to try again
 let relaying = 0; // the attempt whose relay socket is open or opening
 let pathWatch = null; // whether the open connection's path still works (path-watch.js)
+let workerRegistered = false; // registerServiceWorker
 const backoff = new Backoff();
 const toolCards = new ToolCards(document);
 
@@ -47,6 +48,7 @@ const STEPS = ['identity', 'connect', 'verify', 'approval', 'ready'];
 
 const ui = {
   state(kind, text) {
+    if (kind !== 'working') registerServiceWorker();
     document.body.dataset.state = kind;
     $('status').textContent = text;
     $('reconnect').hidden = true;
@@ -143,16 +145,19 @@ async function main() {
     ui.step('connect', { failed: true, hint: 'Open the address the host shows as a QR code, with its id.' });
     return;
   }
+  mark('persona-script-start');
   ui.state('working', 'Getting this phone’s identity…');
   ui.step('identity');
-  identity = await PhoneIdentity.forHost(hostId);
+  // A new key is stored while the page connects; the handshake waits for it (PhoneIdentity.signingFirst).
+  identity = await PhoneIdentity.signingFirst(hostId);
   mark('persona-identity-ready');
+  identity.saved.then(() => mark('persona-identity-saved'), () => {}); // a failure stops the handshake
   deviceId = keyIdOf(identity.publicKey);
   $('device').textContent = `This phone: ${deviceId} (${identity.implementation === 'webcrypto'
     ? 'WebCrypto' : 'JavaScript'} Ed25519)`;
   $('device').dataset.id = deviceId;
-  $('approval-code').textContent = await fingerprintOf(identity.publicKey);
   connect();
+  $('approval-code').textContent = await fingerprintOf(identity.publicKey);
 }
 
 async function connect() {
@@ -168,12 +173,21 @@ async function connect() {
   $('transport').hidden = true;
   ui.state('working', 'Connecting to the host…');
   ui.step('connect');
-  const [token, servers] = await Promise.all([proofToken(identity, deviceId, location.origin),
-    proofToken(identity, deviceId, location.origin).then((proof) => iceServers(hostId, deviceId, proof))]);
+  const token = await proofToken(identity, deviceId, location.origin);
+  mark('persona-proof-ready');
   if (mine !== attempt) return;
+  // The ICE servers are asked for (with a proof of their own) while signaling opens; the peer connection is made
+  // with them once both are there (peerjs reads its config when it makes a connection).
+  const servers = proofToken(identity, deviceId, location.origin)
+    .then((proof) => iceServers(hostId, deviceId, proof))
+    .then((list) => {
+      mark('persona-ice-servers');
+      return list;
+    });
+  const config = { iceServers: [] };
   const current = new Peer(deviceId, {
     host: location.hostname, port: Number(location.port || 443), path: '/', secure: true, key: 'peerjs', token,
-    config: { iceServers: servers },
+    config,
   });
   peer = current;
   const lost = (why) => mine === attempt && scheduleReconnect(why);
@@ -186,13 +200,18 @@ async function connect() {
       lost(error.type === 'peer-unavailable' ? 'The host is not on line.' : 'Lost the connection to the host.');
     }
   });
-  current.on('open', () => {
+  current.on('open', async () => {
     mark('persona-signaling-open');
+    config.iceServers = await servers;
+    if (mine !== attempt) return;
     const opened = current.connect(hostId, { serialization: 'raw', reliable: true });
     const timer = setTimeout(() => {
       if (!connection) lost('The phone could not reach the host, neither peer-to-peer nor through the host.');
     }, CONNECT_TIMEOUT_MS);
     const pc = opened.peerConnection;
+    pc.addEventListener('signalingstatechange', () => pc.signalingState === 'stable' && mark('persona-answer-set'));
+    pc.addEventListener('connectionstatechange', () => pc.connectionState === 'connected'
+      && mark('persona-peer-connected'));
     const noPath = new NoPathWatch(() => pc.getStats(), () => relay(mine, lost, 'no-answer'));
     const relayTimer = setTimeout(() => {
       noPath.stop();
@@ -321,7 +340,10 @@ function handshake(opened) {
       else throw error;
     }
   });
-  send(handshake.hello());
+  // A phone pairs only a key it has stored: a new one may still be on its way to the key store.
+  identity.saved.then(() => connection === opened && !finished && send(handshake.hello()),
+    (error) => stop(`This browser could not store this phone’s key (${error?.message ?? error}). Reload to try `
+      + 'again; private windows may not store keys.', 'identity'));
 }
 
 /** Ends this page's connection for good: only the person can start again (new QR code, import, reload). */
@@ -595,8 +617,16 @@ $('install').addEventListener('click', async () => {
   await installPrompt?.prompt();
   installPrompt = null;
 });
-navigator.serviceWorker?.register('/client-sw.js', { scope: '/client' }).catch(() => {
-  // Without a service worker the page works all the same; it only cannot open offline.
-});
+/**
+ * Registers the service worker once the first connection attempt has settled (any state but 'working'): its install
+ * downloads the shell and starts a worker, which would otherwise compete with connecting on a first visit.
+ */
+function registerServiceWorker() {
+  if (workerRegistered) return;
+  workerRegistered = true;
+  navigator.serviceWorker?.register('/client-sw.js', { scope: '/client' }).catch(() => {
+    // Without a service worker the page works all the same; it only cannot open offline.
+  });
+}
 
 main().catch((error) => ui.state('error', `Something went wrong: ${error.message}`));

@@ -91,8 +91,10 @@ export class PhoneIdentity {
   #signer;
   #seed;
 
-  constructor(hostId, record, signer, seed, implementation) {
+  constructor(hostId, record, signer, seed, implementation, saved = Promise.resolve()) {
     this.hostId = hostId;
+    /** Settles once this identity is stored (at once for one that was loaded). */
+    this.saved = saved;
     this.#record = record;
     this.#signer = signer;
     this.#seed = seed;
@@ -104,7 +106,18 @@ export class PhoneIdentity {
    * Loads this host's identity, or makes and stores a new one. A record with a raw seed (stored before keys were
    * sealed) is sealed on the way where the browser can: the raw copy is then gone from localStorage.
    */
-  static async forHost(hostId, { storage = globalThis.localStorage, subtle = globalThis.crypto.subtle,
+  static async forHost(hostId, options = {}) {
+    const identity = await PhoneIdentity.signingFirst(hostId, options);
+    await identity.saved;
+    return identity;
+  }
+
+  /**
+   * As {@link forHost}, but resolves as soon as the key can sign, before a new key is stored: `saved` then settles
+   * once the key store and localStorage hold it (it rejects, and nothing is stored, when storing fails). The page
+   * connects meanwhile and waits for `saved` only before it pairs: a phone never pairs a key it could lose.
+   */
+  static async signingFirst(hostId, { storage = globalThis.localStorage, subtle = globalThis.crypto.subtle,
     keys = new IndexedDbKeys() } = {}) {
     const stored = storage.getItem(STORAGE_PREFIX + hostId);
     if (stored) {
@@ -122,7 +135,8 @@ export class PhoneIdentity {
   }
 
   /**
-   * Seals a record with a raw seed where WebCrypto has Ed25519, stores it, and opens it.
+   * Seals a record with a raw seed where WebCrypto has Ed25519, stores it, and opens it; the identity's `saved`
+   * settles when it is stored.
    *
    * @param ed25519 whether WebCrypto has Ed25519, when the caller knows already
    */
@@ -139,11 +153,10 @@ export class PhoneIdentity {
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
     const wrappedSeed = await subtle.encrypt({ name: 'AES-GCM', iv }, wrapping, base64url.decode(record.d));
     const entry = { x: record.x, privateKey, wrapping, iv, wrappedSeed };
-    await keys.put(entry);
-    // Only once the key store holds the key does the raw copy go.
     const sealed = { kty: 'OKP', crv: 'Ed25519', x: record.x, created: record.created, sealed: true };
-    storage.setItem(key, JSON.stringify(sealed));
-    return PhoneIdentity.#sealedIdentity(hostId, sealed, entry, subtle);
+    // Only once the key store holds the key does the raw copy go.
+    const saved = keys.put(entry).then(() => storage.setItem(key, JSON.stringify(sealed)));
+    return PhoneIdentity.#sealedIdentity(hostId, sealed, entry, subtle, saved);
   }
 
   static async #unseal(hostId, record, subtle, keys) {
@@ -156,11 +169,11 @@ export class PhoneIdentity {
   }
 
   /** The identity whose key is the key store's entry `sealed` (as stored, or as just read back). */
-  static #sealedIdentity(hostId, record, sealed, subtle) {
+  static #sealedIdentity(hostId, record, sealed, subtle, saved = Promise.resolve()) {
     const signer = async (bytes) => new Uint8Array(await subtle.sign({ name: 'Ed25519' }, sealed.privateKey, bytes));
     const seed = async () => new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, sealed.wrapping,
       sealed.wrappedSeed));
-    return new PhoneIdentity(hostId, record, signer, seed, 'webcrypto');
+    return new PhoneIdentity(hostId, record, signer, seed, 'webcrypto', saved);
   }
 
   /** An Ed25519 signature (64 bytes) of `bytes`. */
@@ -225,7 +238,9 @@ export class PhoneIdentity {
     if (base64url.encode(derived) !== record.x) {
       throw new Error('The identity file is damaged: its public key does not match its private key.');
     }
-    return PhoneIdentity.#open(file.hostId, record, { storage, subtle, keys });
+    const imported = await PhoneIdentity.#open(file.hostId, record, { storage, subtle, keys });
+    await imported.saved;
+    return imported;
   }
 }
 

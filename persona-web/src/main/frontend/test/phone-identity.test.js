@@ -76,6 +76,36 @@ test('a new sealed identity signs at once, without reading the key store back', 
   assert.deepEqual(again.publicKey, identity.publicKey);
 });
 
+test('signingFirst: a new key signs before it is stored; saved settles once both stores hold it', async () => {
+  const options = browser();
+  let storeKey;
+  const stored = new Promise((resolve) => { storeKey = resolve; });
+  const put = options.keys.put.bind(options.keys);
+  options.keys.put = async (entry) => { await stored; return put(entry); }; // a key store that takes its time
+  const identity = await PhoneIdentity.signingFirst('hostA', options);
+  assert.ok(await verifies(identity.publicKey, message, await identity.sign(message)));
+  let saved = false;
+  identity.saved.then(() => { saved = true; });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(saved, false, 'not saved while the key store has not taken the key');
+  assert.equal(options.storage.getItem(STORAGE_PREFIX + 'hostA'), null, 'no record before the key store has it');
+  storeKey();
+  await identity.saved;
+  assert.equal(record(options, 'hostA').sealed, true);
+  const again = await PhoneIdentity.signingFirst('hostA', options);
+  assert.deepEqual(again.publicKey, identity.publicKey);
+  await again.saved; // a loaded identity is saved at once
+});
+
+test('signingFirst: when the key store refuses the key, saved rejects and nothing is stored', async () => {
+  const options = browser();
+  options.keys.put = async () => { throw new DOMException('The quota was exceeded.', 'QuotaExceededError'); };
+  const identity = await PhoneIdentity.signingFirst('hostA', options);
+  await assert.rejects(identity.saved, /quota/);
+  assert.equal(options.storage.getItem(STORAGE_PREFIX + 'hostA'), null);
+  await assert.rejects(PhoneIdentity.forHost('hostB', options), /quota/, 'forHost waits for the store and fails');
+});
+
 test('with WebCrypto Ed25519 a new identity is sealed: storage has the public key only, the key cannot be exported',
   async () => {
     const options = browser();

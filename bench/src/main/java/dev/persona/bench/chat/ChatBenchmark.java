@@ -65,7 +65,8 @@ public final class ChatBenchmark {
     /** llama-server's parallel slots on the bench host. */
     static final int SLOTS = 4;
     /** The page's milestones before the channel opens, in their order (client.js marks them). */
-    private static final List<String> MILESTONES = List.of("persona-identity-ready", "persona-signaling-open",
+    private static final List<String> MILESTONES = List.of("persona-script-start", "persona-identity-ready",
+            "persona-proof-ready", "persona-ice-servers", "persona-signaling-open", "persona-answer-set", "persona-peer-connected",
             "persona-channel-open");
     private static final Duration ANSWER = Duration.ofSeconds(120);
     /** Per phone answer: ms from sending to {@code accepted}, and the host's own first-token time (done.timings). */
@@ -499,6 +500,24 @@ public final class ChatBenchmark {
                             milestone);
                     if (at != null) {
                         milestones.computeIfAbsent(milestone, name -> new ArrayList<>())
+                                .add(((Number) at).doubleValue());
+                    }
+                }
+                // The page's own load before them: the document and the bundle (Resource Timing).
+                String script = "performance.getEntriesByType('resource').find((r) => /\\/client\\.[^/]*js$/"
+                        + ".test(r.name))";
+                Map<String, String> loads = new LinkedHashMap<>();
+                loads.put("page-response-end", "performance.getEntriesByType('navigation')[0].responseEnd");
+                loads.put("script-request-start", script + "?.requestStart");
+                loads.put("script-response-start", script + "?.responseStart");
+                loads.put("script-response-end", script + "?.responseEnd");
+                String ice = "performance.getEntriesByType('resource').find((r) => r.name.includes('/ice/'))";
+                loads.put("ice-request-start", ice + "?.requestStart");
+                loads.put("ice-response-end", ice + "?.responseEnd");
+                for (Map.Entry<String, String> load : loads.entrySet()) {
+                    Object at = page.script("return " + load.getValue() + " ?? null");
+                    if (at != null) {
+                        milestones.computeIfAbsent(load.getKey(), name -> new ArrayList<>())
                                 .add(((Number) at).doubleValue());
                     }
                 }
