@@ -68,7 +68,7 @@ public final class ServersBenchmark {
 
     /** One round of one server. */
     private record Round(String server, int round, double bootSeconds, double idleRssMb, double phoneTokensPerSecond,
-                         double directTokensPerSecond, double addedTtftMs, double phoneTtftMs,
+                         double directTokensPerSecond, double efficiency, double addedTtftMs, double phoneTtftMs,
                          double messagesPerSecond, double cpuMicrosPerMessage, int lost, String load) {
         @Override
         public String toString() {
@@ -134,6 +134,7 @@ public final class ServersBenchmark {
             PersonaHost.PairingUrl pairing = started.pairingUrl();
             List<Double> phoneRate = new ArrayList<>();
             List<Double> directRate = new ArrayList<>();
+            List<Double> efficiency = new ArrayList<>();
             List<Double> phoneTtft = new ArrayList<>();
             List<Double> directTtft = new ArrayList<>();
             try (JavaPhone phone = new JavaPhone(host, "servers-" + server)) {
@@ -151,6 +152,7 @@ public final class ServersBenchmark {
                     ChatBenchmark.Answer theirs = direct.answer();
                     phoneRate.add(mine.tokensPerSecond());
                     directRate.add(theirs.tokensPerSecond());
+                    efficiency.add(mine.efficiency());
                     phoneTtft.add(mine.ttftMillis());
                     directTtft.add(theirs.ttftMillis());
                 }
@@ -175,7 +177,8 @@ public final class ServersBenchmark {
             }
             double phoneTtftP50 = median(phoneTtft);
             return new Round(server, round, boot, idleRss, median(phoneRate), median(directRate),
-                    phoneTtftP50 - median(directTtft), phoneTtftP50, rate, cpuPerMessage, lost, load);
+                    median(efficiency), phoneTtftP50 - median(directTtft), phoneTtftP50, rate, cpuPerMessage, lost,
+                    load);
         } finally {
             host.stop();
         }
@@ -198,6 +201,8 @@ public final class ServersBenchmark {
         tokens.details().put("ours_direct_tokens_per_second_each", each(payara, Round::directTokensPerSecond));
         tokens.details().put("baseline_direct_tokens_per_second_each", each(wildfly,
                 Round::directTokensPerSecond));
+        tokens.details().put("ours_efficiency_each", each(payara, Round::efficiency));
+        tokens.details().put("baseline_efficiency_each", each(wildfly, Round::efficiency));
         tokens.write(results);
         BenchmarkResult ttft = row("servers-relay-added-ttft-ms", "time to first token at the phone minus the same "
                         + "request's sent straight to the host's llama-server, p50 of " + relayRuns + " per round, ms "
