@@ -1,6 +1,7 @@
 package dev.persona.it;
 
 import dev.persona.testkit.Directories;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +39,7 @@ import dev.persona.signaling.identity.KeyId;
 import dev.persona.testkit.JavaPhone;
 import dev.persona.testkit.JavaPhone.Received;
 import dev.persona.testkit.JavaPhone.Turn;
+import dev.persona.testkit.PageLoad;
 import dev.persona.testkit.PersonaHost;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -210,6 +214,94 @@ class PayaraHostIT {
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
         }
+    }
+
+    /**
+     * The session cookie is {@code SameSite=Strict}, {@code Secure} and {@code HttpOnly} before and after the sign-in
+     * (PayaraDomain sets SameSite on the listeners; WildFly's undertow-handlers.conf, SecurityHeadersIT).
+     */
+    @Test
+    void theConsoleSessionCookieIsSameSiteStrictSecureAndHttpOnly() throws Exception {
+        HttpClient cookieless = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
+                .connectTimeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> first = cookieless.send(HttpRequest.newBuilder(URI.create(console("/console/")))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = sessionCookie(first.headers().allValues("Set-Cookie"));
+        for (String attribute : List.of("SameSite=Strict", "Secure", "HttpOnly")) {
+            assertTrue(cookie.matches("(?i).*;\\s*" + attribute + "(;.*|$)"), attribute + ": " + cookie);
+        }
+        HttpResponse<String> login = cookieless.send(HttpRequest.newBuilder(URI.create(console("/j_security_check")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';')))
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=admin&j_password="
+                        + URLEncoder.encode(started.consolePassword(), StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        String signedIn = login.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("JSESSIONID="))
+                ? sessionCookie(login.headers().allValues("Set-Cookie")) : cookie;
+        assertTrue(signedIn.matches("(?i).*;\\s*SameSite=Strict(;.*|$)"), "the session after sign-in: " + signedIn);
+    }
+
+    private static String sessionCookie(List<String> setCookies) {
+        return setCookies.stream().filter(c -> c.startsWith("JSESSIONID=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie in " + setCookies));
+    }
+
+    /**
+     * Grizzly compresses the console's static resources on the HTTPS listener (PayaraDomain; WildFly's gzip filter on
+     * Faces resources, PageWeightIT): they come gzipped and decode to themselves; the console's pages, which carry
+     * session-bound tokens, do not (no BREACH); the phone page's files, precompressed by the application, come once
+     * encoded as they are.
+     */
+    @Test
+    void theConsolesResourcesAreCompressedAndItsPagesAreNot() throws Exception {
+        PageLoad page = new PageLoad(host.trustingOnlyTheHostCa(), "https://127.0.0.1:" + host.httpsPort);
+        for (String path : PageWeightIT.CONSOLE_RESOURCES) {
+            HttpResponse<byte[]> plain = page.get(path, null, Map.of());
+            HttpResponse<byte[]> sent = page.get(path, PageLoad.BROWSER_ENCODINGS, Map.of());
+            assertEquals(200, sent.statusCode(), path);
+            assertEquals(List.of("gzip"), sent.headers().allValues("Content-Encoding"), path + ": "
+                    + sent.headers().map());
+            assertArrayEquals(plain.body(), PageLoad.decode("gzip", sent.body()), path + ": gzip decodes to it");
+        }
+        for (String path : List.of("/login.xhtml", "/console/")) {
+            HttpResponse<byte[]> response = page.get(path, PageLoad.BROWSER_ENCODINGS, Map.of());
+            assertFalse(response.headers().firstValue("Content-Encoding").isPresent(), path + " ("
+                    + response.statusCode() + ") is not compressed: " + response.headers().map());
+        }
+        for (var loaded : page.first(PageLoad.BROWSER_ENCODINGS).entrySet()) {
+            String path = loaded.getKey().equals("/client") ? PageLoad.PAGE : loaded.getKey();
+            List<String> encodings = loaded.getValue().headers().allValues("Content-Encoding");
+            assertTrue(encodings.size() <= 1, path + ": encoded once: " + encodings);
+            assertArrayEquals(page.get(path, null, Map.of()).body(), PageLoad.decode(encodings.isEmpty() ? null
+                    : encodings.get(0), loaded.getValue().body()), path + ": decodes to the file");
+        }
+    }
+
+    /**
+     * The running domain's pool checks each connection with its driver's query before handing it out, as WildFly's
+     * PersonaDS does (the recovery after a full disk without a restart, DiskFullIT on WildFly), read back from the
+     * server with asadmin; the health check above gets its connections through it.
+     */
+    @Test
+    void theDatabasePoolValidatesEachConnection() throws Exception {
+        Path asadmin = Path.of(Files.readString(host.dataDirectory.resolve("run/payara.asadmin")).trim());
+        Path template = asadmin.getParent().getParent().getParent();
+        Properties server = new Properties();
+        try (var in = Files.newBufferedReader(host.dataDirectory.resolve("run/wildfly.properties"),
+                StandardCharsets.ISO_8859_1)) {
+            server.load(in);
+        }
+        Process get = new ProcessBuilder(asadmin.toString(), "--user", "admin", "--passwordfile",
+                template.resolve("admin-password").toString(), "--port",
+                server.getProperty("jboss.management.http.port"), "get",
+                "resources.jdbc-connection-pool.PersonaPool.*").redirectErrorStream(true).start();
+        String output = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(get.waitFor(120, TimeUnit.SECONDS), "asadmin get returned");
+        assertEquals(0, get.exitValue(), output);
+        assertTrue(output.contains("PersonaPool.is-connection-validation-required=true"), output);
+        assertTrue(output.contains("PersonaPool.connection-validation-method=custom-validation"), output);
+        assertTrue(output.contains("PersonaPool.validation-classname="
+                + "org.glassfish.api.jdbc.validation.H2ConnectionValidation"), output);
     }
 
     @Test

@@ -178,6 +178,11 @@ public final class PersonaHost implements AutoCloseable {
         return run;
     }
 
+    /** The running server's pid, as the launcher wrote it ({@code run/wildfly.pid} or {@code run/payara.pid}). */
+    public long serverPid() throws IOException {
+        return Long.parseLong(Files.readString(dataDirectory.resolve("run/" + server + ".pid")).trim());
+    }
+
     public void stop() throws IOException, InterruptedException {
         Run run = launcher("stop");
         if (run.exitCode() != 0) {

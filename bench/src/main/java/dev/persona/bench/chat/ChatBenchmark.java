@@ -58,12 +58,12 @@ import jakarta.json.JsonObject;
 public final class ChatBenchmark {
 
     /** The system prompt the host gives its first persona (ChatHost.defaultPrompt), sent as is to the baseline. */
-    static final String SYSTEM_PROMPT = "You are Persona, a helpful assistant that runs on its owner's own computer. "
+    public static final String SYSTEM_PROMPT = "You are Persona, a helpful assistant that runs on its owner's own computer. "
             + "Answer clearly and briefly.";
-    static final String QUESTION = "Tell me about the sea and the ships that sail on it.";
-    static final int MAX_TOKENS = 256;
+    public static final String QUESTION = "Tell me about the sea and the ships that sail on it.";
+    public static final int MAX_TOKENS = 256;
     /** llama-server's parallel slots on the bench host. */
-    static final int SLOTS = 4;
+    public static final int SLOTS = 4;
     /** The page's milestones before the channel opens, in their order (client.js marks them). */
     private static final List<String> MILESTONES = List.of("persona-script-start", "persona-identity-ready",
             "persona-proof-ready", "persona-ice-servers", "persona-signaling-open", "persona-answer-set", "persona-peer-connected",
@@ -364,7 +364,7 @@ public final class ChatBenchmark {
         return baseTtft.median();
     }
 
-    private static Answer phoneAnswer(JavaPhone phone, String id) throws Exception {
+    public static Answer phoneAnswer(JavaPhone phone, String id) throws Exception {
         long sent = System.nanoTime();
         phone.chat(id, null, QUESTION);
         JavaPhone.Turn turn = phone.turnUntilEnd(id, ANSWER);
@@ -647,14 +647,14 @@ public final class ChatBenchmark {
     }
 
     /** One answer as a client saw it ({@link System#nanoTime()} values). */
-    record Answer(long sentNanos, long firstTokenNanos, long lastTokenNanos, int completionTokens, long doneNanos,
+    public record Answer(long sentNanos, long firstTokenNanos, long lastTokenNanos, int completionTokens, long doneNanos,
                   double serverTokensPerSecond) {
-        double ttftMillis() {
+        public double ttftMillis() {
             return (firstTokenNanos - sentNanos) / 1e6;
         }
 
         /** The answer's tokens after the first over the time from the first to the last, as the client saw them. */
-        double tokensPerSecond() {
+        public double tokensPerSecond() {
             return (completionTokens - 1) / ((lastTokenNanos - firstTokenNanos) / 1e9);
         }
 
@@ -677,7 +677,7 @@ public final class ChatBenchmark {
          * How much of llama-server's own generation speed for this answer reached the client: the client's
          * tokens/s over the tokens/s llama-server reports for the same answer ({@code timings}). 1 = nothing lost.
          */
-        double efficiency() {
+        public double efficiency() {
             return tokensPerSecond() / serverTokensPerSecond;
         }
 

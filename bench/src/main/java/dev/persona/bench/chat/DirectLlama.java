@@ -28,7 +28,7 @@ import jakarta.json.JsonString;
  * straight to the llama-server process the host runs. Its port and API key come from the process itself
  * ({@code --port} on its command line, {@code LLAMA_API_KEY} in its environment), which the machine's owner can read.
  */
-final class DirectLlama {
+public final class DirectLlama {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,7 +46,7 @@ final class DirectLlama {
      * The llama-server of the host whose data directory is {@code data}: its first process, whose pid file (a
      * properties file the connector writes) names its pid.
      */
-    static DirectLlama of(Path data, String systemPrompt, String question, int maxTokens) throws IOException {
+    public static DirectLlama of(Path data, String systemPrompt, String question, int maxTokens) throws IOException {
         Path pidFile;
         try (Stream<Path> files = Files.list(data.resolve("llama"))) {
             pidFile = files.filter(f -> f.getFileName().toString().matches("llama-server-\\d+\\.pid")).sorted()
@@ -79,7 +79,7 @@ final class DirectLlama {
      * Sends the request and reads the streamed answer to its end. A kept-alive connection that llama-server closed
      * before answering is tried once more, as the connector does; the time that costs counts.
      */
-    ChatBenchmark.Answer answer() throws IOException, InterruptedException {
+    public ChatBenchmark.Answer answer() throws IOException, InterruptedException {
         long sent = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(url)
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")

@@ -216,7 +216,7 @@ public final class PeerSwarm implements AutoCloseable {
      * Relays {@code count} messages between random pairs of the connected peers with at most {@code window} in
      * flight (a closed loop: a message is sent when one arrives), until all arrived or the time is up.
      */
-    Relay relay(int count, int window, Duration limit) throws InterruptedException {
+    public Relay relay(int count, int window, Duration limit) throws InterruptedException {
         Phase current = new Phase(nextSequence, count, window);
         nextSequence += count;
         phase = current;

@@ -40,7 +40,8 @@ import org.xml.sax.SAXException;
  * {@code run/wildfly.properties} with {@code -P}: the launcher runs it after the bootstrap, on the domain that
  * {@code server-config/src/main/payara/persona.asadmin} prepared. From the bootstrap's properties it sets the
  * listeners' ports and addresses, the HTTPS listener's key store (the bootstrap's, TLS 1.3 and 1.2 with the suites
- * persona.cli names), the database pool's driver class, every {@code persona.*} setting as a system property of
+ * persona.cli names), the listeners' cookie and compression settings, the database pool's driver class and its
+ * connection validation, every {@code persona.*} setting as a system property of
  * the server (MicroProfile Config reads them there), and the llama connector's settings, resolved from the
  * {@code ${property:default}} values of the RAR's {@code META-INF/ironjacamar.xml} exactly as WildFly resolves
  * them, so that both servers read one list.
@@ -57,6 +58,8 @@ public final class PayaraDomain {
     private static final String TLS12_SUITES = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
             + "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"
             + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+    /** The console's static resources (stylesheets and scripts that Faces serves): nothing session-bound. */
+    static final String COMPRESSED_TYPES = "text/css,text/javascript,application/javascript";
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
     private final Properties properties;
@@ -96,15 +99,29 @@ public final class PayaraDomain {
         listener(network, "http-listener-1", bind, required("jboss.http.port"));
         listener(network, "http-listener-2", bind, required("jboss.https.port"));
         listener(network, "admin-listener", "127.0.0.1", required("jboss.management.http.port"));
-        httpsKeyStore(named(child(network, "protocols"), "protocol", "http-listener-2"));
+        Element protocols = child(network, "protocols");
+        httpsKeyStore(named(protocols, "protocol", "http-listener-2"));
+        for (String protocol : new String[] {"http-listener-1", "http-listener-2"}) {
+            http(child(named(protocols, "protocol", protocol), "http"));
+        }
         Element resources = child(domain.getDocumentElement(), "resources");
-        named(resources, "jdbc-connection-pool", DATABASE_POOL).setAttribute("datasource-classname",
-                switch (required("persona.db.driver")) {
-                    case "h2" -> "org.h2.jdbcx.JdbcDataSource";
-                    case "postgresql" -> "org.postgresql.ds.PGSimpleDataSource";
-                    default -> throw new ConfigurationException("unknown database driver "
-                            + properties.getProperty("persona.db.driver"));
-                });
+        Element pool = named(resources, "jdbc-connection-pool", DATABASE_POOL);
+        String driver = required("persona.db.driver");
+        pool.setAttribute("datasource-classname", switch (driver) {
+            case "h2" -> "org.h2.jdbcx.JdbcDataSource";
+            case "postgresql" -> "org.postgresql.ds.PGSimpleDataSource";
+            default -> throw new ConfigurationException("unknown database driver " + driver);
+        });
+        // WildFly's PersonaDS twin (persona.cli): each connection is checked with a query before the pool hands it
+        // out, and a dead one is replaced. H2 closes the database at a write that failed (a full disk); its open
+        // connections then fail every statement while JDBC 4's isValid still says true, and a new connection opens
+        // the database again, so the host stores again once space is freed, without a restart. Payara's validators
+        // for these drivers run SELECT '1' (H2) and SELECT 1 (PostgreSQL).
+        pool.setAttribute("is-connection-validation-required", "true");
+        pool.setAttribute("connection-validation-method", "custom-validation");
+        pool.setAttribute("validation-classname", driver.equals("h2")
+                ? "org.glassfish.api.jdbc.validation.H2ConnectionValidation"
+                : "org.glassfish.api.jdbc.validation.PostgresConnectionValidation");
         setProperties(named(resources, "resource-adapter-config", RESOURCE_ADAPTER, "resource-adapter-name"),
                 adapterSettings(ironJacamar));
     }
@@ -168,6 +185,21 @@ public final class PayaraDomain {
         Element listener = named(child(network, "network-listeners"), "network-listener", name);
         listener.setAttribute("address", address);
         listener.setAttribute("port", port);
+    }
+
+    /**
+     * A listener's HTTP settings: the session cookie {@code SameSite=Strict} (WildFly: the {@code samesite-cookie}
+     * handler of undertow-handlers.conf; Payara sets it on every cookie it writes, and the session's is the only
+     * one the application sets), and compression of the console's static types only, as WildFly's gzip filter on
+     * Faces resources: pages and REST answers carry session-bound tokens, and compressing those over TLS lets an
+     * attacker guess them from the lengths (BREACH). Grizzly leaves a response that already names its encoding (the
+     * phone page's precompressed files) as it is.
+     */
+    private static void http(Element http) {
+        http.setAttribute("cookie-same-site-enabled", "true");
+        http.setAttribute("cookie-same-site-value", "Strict");
+        http.setAttribute("compression", "on");
+        http.setAttribute("compressable-mime-type", COMPRESSED_TYPES);
     }
 
     private void httpsKeyStore(Element protocol) {

@@ -154,6 +154,39 @@ class PayaraDomainTest {
     }
 
     @Test
+    void thePoolChecksEachConnectionWithAQueryOfItsDriver() throws IOException {
+        for (String driver : new String[] {"h2", "postgresql"}) {
+            Properties settings = bootstrapOutput();
+            settings.setProperty("persona.db.driver", driver);
+            Document domain = xml(DOMAIN);
+            new PayaraDomain(settings).apply(domain, xml(IRON_JACAMAR));
+            Element pool = find(domain, "jdbc-connection-pool", "name", "PersonaPool");
+            assertEquals("true", pool.getAttribute("is-connection-validation-required"), driver);
+            assertEquals("custom-validation", pool.getAttribute("connection-validation-method"), driver);
+            assertEquals(driver.equals("h2") ? "org.glassfish.api.jdbc.validation.H2ConnectionValidation"
+                    : "org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                    pool.getAttribute("validation-classname"), driver);
+        }
+    }
+
+    @Test
+    void bothListenersWriteTheSessionCookieSameSiteStrictAndCompressOnlyStaticTypes() throws IOException {
+        Document domain = xml(DOMAIN);
+        new PayaraDomain(bootstrapOutput()).apply(domain, xml(IRON_JACAMAR));
+        for (String listener : new String[] {"http-listener-1", "http-listener-2"}) {
+            Element http = (Element) find(domain, "protocol", "name", listener).getElementsByTagName("http").item(0);
+            assertEquals("true", http.getAttribute("cookie-same-site-enabled"), listener);
+            assertEquals("Strict", http.getAttribute("cookie-same-site-value"), listener);
+            assertEquals("on", http.getAttribute("compression"), listener);
+            assertFalse(http.getAttribute("compressable-mime-type").contains("html"),
+                    listener + ": pages carry session-bound tokens (BREACH)");
+            assertFalse(http.getAttribute("compressable-mime-type").contains("json"),
+                    listener + ": REST answers carry session-bound tokens (BREACH)");
+            assertTrue(http.getAttribute("compressable-mime-type").contains("text/css"), listener);
+        }
+    }
+
+    @Test
     void aDomainThatWasNotPreparedIsNamed() throws IOException {
         Document stock = xml(DOMAIN.replace("PersonaPool", "H2Pool"));
         ConfigurationException refused = assertThrows(ConfigurationException.class,
