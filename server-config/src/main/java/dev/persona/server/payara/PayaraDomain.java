@@ -54,10 +54,12 @@ public final class PayaraDomain {
 
     private static final String TLS13_SUITES = "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,"
             + "TLS_CHACHA20_POLY1305_SHA256";
-    /** persona.cli's TLS 1.2 filter in Java's names: forward-secret ECDHE with AEAD ciphers for the ECDSA key. */
-    private static final String TLS12_SUITES = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
-            + "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"
-            + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+    /**
+     * persona.cli's TLS 1.2 filter in Java's names: forward-secret ECDHE with AEAD ciphers for the server's RSA key
+     * (TlsMaterial; WildFly's OpenSSL provider takes no ECDSA key, and both servers read the same key store).
+     */
+    private static final String TLS12_SUITES = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+            + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
     /** The console's static resources (stylesheets and scripts that Faces serves): nothing session-bound. */
     static final String COMPRESSED_TYPES = "text/css,text/javascript,application/javascript";
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
