@@ -121,7 +121,7 @@ public final class HostBootstrap {
         properties.setProperty("jboss.management.http.port", Integer.toString(settings.managementHttpPort()));
         properties.setProperty("jboss.management.https.port", Integer.toString(settings.managementHttpsPort()));
         properties.setProperty("jboss.server.log.dir", data.logs().toString());
-        OpenSslLibraries.find().ifPresent(libraries -> libraries.forEach(properties::setProperty));
+        OpenSslLibraries.require().forEach(properties::setProperty);
         properties.setProperty(HostSettings.PUBLIC_URL.name(), "https://" + lanAddress() + ":" + settings.httpsPort());
         properties.setProperty(HostSettings.SIGNALING_ORIGINS, source.text(HostSettings.SIGNALING_ORIGINS)
                 .orElseGet(() -> String.join(",", names.webOrigins("https", settings.httpsPort()))));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.persona.server.ConfigurationException;
+
 /**
  * Where the system's OpenSSL libraries are, for WildFly's TLS (persona.cli runs the HTTPS listener's
  * {@code server-ssl-context} on the {@code openssl} provider, the wildfly-openssl natives). Those natives look for
@@ -41,8 +43,18 @@ public final class OpenSslLibraries {
         return Optional.empty();
     }
 
-    /** {@link #find(List)} in the system's library directories. */
-    public static Optional<Map<String, String>> find() {
-        return find(DIRECTORIES);
+    /**
+     * {@link #find(List)}, or a start stopped with what to install: without the libraries WildFly's HTTPS listener
+     * fails to start and says only that its SSL context is missing.
+     */
+    public static Map<String, String> require(List<Path> directories) {
+        return find(directories).orElseThrow(() -> new ConfigurationException("HTTPS runs on the system's OpenSSL, "
+                + "and no libssl.so.3 or libssl.so.1.1 with its libcrypto was found in " + directories
+                + ": install it (Debian and Ubuntu: apt-get install libssl3; Fedora: dnf install openssl-libs)"));
+    }
+
+    /** {@link #require(List)} in the system's library directories. */
+    public static Map<String, String> require() {
+        return require(DIRECTORIES);
     }
 }

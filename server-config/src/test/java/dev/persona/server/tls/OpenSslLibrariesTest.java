@@ -1,6 +1,7 @@
 package dev.persona.server.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.persona.server.ConfigurationException;
 
 class OpenSslLibrariesTest {
 
@@ -34,5 +37,12 @@ class OpenSslLibrariesTest {
         assertEquals(old.resolve("libssl.so.1.1").toString(),
                 OpenSslLibraries.find(List.of(old, half)).orElseThrow().get(OpenSslLibraries.SSL_PROPERTY));
         assertTrue(OpenSslLibraries.find(List.of(half, temp.resolve("missing"))).isEmpty());
+    }
+
+    @Test
+    void aSystemWithoutOpenSslStopsTheStartSayingWhatToInstall() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class,
+                () -> OpenSslLibraries.require(List.of(temp)));
+        assertTrue(refused.getMessage().contains("apt-get install libssl3"), refused.getMessage());
     }
 }
