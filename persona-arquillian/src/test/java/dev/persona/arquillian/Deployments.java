@@ -77,6 +77,8 @@ public final class Deployments {
                 settings.setProperty(name, written.getProperty(name));
             }
         }
+        // The origin SignalingEndpointIT's client proves its key for on Payara (its plain HTTP listener).
+        settings.setProperty(HostSettings.SIGNALING_ORIGINS, payaraOrigin());
         StringWriter config = new StringWriter();
         try {
             settings.store(config, "The bootstrap's settings for the test data directory");
@@ -100,6 +102,15 @@ public final class Deployments {
         war.addAsResource(new StringAsset(config.toString()), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(new StringAsset(webXml), "web.xml")
                 .addAsLibrary(jarOf(JdbcDataSource.class));
+    }
+
+    /**
+     * The origin of the bare Payara domain's plain HTTP listener ({@code asadmin create-domain --portbase}: HTTP at
+     * the base + 80), where the tests' own clients reach it: its HTTPS listener has the domain's self-signed
+     * certificate, not one of the test CA's.
+     */
+    public static String payaraOrigin() {
+        return "http://127.0.0.1:" + (Integer.getInteger("persona.arq.payara.portbase", 27100) + 80);
     }
 
     private static Path dataDirectory() {

@@ -39,14 +39,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * slot, a port range of the tests' own; the llama-server build of scripts/build-llama-server.sh in the cache), beside
  * a WAR in an EAR as in the product; one completion streams through the connection factory at
  * {@link LlamaConnectionFactory#LOOKUP} from a real llama-server process.
- * WildFly only: on Payara the adapter's settings live in domain.xml ({@code resource-adapter-config}, which
- * {@code PayaraDomain} writes) and its factory comes from the EAR's glassfish-resources.xml, neither of which a
- * micro-deployment on a bare domain has.
+ * WildFly only: on Payara the adapter's settings must be the domain's {@code resource-adapter-config} before the
+ * application deploys ({@code PayaraDomain} writes them for the product). Tried on the bare test domain: in the test
+ * EAR's glassfish-resources.xml they are applied after the adapter started, Payara restarts it, and the application's
+ * connector pool keeps the first, stopped instance ("the llama resource adapter is not started"); asadmin cannot set
+ * them first, since Arquillian builds the deployment before it starts the server.
  */
 @ExtendWith(ArquillianExtension.class)
 @DisabledIfSystemProperty(named = "persona.arq.container", matches = "payara",
-        disabledReason = "the connector's settings on Payara are the domain's resource-adapter-config, which "
-                + "PayaraDomain writes for ./persona start and a bare test domain lacks")
+        disabledReason = "the adapter's settings on Payara must be the domain's resource-adapter-config before the "
+                + "deployment (PayaraDomain writes them for ./persona start); a bare test domain has none, and in "
+                + "the test EAR's glassfish-resources.xml they restart the adapter after its pool bound to it")
 class LlamaConnectorIT {
 
     /** Generous: the tiny model loads in a second on a quiet machine, much longer on a loaded one. */

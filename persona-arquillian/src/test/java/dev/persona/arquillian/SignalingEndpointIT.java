@@ -34,21 +34,18 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The signaling endpoint in the container, from outside: the application's signaling server
- * ({@link SignalingHost}, its settings the bootstrap's) at {@code /peerjs} over the server's HTTPS port, and a
- * WebSocket client in the test JVM that trusts the test CA. A phone that proves its key hears OPEN; a proof made by
- * another key, and a proof used a second time, are refused with ERROR and close code 1008 (docs/signaling.md).
- * WildFly only, for the reason in the annotation.
+ * ({@link SignalingHost}, its settings the bootstrap's) at {@code /peerjs}, and a WebSocket client in the test JVM.
+ * A phone that proves its key hears OPEN; a proof made by another key, and a proof used a second time, are refused
+ * with ERROR and close code 1008 (docs/signaling.md). On WildFly the client comes over the server's HTTPS port and
+ * trusts the test CA; on Payara over the bare domain's plain HTTP listener ({@link Deployments#payaraOrigin()}),
+ * whose HTTPS listener has a certificate of the domain's own: the endpoint is what this covers, TLS on Payara is
+ * PayaraHostIT's.
  */
 @ExtendWith(ArquillianExtension.class)
-@DisabledIfSystemProperty(named = "persona.arq.container", matches = "payara",
-        disabledReason = "the client reaches the endpoint over the HTTPS port and test CA that the bootstrap writes for "
-                + "WildFly (run/wildfly.properties); Payara's test domain listens with its own certificate and ports. "
-                + "The sockets themselves open on Payara: PayaraHostIT")
 @RunAsClient
 class SignalingEndpointIT {
 
@@ -96,10 +93,15 @@ class SignalingEndpointIT {
         }
     }
 
-    /** A proof token for the server's HTTPS origin at 127.0.0.1, one of those the bootstrap accepts. */
+    /** A proof token for the origin the client connects to, one of those the server accepts. */
     private static String proof(Ed25519PrivateKeyParameters key) {
-        return IdProof.sign(key, "https://127.0.0.1:" + httpsPort(), Instant.now().getEpochSecond(),
-                IdProof.newNonce(RANDOM)).token();
+        return IdProof.sign(key, origin(), Instant.now().getEpochSecond(), IdProof.newNonce(RANDOM)).token();
+    }
+
+    /** WildFly's HTTPS origin at 127.0.0.1 (the bootstrap accepts it), or Payara's plain one. */
+    private static String origin() {
+        return Deployments.container().equals("payara") ? Deployments.payaraOrigin()
+                : "https://127.0.0.1:" + httpsPort();
     }
 
     private static String httpsPort() {
@@ -123,7 +125,7 @@ class SignalingEndpointIT {
 
         static Socket open(KeyId id, String token) throws Exception {
             Socket socket = new Socket();
-            URI uri = URI.create("wss://127.0.0.1:" + httpsPort() + "/signaling/peerjs?key=peerjs&id=" + id
+            URI uri = URI.create(origin().replaceFirst("^http", "ws") + "/signaling/peerjs?key=peerjs&id=" + id
                     + "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
             socket.webSocket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, socket)
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
