@@ -300,8 +300,10 @@ class PayaraHostIT {
         assertEquals(0, get.exitValue(), output);
         assertTrue(output.contains("PersonaPool.is-connection-validation-required=true"), output);
         assertTrue(output.contains("PersonaPool.connection-validation-method=custom-validation"), output);
-        assertTrue(output.contains("PersonaPool.validation-classname="
-                + "org.glassfish.api.jdbc.validation.H2ConnectionValidation"), output);
+        boolean postgres = server.getProperty("persona.db.driver").equals("postgresql");
+        assertTrue(output.contains("PersonaPool.validation-classname=org.glassfish.api.jdbc.validation."
+                + (postgres ? "PostgresConnectionValidation" : "H2ConnectionValidation")), output);
+        assertEquals(postgres, output.contains("PersonaPool.property.stringType=unspecified"), output);
     }
 
     @Test

@@ -114,6 +114,11 @@ public final class PayaraDomain {
             case "postgresql" -> "org.postgresql.ds.PGSimpleDataSource";
             default -> throw new ConfigurationException("unknown database driver " + driver);
         });
+        // EclipseLink binds UUID values as text, which PostgreSQL refuses for its uuid
+        // columns ("column is of type uuid but expression is of type character varying"): the driver sends text
+        // parameters untyped, so that the server casts them to the column's type (pgjdbc's stringType). Hibernate on
+        // WildFly binds UUIDs as uuid and needs no such setting.
+        poolProperty(pool, "stringType", driver.equals("postgresql") ? "unspecified" : null);
         // WildFly's PersonaDS twin (persona.cli): each connection is checked with a query before the pool hands it
         // out, and a dead one is replaced. H2 closes the database at a write that failed (a full disk); its open
         // connections then fail every statement while JDBC 4's isValid still says true, and a new connection opens
@@ -217,6 +222,24 @@ public final class PayaraDomain {
         ssl.setAttribute("tls12-enabled", "true");
         ssl.setAttribute("tls13-enabled", "true");
         ssl.setAttribute("ssl3-tls-ciphers", TLS13_SUITES + "," + TLS12_SUITES);
+    }
+
+    /** Sets one {@code property} of {@code owner}, or removes it where {@code value} is null; the others stay. */
+    private static void poolProperty(Element owner, String name, String value) {
+        for (Node node = owner.getFirstChild(); node != null; ) {
+            Node next = node.getNextSibling();
+            if (node instanceof Element element && element.getTagName().equals("property")
+                    && element.getAttribute("name").equals(name)) {
+                owner.removeChild(element);
+            }
+            node = next;
+        }
+        if (value != null) {
+            Element property = owner.getOwnerDocument().createElement("property");
+            property.setAttribute("name", name);
+            property.setAttribute("value", value);
+            owner.appendChild(property);
+        }
     }
 
     private static void setProperties(Element owner, Map<String, String> values) {

@@ -166,6 +166,10 @@ class PayaraDomainTest {
             assertEquals(driver.equals("h2") ? "org.glassfish.api.jdbc.validation.H2ConnectionValidation"
                     : "org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
                     pool.getAttribute("validation-classname"), driver);
+            Map<String, String> poolProperties = properties(pool, "property");
+            assertEquals(driver.equals("postgresql") ? "unspecified" : null, poolProperties.get("stringType"),
+                    driver + ": EclipseLink's text-bound UUIDs reach PostgreSQL's uuid columns untyped");
+            assertTrue(poolProperties.containsKey("URL"), driver + ": the other properties stay");
         }
     }
 
