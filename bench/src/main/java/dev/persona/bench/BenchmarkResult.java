@@ -15,7 +15,7 @@ import java.util.Map;
  * their ratio, the target and whether it was met, plus any details (percentiles, settings, notes). Written by hand:
  * the file is flat and its fields are fixed ({@code benchmark}, {@code metric}, {@code ours}, {@code baseline},
  * {@code ratio}, {@code target}, {@code runs}, {@code date}, {@code commit} and {@code clean} (the
- * {@link SourceRevision} measured), then the details).
+ * {@link SourceRevision} of the run, read once at its start), then the details).
  *
  * @param benchmark the file name without {@code .json}, e.g. {@code connector-tokens-per-second}
  * @param metric    what was measured, with its unit
@@ -45,7 +45,7 @@ public record BenchmarkResult(String benchmark, String metric, double ours, doub
         fields.put("target", target);
         fields.put("runs", runs);
         fields.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        SourceRevision revision = SourceRevision.current();
+        SourceRevision revision = SourceRevision.ofThisRun();
         fields.put("commit", revision.commit());
         fields.put("clean", revision.clean());
         fields.put("met", met);

@@ -1,5 +1,7 @@
 package dev.persona.peer;
 
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +18,22 @@ import jakarta.json.JsonValue;
  * to that id ({@link #receive}), and it answers through its {@link SignalingLink}. It keeps the sessions that phones
  * opened to this id, keyed by phone and connection id (the phone id is the server's word, so one phone cannot touch
  * another's session).
+ *
+ * <p>A phone holds at most {@code maxPerPhone} unproven sessions. At that cap its next offer ends its oldest unproven
+ * session whose data channel never opened, if its newest one is at least {@link #REPLACEMENT_SPACING} old: a page
+ * reloaded on a network without a peer-to-peer path leaves such sessions behind (peerjs sends no LEAVE, and no path
+ * carries the close), and only the key's holder can offer as its id. Offers closer together than that are left
+ * unanswered, so a flood from one key costs at most one new peer connection per spacing.
  */
 public final class SignalingEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SignalingEndpoint.class.getName());
+
+    /**
+     * How old a phone's newest unproven session must be before the phone's next offer at the cap may replace one:
+     * longer than the spacing of a flood, shorter than a page reload.
+     */
+    static final Duration REPLACEMENT_SPACING = Duration.ofSeconds(1);
 
     private record SessionKey(String phoneId, String connectionId) {
     }
@@ -29,6 +43,8 @@ public final class SignalingEndpoint {
     private final SignalingLink link;
     private final PeerSessionAcceptor acceptor;
     private final Map<SessionKey, WebRtcSession> sessions = new ConcurrentHashMap<>();
+    /** Held while an offer is checked against the phone's sessions and added, so that two offers cannot pass at once. */
+    private final Object offers = new Object();
     private volatile boolean closed;
 
     SignalingEndpoint(HostPeer host, String hostId, SignalingLink link, PeerSessionAcceptor acceptor) {
@@ -103,29 +119,58 @@ public final class SignalingEndpoint {
             return;
         }
         SessionKey key = new SessionKey(phoneId, offer.request().connectionId());
-        if (sessions.containsKey(key)) {
-            host.refusals().refused(phoneId, () -> "Ignored a second offer for connection " + key.connectionId()
-                    + " from phone " + phoneId + " to " + hostId + ": peerjs does not renegotiate a connection.");
-            return;
+        WebRtcSession session;
+        WebRtcSession replaced = null;
+        synchronized (offers) {
+            if (sessions.containsKey(key)) {
+                host.refusals().refused(phoneId, () -> "Ignored a second offer for connection "
+                        + key.connectionId() + " from phone " + phoneId + " to " + hostId + ": peerjs does not "
+                        + "renegotiate a connection.");
+                return;
+            }
+            int maxPerPhone = host.settings().handshake().maxPerPhone();
+            List<WebRtcSession> unproven = sessions.values().stream()
+                    .filter(s -> s.request().phoneId().equals(phoneId) && !s.isProven())
+                    .sorted(Comparator.comparingLong(WebRtcSession::offeredAt)).toList();
+            if (unproven.size() >= maxPerPhone) {
+                replaced = replaceable(unproven);
+                if (replaced == null) {
+                    refused(phoneId, "this phone has " + maxPerPhone + " sessions that have not completed the "
+                            + "handshake already (" + HostPeerSettings.MAX_UNPROVEN_PER_PHONE + "), and its newest "
+                            + "is younger than " + REPLACEMENT_SPACING.toMillis() + " ms or all have connected.");
+                    return;
+                }
+            } else if (host.full()) {
+                refused(phoneId, host.settings().maxSessions() + " sessions are open or connecting already ("
+                        + HostPeerSettings.MAX_SESSIONS + ").");
+                return;
+            }
+            session = new WebRtcSession(host, this, offer, acceptor);
+            sessions.put(key, session);
         }
-        int maxPerPhone = host.settings().handshake().maxPerPhone();
-        if (sessions.values().stream().filter(s -> s.request().phoneId().equals(phoneId) && !s.isProven()).count()
-                >= maxPerPhone) {
-            refused(phoneId, "this phone has " + maxPerPhone + " sessions that have not completed the handshake "
-                    + "already (" + HostPeerSettings.MAX_UNPROVEN_PER_PHONE + ").");
-            return;
+        if (replaced != null) {
+            replaced.replaced(new SessionClosed(Reason.CLOSED_BY_PHONE, "Phone " + phoneId + " offered again while "
+                    + "it had " + host.settings().handshake().maxPerPhone() + " sessions that had not completed the "
+                    + "handshake (" + HostPeerSettings.MAX_UNPROVEN_PER_PHONE + "); the host ended the oldest, "
+                    + replaced.describe() + ", whose data channel never opened (a page reloaded without a "
+                    + "peer-to-peer path leaves such sessions behind)."));
         }
-        if (host.full()) {
-            refused(phoneId, host.settings().maxSessions() + " sessions are open or connecting already ("
-                    + HostPeerSettings.MAX_SESSIONS + ").");
-            return;
-        }
-        WebRtcSession session = new WebRtcSession(host, this, offer, acceptor);
-        sessions.put(key, session);
         session.start();
         if (closed) {
             session.end(new SessionClosed(Reason.HOST_STOPPED, "The host stopped answering as " + hostId + "."));
         }
+    }
+
+    /**
+     * The session a phone's offer at its cap ends: the oldest of {@code unproven} (oldest first) whose channel never
+     * opened, if the newest is at least {@link #REPLACEMENT_SPACING} old; otherwise null.
+     */
+    private static WebRtcSession replaceable(List<WebRtcSession> unproven) {
+        long newest = unproven.get(unproven.size() - 1).offeredAt();
+        if (System.nanoTime() - newest < REPLACEMENT_SPACING.toNanos()) {
+            return null;
+        }
+        return unproven.stream().filter(s -> !s.isOpen()).findFirst().orElse(null);
     }
 
     /** An offer left unanswered; {@code why} has what the phone chose escaped already. */

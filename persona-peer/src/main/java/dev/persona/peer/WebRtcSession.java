@@ -233,11 +233,31 @@ final class WebRtcSession implements PeerSession {
         return open;
     }
 
+    /** When the phone's offer made this session ({@link System#nanoTime()}). */
+    long offeredAt() {
+        return offeredAt;
+    }
+
     /**
      * Ends the session once: releases the native objects at once, on the calling thread, then tells the listener
      * on the event order. Later calls do nothing.
      */
     void end(SessionClosed ending) {
+        end(ending, switch (ending.reason()) {
+            case CLOSED_BY_HOST, CLOSED_BY_PHONE, HOST_STOPPED -> Level.INFO;
+            case UNREACHABLE, NEGOTIATION_FAILED, CONNECTION_LOST, PHONE_TOO_SLOW -> Level.WARNING;
+        });
+    }
+
+    /**
+     * Ends the session because a newer offer of its phone took its place: as {@link #end}, logged at FINE only, as
+     * a flood of offers from one key may replace one session a second.
+     */
+    void replaced(SessionClosed ending) {
+        end(ending, Level.FINE);
+    }
+
+    private void end(SessionClosed ending, Level level) {
         synchronized (this) {
             if (closed != null) {
                 return;
@@ -256,10 +276,6 @@ final class WebRtcSession implements PeerSession {
         waitingFrames.clear();
         waitingBytes.set(0);
         endpoint.forget(this);
-        Level level = switch (ending.reason()) {
-            case CLOSED_BY_HOST, CLOSED_BY_PHONE, HOST_STOPPED -> Level.INFO;
-            case UNREACHABLE, NEGOTIATION_FAILED, CONNECTION_LOST, PHONE_TOO_SLOW -> Level.WARNING;
-        };
         LOG.log(level, ending.message());
         events.execute(() -> tellListener(listener -> listener.onClose(this, ending)));
     }

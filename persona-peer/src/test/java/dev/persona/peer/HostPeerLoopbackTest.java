@@ -463,6 +463,39 @@ class HostPeerLoopbackTest {
     }
 
     @Test
+    void aPhoneWhoseSessionsNeverConnectReloadsFiveTimesAndItsLastLoadConnects() throws Exception {
+        HostPeerSettings.HandshakeLimits limits = new HostPeerSettings.HandshakeLimits(Duration.ofSeconds(30), 4096,
+                64, 3, 64);
+        // A connect timeout longer than the test: the old sessions end only by the new offers.
+        try (HostPeer strictHost = new HostPeer(new HostPeerSettings(List.of(), 0, 0, Duration.ofSeconds(120), 65536,
+                8, limits, Duration.ofMinutes(1), null, false), executor)) {
+            SignalingEndpoint endpoint = strictHost.attach("host5", signaling.linkFor("host5"),
+                    request -> Optional.of(RecordingListener.unproven()));
+            signaling.register("host5", endpoint::receive);
+            // No path for the first four loads: their candidates are lost both ways, and the phone's close too.
+            signaling.drop(message -> message.type().equals("CANDIDATE"));
+            for (int load = 1; load <= 4; load++) {
+                JavaPhone phone = phone("reloading-phone");
+                phone.connect("host5", "raw", true, null);
+                awaitTrue(() -> signaling.relayedTo("reloading-phone").stream().anyMatch(m -> m.type()
+                        .equals("ANSWER") && phone.connectionId.equals(PeerjsPayloads.connectionId(m.payload()))),
+                        "the host to answer load " + load + " of the phone");
+                assertTrue(strictHost.sessionCount() <= 3, "one phone never holds more than its 3 unproven "
+                        + "sessions: " + strictHost.sessionCount());
+                phone.close();
+                // A reload takes longer than this; offers closer together are a flood, left unanswered.
+                Thread.sleep(SignalingEndpoint.REPLACEMENT_SPACING.toMillis() + 100);
+            }
+            signaling.drop(message -> false);
+            JavaPhone last = phone("reloading-phone");
+            last.connect("host5", "raw", true, null);
+            await(last.opened, "the fifth load's data channel to open");
+            assertEquals(3, strictHost.sessionCount(), "the two newest sessions that never connected, and the open one");
+            signaling.unregister("host5");
+        }
+    }
+
+    @Test
     void strangersNeverTakeThePlacesOfApprovedPhones() throws Exception {
         List<RecordingListener> strangers = new ArrayList<>();
         RecordingListener approved = RecordingListener.unproven();

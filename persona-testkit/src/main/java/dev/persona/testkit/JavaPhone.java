@@ -270,6 +270,21 @@ public final class JavaPhone implements AutoCloseable {
     }
 
     /**
+     * Whether the host answered this phone's offer (within {@code timeout}): all that a phone without a path
+     * ({@link #offerWithoutPath}) hears of the host.
+     */
+    public boolean answered(Duration timeout) throws InterruptedException {
+        try {
+            current().answerArrived.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(name + " failed before an answer came", e.getCause());
+        }
+    }
+
+    /**
      * Closes the data connection as a phone that goes away does: the data channel, then the peer connection, then
      * the signaling socket (without LEAVE, as when a tab is closed or the network drops).
      */
@@ -581,6 +596,7 @@ public final class JavaPhone implements AutoCloseable {
         final CompletableFuture<Void> signedIn = new CompletableFuture<>();
         final CompletableFuture<Long> channelOpened = new CompletableFuture<>();
         final CompletableFuture<Void> channelClosed = new CompletableFuture<>();
+        final CompletableFuture<Void> answerArrived = new CompletableFuture<>();
         final AtomicLong nextChunkId = new AtomicLong();
         private final StringBuilder partialSocketText = new StringBuilder();
         private final List<RTCIceCandidate> earlyCandidates = new ArrayList<>();
@@ -735,6 +751,7 @@ public final class JavaPhone implements AutoCloseable {
                     channelOpened.completeExceptionally(new IllegalStateException(why));
                 }
                 case "ANSWER" -> {
+                    answerArrived.complete(null);
                     if (closed) {
                         return;
                     }

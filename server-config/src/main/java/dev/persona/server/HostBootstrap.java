@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import dev.persona.server.db.DatabaseSettings;
 import dev.persona.server.db.EmbeddedDatabaseCheck;
@@ -30,22 +32,43 @@ import dev.persona.settings.SettingSource;
  * writes {@code run/wildfly.properties} (system properties the server reads with {@code -P}: every
  * {@code persona.*} setting given to the launcher and the bootstrap's own, the datasource's among them; owner-only
  * since it holds the key store and database passwords) and {@code run/launch.env} (the addresses the launcher
- * prints). A problem ends it with exit status 2 and one message that says what to do.
+ * prints; Payara's start reads the same file, see {@code PayaraDomain}). A problem ends it with exit status 2 and one
+ * message that says what to do.
  */
 public final class HostBootstrap {
 
-    private final HostSettings settings;
-    private final SettingSource.Process source;
-
-    public HostBootstrap(HostSettings settings, SettingSource.Process source) {
-        this.settings = settings;
-        this.source = source;
+    /** The application server this start runs the EAR in: the launcher's {@code --server}, its first argument here. */
+    public enum Server {
+        /** HTTPS on the system's OpenSSL (persona.cli), whose libraries the bootstrap finds ({@link OpenSslLibraries}). */
+        WILDFLY,
+        /** HTTPS on the JDK's TLS ({@code PayaraDomain}): no OpenSSL needed. */
+        PAYARA
     }
 
+    private final HostSettings settings;
+    private final SettingSource.Process source;
+    private final Server server;
+    private final Supplier<Map<String, String>> openSslLibraries;
+
+    public HostBootstrap(HostSettings settings, SettingSource.Process source, Server server) {
+        this(settings, source, server, OpenSslLibraries::require);
+    }
+
+    /** @param openSslLibraries {@link OpenSslLibraries#require()}, or a stand-in for a system without OpenSSL */
+    HostBootstrap(HostSettings settings, SettingSource.Process source, Server server,
+                  Supplier<Map<String, String>> openSslLibraries) {
+        this.settings = settings;
+        this.source = source;
+        this.server = server;
+        this.openSslLibraries = openSslLibraries;
+    }
+
+    /** @param args the server, {@code wildfly} (the default) or {@code payara} */
     public static void main(String[] args) {
         try {
+            Server server = args.length == 0 ? Server.WILDFLY : server(args[0]);
             SettingSource.Process source = SettingSource.ofProcess();
-            new HostBootstrap(HostSettings.from(source), source).run(Instant.now());
+            new HostBootstrap(HostSettings.from(source), source, server).run(Instant.now());
         } catch (ConfigurationException | InvalidSettingException e) {
             System.err.println("persona: " + e.getMessage());
             System.exit(2);
@@ -76,6 +99,14 @@ public final class HostBootstrap {
             writeLaunchEnvironment();
         } catch (IOException e) {
             throw new ConfigurationException("Cannot write the run files in " + data.run() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Server server(String name) {
+        try {
+            return Server.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("Unknown server '" + name + "': wildfly or payara.", e);
         }
     }
 
@@ -121,7 +152,9 @@ public final class HostBootstrap {
         properties.setProperty("jboss.management.http.port", Integer.toString(settings.managementHttpPort()));
         properties.setProperty("jboss.management.https.port", Integer.toString(settings.managementHttpsPort()));
         properties.setProperty("jboss.server.log.dir", data.logs().toString());
-        OpenSslLibraries.require().forEach(properties::setProperty);
+        if (server == Server.WILDFLY) {
+            openSslLibraries.get().forEach(properties::setProperty);
+        }
         properties.setProperty(HostSettings.PUBLIC_URL.name(), "https://" + lanAddress() + ":" + settings.httpsPort());
         properties.setProperty(HostSettings.SIGNALING_ORIGINS, source.text(HostSettings.SIGNALING_ORIGINS)
                 .orElseGet(() -> String.join(",", names.webOrigins("https", settings.httpsPort()))));

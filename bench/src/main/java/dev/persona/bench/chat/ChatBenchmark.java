@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -312,27 +313,13 @@ public final class ChatBenchmark {
 
     /** One phone, one question at a time, alternating with the same request sent directly. */
     private double relay(JavaPhone phone) throws Exception {
-        for (int warm = 0; warm < 2; warm++) {
-            phoneAnswer(phone, "warm-" + warm);
-            direct.answer();
-        }
-        List<Double> phoneEfficiency = new ArrayList<>();
-        List<Double> directEfficiency = new ArrayList<>();
-        List<Double> phoneTtft = new ArrayList<>();
-        List<Double> directTtft = new ArrayList<>();
-        List<Double> phoneRate = new ArrayList<>();
-        List<Double> directRate = new ArrayList<>();
-        HOST_SIDE.clear();
-        for (int run = 0; run < relayRuns; run++) {
-            Answer mine = phoneAnswer(phone, "relay-" + run);
-            Answer theirs = direct.answer();
-            phoneTtft.add(mine.ttftMillis());
-            directTtft.add(theirs.ttftMillis());
-            phoneRate.add(mine.tokensPerSecond());
-            directRate.add(theirs.tokensPerSecond());
-            phoneEfficiency.add(mine.efficiency());
-            directEfficiency.add(theirs.efficiency());
-        }
+        Turns turns = alternate(phone, direct, "", 2, relayRuns);
+        List<Double> phoneEfficiency = turns.phoneEach(Answer::efficiency);
+        List<Double> directEfficiency = turns.directEach(Answer::efficiency);
+        List<Double> phoneTtft = turns.phoneEach(Answer::ttftMillis);
+        List<Double> directTtft = turns.directEach(Answer::ttftMillis);
+        List<Double> phoneRate = turns.phoneEach(Answer::tokensPerSecond);
+        List<Double> directRate = turns.directEach(Answer::tokensPerSecond);
         Samples ours = Samples.of(phoneEfficiency.stream().mapToDouble(Double::doubleValue).toArray());
         Samples base = Samples.of(directEfficiency.stream().mapToDouble(Double::doubleValue).toArray());
         Samples oursTtft = Samples.of(phoneTtft.stream().mapToDouble(Double::doubleValue).toArray());
@@ -362,6 +349,41 @@ public final class ChatBenchmark {
                         "baseline_p90_ms", baseTtft.percentile(90), "ours_each", phoneTtft.toString(),
                         "baseline_each", directTtft.toString())));
         return baseTtft.median();
+    }
+
+    /**
+     * A relay row's turns (this benchmark's and ServersBenchmark's): {@code warmUps} answers of each side, then
+     * {@code runs} of the phone's question, each followed by the same request sent straight to llama-server. The
+     * host-side timings of the phone's turns are kept from the first measured one on.
+     *
+     * @param prefix put before the phone's turn ids
+     */
+    public static Turns alternate(JavaPhone phone, DirectLlama direct, String prefix, int warmUps, int runs)
+            throws Exception {
+        for (int warm = 0; warm < warmUps; warm++) {
+            phoneAnswer(phone, prefix + "warm-" + warm);
+            direct.answer();
+        }
+        HOST_SIDE.clear();
+        List<Answer> mine = new ArrayList<>();
+        List<Answer> theirs = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            mine.add(phoneAnswer(phone, prefix + "relay-" + run));
+            theirs.add(direct.answer());
+        }
+        return new Turns(mine, theirs);
+    }
+
+    /** The phone's answers and the direct ones of {@link #alternate}, in their order. */
+    public record Turns(List<Answer> phone, List<Answer> direct) {
+
+        public List<Double> phoneEach(ToDoubleFunction<Answer> figure) {
+            return phone.stream().map(figure::applyAsDouble).toList();
+        }
+
+        public List<Double> directEach(ToDoubleFunction<Answer> figure) {
+            return direct.stream().map(figure::applyAsDouble).toList();
+        }
     }
 
     public static Answer phoneAnswer(JavaPhone phone, String id) throws Exception {

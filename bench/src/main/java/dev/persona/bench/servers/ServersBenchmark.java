@@ -18,6 +18,7 @@ import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
 import dev.persona.bench.chat.ChatBenchmark;
+import dev.persona.bench.chat.ChatBenchmark.Answer;
 import dev.persona.bench.chat.DirectLlama;
 import dev.persona.bench.signaling.PeerSwarm;
 import dev.persona.testkit.JavaPhone;
@@ -132,11 +133,7 @@ public final class ServersBenchmark {
         try {
             long pid = host.serverPid();
             PersonaHost.PairingUrl pairing = started.pairingUrl();
-            List<Double> phoneRate = new ArrayList<>();
-            List<Double> directRate = new ArrayList<>();
-            List<Double> efficiency = new ArrayList<>();
-            List<Double> phoneTtft = new ArrayList<>();
-            List<Double> directTtft = new ArrayList<>();
+            ChatBenchmark.Turns turns;
             try (JavaPhone phone = new JavaPhone(host, "servers-" + server)) {
                 phone.connect(pairing.hostId());
                 String decision = phone.handshake(pairing.hostId(), pairing.invite()).type();
@@ -145,17 +142,7 @@ public final class ServersBenchmark {
                 }
                 DirectLlama direct = DirectLlama.of(host.dataDirectory, ChatBenchmark.SYSTEM_PROMPT,
                         ChatBenchmark.QUESTION, ChatBenchmark.MAX_TOKENS);
-                ChatBenchmark.phoneAnswer(phone, "warm-" + round);
-                direct.answer();
-                for (int run = 0; run < relayRuns; run++) {
-                    ChatBenchmark.Answer mine = ChatBenchmark.phoneAnswer(phone, "relay-" + round + "-" + run);
-                    ChatBenchmark.Answer theirs = direct.answer();
-                    phoneRate.add(mine.tokensPerSecond());
-                    directRate.add(theirs.tokensPerSecond());
-                    efficiency.add(mine.efficiency());
-                    phoneTtft.add(mine.ttftMillis());
-                    directTtft.add(theirs.ttftMillis());
-                }
+                turns = ChatBenchmark.alternate(phone, direct, "round-" + round + "-", 1, relayRuns);
             }
             Thread.sleep(settle.toMillis());
             double idleRss = ProcessMemory.residentBytes(pid) / 1e6;
@@ -175,10 +162,11 @@ public final class ServersBenchmark {
                 rate = relay.messagesPerSecond();
                 cpuPerMessage = (after[0] + after[1] - before[0] - before[1]) / 1e3 / Math.max(1, relay.received());
             }
-            double phoneTtftP50 = median(phoneTtft);
-            return new Round(server, round, boot, idleRss, median(phoneRate), median(directRate),
-                    median(efficiency), phoneTtftP50 - median(directTtft), phoneTtftP50, rate, cpuPerMessage, lost,
-                    load);
+            double phoneTtftP50 = median(turns.phoneEach(Answer::ttftMillis));
+            return new Round(server, round, boot, idleRss, median(turns.phoneEach(Answer::tokensPerSecond)),
+                    median(turns.directEach(Answer::tokensPerSecond)), median(turns.phoneEach(Answer::efficiency)),
+                    phoneTtftP50 - median(turns.directEach(Answer::ttftMillis)), phoneTtftP50, rate, cpuPerMessage,
+                    lost, load);
         } finally {
             host.stop();
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -226,30 +227,22 @@ public final class PayaraDomain {
 
     /** Sets one {@code property} of {@code owner}, or removes it where {@code value} is null; the others stay. */
     private static void poolProperty(Element owner, String name, String value) {
-        for (Node node = owner.getFirstChild(); node != null; ) {
-            Node next = node.getNextSibling();
-            if (node instanceof Element element && element.getTagName().equals("property")
-                    && element.getAttribute("name").equals(name)) {
-                owner.removeChild(element);
-            }
-            node = next;
-        }
+        removeChildren(owner, "property", property -> property.getAttribute("name").equals(name));
         if (value != null) {
-            Element property = owner.getOwnerDocument().createElement("property");
-            property.setAttribute("name", name);
-            property.setAttribute("value", value);
-            owner.appendChild(property);
+            addProperty(owner, name, value);
         }
     }
 
     private static void setProperties(Element owner, Map<String, String> values) {
         removeChildren(owner, "property");
-        values.forEach((name, value) -> {
-            Element property = owner.getOwnerDocument().createElement("property");
-            property.setAttribute("name", name);
-            property.setAttribute("value", value);
-            owner.appendChild(property);
-        });
+        values.forEach((name, value) -> addProperty(owner, name, value));
+    }
+
+    private static void addProperty(Element owner, String name, String value) {
+        Element property = owner.getOwnerDocument().createElement("property");
+        property.setAttribute("name", name);
+        property.setAttribute("value", value);
+        owner.appendChild(property);
     }
 
     private String required(String name) {
@@ -261,9 +254,14 @@ public final class PayaraDomain {
     }
 
     private static void removeChildren(Element parent, String name) {
+        removeChildren(parent, name, element -> true);
+    }
+
+    /** Removes the children of {@code parent} named {@code name} that {@code which} accepts. */
+    private static void removeChildren(Element parent, String name, Predicate<Element> which) {
         for (Node node = parent.getFirstChild(); node != null; ) {
             Node next = node.getNextSibling();
-            if (node instanceof Element element && element.getTagName().equals(name)) {
+            if (node instanceof Element element && element.getTagName().equals(name) && which.test(element)) {
                 parent.removeChild(element);
             }
             node = next;
