@@ -35,6 +35,10 @@ class HostFoundationIT {
 
     /** An option of the owner's for the server's JVM (PERSONA_JVM_OPTIONS), harmless to the tests. */
     private static final String OWNERS_JVM_OPTION = "-XX:MaxMetaspaceSize=300m";
+    /** The soft limit on open files the launcher is started with, as a login shell's default may be. */
+    private static final int LOW_SOFT_OPEN_FILES = 1024;
+    /** Signaling peers the host is told to take: one fewer than the system lets a process open, or the most. */
+    private static final long SIGNALING_PEERS = Math.min(1_000_000, hardOpenFilesLimit() - 1);
     private static PersonaHost host;
     private static PersonaHost.Run started;
     private static HttpClient https;
@@ -44,7 +48,9 @@ class HostFoundationIT {
     @BeforeAll
     static void startHost() throws Exception {
         host = new PersonaHost(Path.of("target/it-data/foundation").toAbsolutePath())
-                .with("PERSONA_JVM_OPTIONS", OWNERS_JVM_OPTION);
+                .with("PERSONA_JVM_OPTIONS", OWNERS_JVM_OPTION)
+                .with("PERSONA_SIGNALING_CONCURRENT_LIMIT", Long.toString(SIGNALING_PEERS))
+                .withOpenFilesSoftLimit(LOW_SOFT_OPEN_FILES);
         deleteRecursively(host.dataDirectory);
         started = host.start();
         https = HttpClient.newBuilder().sslContext(host.trustingOnlyTheHostCa())
@@ -194,5 +200,40 @@ class HostFoundationIT {
                 "ExampleDS", "applicationSSC", "http-invoker")) {
             assertTrue(!configuration.contains(unused), "standalone.xml still has " + unused);
         }
+    }
+
+    @Test
+    void serverMayOpenAsManyFilesAsTheSystemAllowsAndTheLauncherWarnsWhenThatIsTooFewForItsPeers() throws Exception {
+        long pid = Long.parseLong(Files.readString(host.dataDirectory.resolve("run/wildfly.pid")).trim());
+        long[] limits = openFilesLimits(Path.of("/proc/" + pid + "/limits"));
+
+        assertEquals(hardOpenFilesLimit(), limits[1], "the server keeps the system's hard limit");
+        assertEquals(limits[1], limits[0], "the launcher, started with a soft limit of " + LOW_SOFT_OPEN_FILES
+                + ", raised it to the hard one");
+        // 1024 files are kept for the server's own (module jars, database, logs): with fewer left, one warning.
+        boolean tooFew = hardOpenFilesLimit() < SIGNALING_PEERS + 1024;
+        String warning = "warning: the server may open " + hardOpenFilesLimit() + " files (hard limit), fewer than "
+                + "PERSONA_SIGNALING_CONCURRENT_LIMIT=" + SIGNALING_PEERS + " peers + 1024 for its own files: raise "
+                + "the hard limit to at least " + (SIGNALING_PEERS + 1024);
+        assertEquals(tooFew ? 1 : 0, started.output().split(java.util.regex.Pattern.quote(warning), -1).length - 1,
+                started.output());
+    }
+
+    /** This JVM's hard limit on open files, which the launcher it starts inherits ({@code Long.MAX_VALUE}: none). */
+    private static long hardOpenFilesLimit() {
+        try {
+            return openFilesLimits(Path.of("/proc/self/limits"))[1];
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The soft and hard limit on open files in a {@code /proc/<pid>/limits} file. */
+    private static long[] openFilesLimits(Path limits) throws java.io.IOException {
+        String line = Files.readAllLines(limits).stream().filter(l -> l.startsWith("Max open files")).findFirst()
+                .orElseThrow();
+        String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+        return new long[] {fields[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(fields[0]),
+                fields[1].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(fields[1])};
     }
 }

@@ -57,6 +57,9 @@ public final class PersonaHost implements AutoCloseable {
     /** The application server the launcher runs the EAR on ({@code ./persona start --server}); WildFly unless set. */
     private String server = "wildfly";
 
+    /** The launcher's soft limit on open files ({@link #withOpenFilesSoftLimit}), 0 for this JVM's. */
+    private int openFilesSoftLimit;
+
     /** The host's PostgreSQL database when the tests run on PostgreSQL ({@link PostgresServer}), else null. */
     private final String postgresDatabase;
 
@@ -93,6 +96,15 @@ public final class PersonaHost implements AutoCloseable {
     /** Adds a setting (an environment variable of the launcher) for the next start. */
     public PersonaHost with(String variable, String value) {
         settings.put(variable, value);
+        return this;
+    }
+
+    /**
+     * Runs the launcher with this soft limit on open files (as a login shell's {@code ulimit -Sn} may leave it), so
+     * that a test sees what the launcher makes of it; 0 (the default) leaves the limit as this JVM has it.
+     */
+    public PersonaHost withOpenFilesSoftLimit(int files) {
+        this.openFilesSoftLimit = files;
         return this;
     }
 
@@ -138,7 +150,11 @@ public final class PersonaHost implements AutoCloseable {
     }
 
     public Run launcher(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(REPOSITORY.resolve("persona").toString()));
+        List<String> command = new java.util.ArrayList<>();
+        if (openFilesSoftLimit > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -Sn " + openFilesSoftLimit + " && exec \"$0\" \"$@\""));
+        }
+        command.add(REPOSITORY.resolve("persona").toString());
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();

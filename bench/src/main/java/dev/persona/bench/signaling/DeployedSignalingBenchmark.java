@@ -289,7 +289,7 @@ public final class DeployedSignalingBenchmark {
      * The load generator accepts any certificate: both servers' certificates are made in the run (the host's by its
      * own CA, peer's self-signed), and the connection is loopback; what is measured is TLS's cost, not its trust.
      */
-    private static SSLContext trustingAnyCertificate() throws Exception {
+    static SSLContext trustingAnyCertificate() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -307,6 +307,11 @@ public final class DeployedSignalingBenchmark {
 
     /** A P-256 key and a self-signed certificate for 127.0.0.1 (PEM), made with openssl for peer's https server. */
     private Path[] selfSignedCertificate() throws Exception {
+        return selfSignedCertificate(work);
+    }
+
+    /** {@link #selfSignedCertificate()} into {@code work}. */
+    static Path[] selfSignedCertificate(Path work) throws Exception {
         Path key = work.resolve("peer-key.pem");
         Path certificate = work.resolve("peer-cert.pem");
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -320,7 +325,7 @@ public final class DeployedSignalingBenchmark {
         return new Path[] {key, certificate};
     }
 
-    private static double loadAverage() throws IOException {
+    static double loadAverage() throws IOException {
         return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 

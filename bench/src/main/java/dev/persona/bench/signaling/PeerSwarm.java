@@ -232,6 +232,37 @@ public final class PeerSwarm implements AutoCloseable {
     }
 
     /**
+     * One message from every connected peer to the next in a ring, at most {@code window} in flight: when all
+     * arrive, every peer could both send and receive. The relay's latencies are indexed by the sender.
+     */
+    public Relay ring(int window, Duration limit) throws InterruptedException {
+        List<Peer> ring;
+        synchronized (peers) {
+            ring = new ArrayList<>(peers);
+        }
+        Phase current = new Phase(nextSequence, ring.size(), window);
+        nextSequence += ring.size();
+        phase = current;
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        int sent = 0;
+        while (sent < ring.size() && current.window.tryAcquire(Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS)) {
+            ring.get(sent).send(candidate(ring.get((sent + 1) % ring.size()).id, current.firstSequence + sent));
+            sent++;
+        }
+        awaitReceived(current, sent, deadline);
+        return finish(current, sent, start);
+    }
+
+    /** Peers whose OPEN arrived and whose socket is still open. */
+    public int connectedPeers() {
+        synchronized (peers) {
+            return (int) peers.stream().filter(peer -> !peer.isGone()).count();
+        }
+    }
+
+    /**
      * Sends {@code count} messages at a steady {@code perSecond} (an open loop: the send times do not depend on the
      * server), then waits for them, so that the latency is that of a server not driven to saturation.
      */
@@ -262,9 +293,13 @@ public final class PeerSwarm implements AutoCloseable {
         if (to >= from) {
             to++;
         }
-        long sequence = current.firstSequence + index;
-        peers.get(from).send(CANDIDATE_START + peers.get(to).id + CANDIDATE_MIDDLE + sequence + ",\"t\":"
-                + (System.nanoTime() - epoch) + "}}");
+        peers.get(from).send(candidate(peers.get(to).id, current.firstSequence + index));
+    }
+
+    /** A CANDIDATE frame to {@code destination} carrying the sequence number and the send time. */
+    private String candidate(String destination, long sequence) {
+        return CANDIDATE_START + destination + CANDIDATE_MIDDLE + sequence + ",\"t\":" + (System.nanoTime() - epoch)
+                + "}}";
     }
 
     private static void awaitReceived(Phase current, int sent, long deadline) throws InterruptedException {
@@ -427,7 +462,8 @@ public final class PeerSwarm implements AutoCloseable {
         final byte[] mask = new byte[4];
         SocketChannel channel;
         SelectionKey key;
-        private ByteBuffer in = ByteBuffer.allocate(64 << 10);
+        /** Small at first and grown as frames or records need: tens of thousands of idle peers fit in one heap. */
+        private ByteBuffer in = ByteBuffer.allocate(4 << 10);
         /** TLS only: the engine, and the records read from the socket and not yet unwrapped. */
         private SSLEngine engine;
         private ByteBuffer netIn;
@@ -453,7 +489,7 @@ public final class PeerSwarm implements AutoCloseable {
                 // No peer host and port: the engine then neither offers nor resumes a cached session.
                 engine = tls.createSSLEngine();
                 engine.setUseClientMode(true);
-                netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() * 2);
+                netIn = ByteBuffer.allocate(4 << 10);
                 tlsHandshake();
             }
             byte[] nonce = new byte[16];
@@ -470,7 +506,10 @@ public final class PeerSwarm implements AutoCloseable {
             }
             int headerEnd;
             while ((headerEnd = headerEnd()) < 0) {
-                if (!in.hasRemaining() || readSocket() < 0) {
+                if (!in.hasRemaining()) {
+                    in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+                }
+                if (readSocket() < 0) {
                     throw new IOException(id + ": the server closed the socket during the handshake");
                 }
             }
@@ -502,7 +541,7 @@ public final class PeerSwarm implements AutoCloseable {
                         SSLEngineResult result = engine.unwrap(netIn, in);
                         netIn.compact();
                         if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
-                                && channel.read(netIn) < 0) {
+                                && channel.read(roomInNetIn()) < 0) {
                             throw new IOException(id + ": the server closed the socket during the TLS handshake");
                         }
                         if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -545,7 +584,7 @@ public final class PeerSwarm implements AutoCloseable {
             if (engine == null) {
                 return channel.read(in);
             }
-            int count = channel.read(netIn);
+            int count = channel.read(roomInNetIn());
             netIn.flip();
             try {
                 while (netIn.hasRemaining()) {
@@ -572,6 +611,14 @@ public final class PeerSwarm implements AutoCloseable {
                 netIn.compact();
             }
             return count;
+        }
+
+        /** {@link #netIn}, twice as large when a record that does not fit it yet fills it. */
+        private ByteBuffer roomInNetIn() {
+            if (!netIn.hasRemaining()) {
+                netIn = ByteBuffer.allocate(netIn.capacity() * 2).put(netIn.flip());
+            }
+            return netIn;
         }
 
         /** The end of the response header (after its blank line), or -1 while it is incomplete. */
@@ -764,6 +811,10 @@ public final class PeerSwarm implements AutoCloseable {
             note(id + " lost: " + why);
             opened.completeExceptionally(new IllegalStateException(id + ": " + why));
             closeQuietly();
+        }
+
+        synchronized boolean isGone() {
+            return gone;
         }
 
         void closeQuietly() {

@@ -94,9 +94,19 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess peerOverTls(Path node, Path script, Path peerModule, Path key, Path certificate, int port,
                                      Path log) throws IOException, InterruptedException {
+        return peerOverTls(node, script, peerModule, key, certificate, port, 0, log);
+    }
+
+    /** The same with its {@code concurrent_limit} set to {@code concurrentLimit} (0: peer's default, 5000). */
+    static ServerProcess peerOverTls(Path node, Path script, Path peerModule, Path key, Path certificate, int port,
+                                     int concurrentLimit, Path log) throws IOException, InterruptedException {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("PEER_MODULE", peerModule.toString(),
+                "PEER_TLS_KEY", key.toString(), "PEER_TLS_CERT", certificate.toString()));
+        if (concurrentLimit > 0) {
+            environment.put("PEER_CONCURRENT_LIMIT", Integer.toString(concurrentLimit));
+        }
         return new ServerProcess("peer@1.0.2 (wss)", List.of(node.toString(), "--expose-gc", script.toString(),
-                "{port}"), Map.of("PEER_MODULE", peerModule.toString(), "PEER_TLS_KEY", key.toString(),
-                "PEER_TLS_CERT", certificate.toString()), log, port == 0 ? freePort() : port);
+                "{port}"), environment, log, port == 0 ? freePort() : port);
     }
 
     private static int freePort() throws IOException {
