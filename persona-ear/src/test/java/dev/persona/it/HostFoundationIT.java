@@ -191,13 +191,16 @@ class HostFoundationIT {
     void serverRunsWithTheLaunchersMemorySettingsTheOwnersOptionsLastAndNoUnusedSubsystems() throws Exception {
         long pid = Long.parseLong(Files.readString(host.dataDirectory.resolve("run/wildfly.pid")).trim());
         List<String> arguments = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
-        assertTrue(arguments.contains("-XX:+UseSerialGC") && arguments.contains("-Xmx512m"), arguments.toString());
+        assertTrue(arguments.contains("-XX:+UseSerialGC") && arguments.contains("-Xmx512m")
+                && arguments.contains("-XX:TieredStopAtLevel=1"), arguments.toString());
         assertTrue(arguments.indexOf(OWNERS_JVM_OPTION) > arguments.indexOf("-XX:+UseSerialGC"), arguments.toString());
         assertTrue(List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"))
                 .contains("MALLOC_ARENA_MAX=2"));
         String configuration = Files.readString(host.dataDirectory.resolve("server/configuration/standalone.xml"));
         for (String unused : List.of("urn:jboss:domain:remoting:", "urn:jboss:domain:jmx:", "urn:wildfly:metrics:",
-                "ExampleDS", "applicationSSC", "http-invoker")) {
+                "ExampleDS", "applicationSSC", "http-invoker", "urn:jboss:domain:infinispan:",
+                "urn:jboss:domain:distributable-ejb:", "urn:jboss:domain:distributable-web:",
+                "urn:jboss:domain:discovery:")) {
             assertTrue(!configuration.contains(unused), "standalone.xml still has " + unused);
         }
     }
