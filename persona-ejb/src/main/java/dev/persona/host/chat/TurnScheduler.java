@@ -67,7 +67,10 @@ public final class TurnScheduler {
             this.device = device;
         }
 
-        /** The turn is stored: it starts now if the reservation holds a slot, else it hears its place in line. */
+        /**
+         * The turn is stored: it starts now if the reservation holds a slot, else it hears its place in line (and
+         * starts too if it is among the first in line, one per slot: sent ahead).
+         */
         public void begin(Turn stored) {
             deliver(actions -> {
                 if (reservations.get(device) != this || turn != null) {
