@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The chat protocol (docs/protocol.md) against the real host, spoken by {@link JavaPhone}s over real WSS signaling
  * and real WebRTC data channels to the host peer inside WildFly, with answers from the real llama-server (tiny
  * model): malformed and oversized messages get their documented errors and the session goes on; a phone that goes
- * away mid-answer frees its slot at once; a turn beyond a full line hears busy and leaves nothing stored; three
+ * away mid-answer frees its slot at once; a waiting turn, whose request already waits in llama-server's queue, stops
+ * at once; a turn beyond a full line hears busy and leaves nothing stored; three
  * phones on two slots are served in fair order with the documented queue positions; a handshake proof replayed on a
  * new channel is refused; after a key rotation's grace period the old key id is refused with
  * {@code unknown-host-key} and the new one admits the paired phone; with {@code -c 0} the host plans with the slot
@@ -303,6 +304,17 @@ class PhoneProtocolIT {
                 "a refused turn leaves no conversation behind");
         c.disconnect();
 
+        // B's waiting turn was sent ahead (its request waits in llama-server's own queue): B still hears its place,
+        // and its stop ends it at once, before any token; B's next turn takes its place in line.
+        b.stop("b-waits");
+        Turn stopped = b.turnUntilEnd("b-waits", REPLY);
+        assertEquals("done", stopped.last().type(), stopped.messages().toString());
+        assertTrue(stopped.last().message().getBoolean("stopped"), stopped.last().toString());
+        assertTrue(stopped.ofType("token").isEmpty(), "a stopped waiting turn streams nothing: " + stopped.messages());
+        b.chat("b-again", null, "Hello again, are you there?");
+        b.expect("accepted", REPLY);
+        assertEquals(1, b.expect("queue", REPLY).message().getInt("position"), "B is next again");
+
         // A is still answering when it goes away.
         a.expect("token", ANSWER);
         assertTrue(a.history().stream().noneMatch(m -> m.type().equals("done") || m.type().equals("error")),
@@ -312,12 +324,12 @@ class PhoneProtocolIT {
 
         Received first = b.next(Duration.ofSeconds(60));
         assertEquals("token", first.type(), "B's turn starts, no busy, no error: " + first);
-        assertEquals("b-waits", first.message().getString("id"));
+        assertEquals("b-again", first.message().getString("id"));
         long latency = TimeUnit.NANOSECONDS.toMillis(first.at() - gone);
         measure("1 slot: phone A closed mid-answer -> waiting phone B's first token after " + latency + " ms");
         assertTrue(latency < PROMPTLY.toMillis(), "B's turn started " + latency + " ms after A went away");
-        b.stop("b-waits");
-        Turn bTurn = b.turnUntilEnd("b-waits", REPLY);
+        b.stop("b-again");
+        Turn bTurn = b.turnUntilEnd("b-again", REPLY);
         assertEquals("done", bTurn.last().type(), bTurn.messages().toString());
         assertTrue(bTurn.messages().stream().noneMatch(m -> m.type().equals("error")), bTurn.messages().toString());
 

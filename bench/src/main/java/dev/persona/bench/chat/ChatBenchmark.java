@@ -53,7 +53,7 @@ import jakarta.json.JsonObject;
  *       pairing with a new invite; the first load's gzipped bytes against stock peerjs's alone;</li>
  *   <li>then a second host with a model of realistic speed ({@link #realisticModel}): time to first token at the
  *       phone against direct HTTP, p50 and p90 (targets: added ≤ 5 ms and ≤ 15 ms);
- *       {@code -Dbench.chat.only=realistic} runs only this part.</li>
+ *       {@code -Dbench.chat.only=realistic} runs only this part; {@code load} only the 8 phones on 4 slots.</li>
  * </ul>
  */
 public final class ChatBenchmark {
@@ -84,7 +84,8 @@ public final class ChatBenchmark {
     private final int realisticTokens = Integer.getInteger("bench.chat.small.tokens", 48);
     /**
      * {@code page}: only the page-weight figures (the host started, no phones, no model load); {@code channel}: only
-     * page open → data channel open (fresh browsers that pair and stop there, no question asked).
+     * page open → data channel open (fresh browsers that pair and stop there, no question asked); {@code load}: only
+     * the 8 phones on 4 slots (throughput and fairness rows); {@code realistic}: only the small model's rows.
      */
     private final String only = System.getProperty("bench.chat.only", "");
     private PersonaHost host;
@@ -141,6 +142,10 @@ public final class ChatBenchmark {
             direct = DirectLlama.of(data, SYSTEM_PROMPT, QUESTION, MAX_TOKENS);
             List<JavaPhone> phones = pairPhones(8);
             try {
+                if (only.equals("load")) {
+                    load(phones);
+                    return;
+                }
                 double directTtftP50 = relay(phones.get(0));
                 load(phones);
                 pages(directTtftP50);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import dev.persona.host.protocol.Frames;
@@ -21,11 +23,13 @@ import dev.persona.peer.logs.LogText;
 
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
- * latest messages), streams tokens to the phone (the first at once, then coalesced into pieces of at most
- * {@link #FLUSH_NANOS}; a token after a pause of {@link #SLOW_TOKEN_NANOS} at once), saves the answer as it grows (at its first token, then at most every {@link #SAVE_NANOS}: a
- * crash of the host loses only its last moments), and stores it, complete or as far as it got when stopped.
- * Model-server callbacks come on the connector's network thread and return at once; storing runs on the chat's
- * executor, one write of the turn after the other.
+ * latest messages) and sends it before anything else is done for the turn; then it says {@code accepted} and stores
+ * the question while the model server reads the prompt (a turn that waits in line does both when it hears its
+ * place). It streams tokens to the phone (the first at once, then coalesced into pieces of at most
+ * {@link #FLUSH_NANOS}; a token after a pause of {@link #SLOW_TOKEN_NANOS} at once), saves the answer as it grows (at
+ * its first token, then at most every {@link #SAVE_NANOS}: a crash of the host loses only its last moments), and
+ * stores it, complete or as far as it got when stopped. Model-server callbacks come on the connector's network
+ * thread and return at once; storing runs on the chat's executor, one write of the turn after the other.
  */
 final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
@@ -49,8 +53,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     private final UUID conversation;
     /** The conversation's latest messages and the new question last. */
     private final List<ChatMessage> turnMessages;
+    /** Stores the person's message and the empty answer, yielding the answer's id: the turn's first write. */
+    private final Supplier<UUID> storeQuestion;
     /** The turn's writes, one after the other: the first stores the person's message and yields the answer's id. */
-    private CompletableFuture<UUID> writes;
+    private final CompletableFuture<UUID> questionStored = new CompletableFuture<>();
+    private CompletableFuture<UUID> writes = questionStored;
+    /** Whether the phone heard {@code accepted} and the question's write began (both once, before anything else). */
+    private boolean accepted;
     private boolean savePending;
     private long lastSave;
     private final String device;
@@ -69,11 +78,12 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     /**
      * @param history    the conversation's latest messages before this turn, oldest first
-     * @param text       what the person asked
-     * @param turnStored completes with the answer's id when the person's message and the empty answer are stored
+     * @param text          what the person asked
+     * @param storeQuestion stores the person's message and the empty answer and returns the answer's id; runs once,
+     *                      on the chat's executor, once the request is on its way or the turn waits in line
      */
     ActiveTurn(ChatPorts ports, TurnSlots slots, PhoneSession session, HostedPersona persona, String id,
-               UUID conversation, List<StoredMessage> history, String text, CompletableFuture<UUID> turnStored) {
+               UUID conversation, List<StoredMessage> history, String text, Supplier<UUID> storeQuestion) {
         this.ports = ports;
         this.slots = slots;
         this.session = session;
@@ -87,7 +97,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }
         turnMessages.add(new ChatMessage(ChatRole.USER, text));
         this.request = text;
-        this.writes = turnStored;
+        this.storeQuestion = storeQuestion;
         this.device = session.deviceId().toString();
     }
 
@@ -107,7 +117,30 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
 
     @Override
     public void queued(int position) {
+        synchronized (this) {
+            accept();
+        }
         session.send(new Frames.Queue(id, position));
+    }
+
+    /**
+     * Once: tells the phone {@code accepted} and starts storing the question. Called with the lock held, when the
+     * request is on its way, when the turn waits in line, or when it ends before either; so {@code accepted} is
+     * always the first the phone hears of the turn.
+     */
+    private void accept() {
+        if (accepted) {
+            return;
+        }
+        accepted = true;
+        session.send(new Frames.Accepted(id, conversation));
+        CompletableFuture.supplyAsync(storeQuestion, ports.executor()).whenComplete((answerId, failed) -> {
+            if (failed != null) {
+                questionStored.completeExceptionally(failed);
+            } else {
+                questionStored.complete(answerId);
+            }
+        });
     }
 
     /** Called by the scheduler, possibly on a network thread: the work moves to the chat's executor. */
@@ -134,6 +167,9 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 stream = ports.model().stream(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
                         new ToolContext(persona.id(), session.deviceId(), conversation), this,
                         new ToolCardSender(session::send, id));
+                // The request is on its way: the phone hears accepted and the question is stored while the model
+                // server reads the prompt (the database's work no longer delays the request on a busy machine).
+                accept();
             }
         } catch (LlamaException e) {
             onError(e);
@@ -179,7 +215,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     }
 
     /** Runs {@code write} with the answer's id after the turn's earlier writes (not at all if the turn's failed). */
-    private synchronized CompletableFuture<UUID> write(java.util.function.Consumer<UUID> write) {
+    private synchronized CompletableFuture<UUID> write(Consumer<UUID> write) {
         writes = writes.thenApplyAsync(answerId -> {
             write.accept(answerId);
             return answerId;
@@ -219,6 +255,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 return;
             }
             ended = true;
+            accept();
             flush(System.nanoTime());
         }
         LOG.info(() -> "Turn " + LogText.untrusted(id) + " failed: " + error.getMessage());
@@ -249,6 +286,7 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
             if (stream != null) {
                 stream.cancel();
             }
+            accept();
             flush(System.nanoTime());
             text = answer.toString();
         }

@@ -41,9 +41,14 @@ public final class LiveSessions {
         return scheduler.running();
     }
 
-    /** Turns waiting for a free slot. */
+    /** Turns waiting for a free slot, those already sent to the model server's queue included. */
     public int waitingTurns() {
         return scheduler.waiting();
+    }
+
+    /** Waiting turns already sent ahead to the model server, where they wait in its queue ({@link TurnScheduler}). */
+    public int turnsSentAhead() {
+        return scheduler.sentAhead();
     }
 
     public List<LiveSession> list() {

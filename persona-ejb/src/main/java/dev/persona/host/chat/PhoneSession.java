@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -281,12 +280,11 @@ final class PhoneSession {
                     ? new ProtocolException("busy", "The host is busy with other phones; try again in a moment.")
                     : oneAtATime();
         }
-        // The answer starts while the turn is stored: storing waits for the database, the phone should not.
+        // The turn says accepted and is stored once its request is on its way (or it waits in line): storing waits
+        // for the database, the answer should not.
         UUID conversation = requested != null ? requested : UUID.randomUUID();
-        CompletableFuture<UUID> stored = CompletableFuture.supplyAsync(() -> ports.conversations().startTurn(
-                persona.id(), deviceId, conversation, requested == null, text), ports.executor());
-        send(new Frames.Accepted(id, conversation));
-        ActiveTurn next = new ActiveTurn(ports, slots, this, persona, id, conversation, history, text, stored);
+        ActiveTurn next = new ActiveTurn(ports, slots, this, persona, id, conversation, history, text,
+                () -> ports.conversations().startTurn(persona.id(), deviceId, conversation, requested == null, text));
         turn = next;
         reservation.begin(next);
     }

@@ -12,6 +12,12 @@ import java.util.Map;
  * Shares the model server's slots fairly between phones: each phone has at most one turn running or waiting, so
  * the waiting line, served in arrival order, takes the phones in turn; the line is bounded.
  *
+ * <p>The first turns in line, one per slot, are sent ahead: they {@link Turn#start start} while they still wait, so
+ * that their requests wait in the model server's own queue (llama-server serves its waiting requests in arrival
+ * order as its slots free) and a freed slot takes the next turn at once, not after the host heard that the slot is
+ * free and sent the next request. Such a turn keeps its place in the host's line, and hears its position, until it
+ * gets its slot here; it is cancelled like any other (its request is cancelled and leaves the model server's queue).
+ *
  * <p>Taking a turn has two steps, so that a refused turn leaves nothing behind: {@link #reserve} holds a slot or a
  * place in line for the phone (or says why not), the caller stores the turn, then {@link Reservation#begin} starts
  * it or tells it its place. Callbacks run outside the scheduler's lock but one decision's callbacks at a time, in
@@ -21,7 +27,10 @@ public final class TurnScheduler {
 
     /** A turn as the scheduler sees it. */
     public interface Turn {
-        /** It got a slot: start generating (quickly; the answer streams elsewhere). */
+        /**
+         * Send the request to the model server (quickly; the answer streams elsewhere): the turn got a slot, or it
+         * is among the first in line and waits in the model server's queue. Called once per turn.
+         */
         void start();
 
         /** It waits; {@code position} 1 is next. Called again only when the position changes. */
@@ -50,13 +59,18 @@ public final class TurnScheduler {
         private final String device;
         private Turn turn;
         private boolean holdsSlot;
+        /** Whether the turn was started (sent to the model server), with a slot or ahead of it. */
+        private boolean started;
         private int toldPosition;
 
         private Reservation(String device) {
             this.device = device;
         }
 
-        /** The turn is stored: it starts now if the reservation holds a slot, else it hears its place in line. */
+        /**
+         * The turn is stored: it starts now if the reservation holds a slot, else it hears its place in line (and
+         * starts too if it is among the first in line, one per slot: sent ahead).
+         */
         public void begin(Turn stored) {
             deliver(actions -> {
                 if (reservations.get(device) != this || turn != null) {
@@ -64,9 +78,11 @@ public final class TurnScheduler {
                 }
                 turn = stored;
                 if (holdsSlot) {
+                    started = true;
                     actions.add(stored::start);
                 } else {
                     tellPositions(actions);
+                    sendAhead(actions);
                 }
             });
         }
@@ -159,11 +175,30 @@ public final class TurnScheduler {
             Reservation next = waiting.poll();
             next.holdsSlot = true;
             running++;
-            if (next.turn != null) {
+            if (next.turn != null && !next.started) {
+                next.started = true;
                 actions.add(next.turn::start);
             }
         }
         tellPositions(actions);
+        sendAhead(actions);
+    }
+
+    /**
+     * Starts the first waiting turns, up to one per slot, that have not started yet, in their order; stops at a
+     * place whose turn is not stored yet, so that the model server's queue has them in the host's order.
+     */
+    private void sendAhead(List<Runnable> actions) {
+        int ahead = 0;
+        for (Reservation reservation : waiting) {
+            if (ahead++ >= slots || reservation.turn == null) {
+                return;
+            }
+            if (!reservation.started) {
+                reservation.started = true;
+                actions.add(reservation.turn::start);
+            }
+        }
     }
 
     /** Adds a {@code queued} call for each waiting turn whose position is not the one it last heard. */
@@ -196,5 +231,16 @@ public final class TurnScheduler {
 
     public synchronized int waiting() {
         return waiting.size();
+    }
+
+    /** Whether the device's turn holds a slot (rather than waiting in line, sent ahead or not). */
+    synchronized boolean holdsSlot(String device) {
+        Reservation reservation = reservations.get(device);
+        return reservation != null && reservation.holdsSlot;
+    }
+
+    /** Waiting turns already sent to the model server (waiting in its queue). */
+    public synchronized int sentAhead() {
+        return (int) waiting.stream().filter(r -> r.started).count();
     }
 }

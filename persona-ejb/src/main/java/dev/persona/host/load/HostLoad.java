@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import dev.persona.host.chat.ChatHost;
+import dev.persona.host.chat.LiveSessions;
 import dev.persona.llama.BackendMetrics;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
@@ -72,8 +73,10 @@ public class HostLoad {
                 warned = true;
             }
         }
-        history.add(Instant.now(), System.nanoTime(), tokens, chat.liveSessions().waitingTurns() + deferred, busy,
-                slots);
+        // The turns the chat sent ahead wait in llama-server's queue too: each waiting request counts once.
+        LiveSessions turns = chat.liveSessions();
+        history.add(Instant.now(), System.nanoTime(), tokens,
+                turns.waitingTurns() + Math.max(0, deferred - turns.turnsSentAhead()), busy, slots);
     }
 
     /** Oldest first. */

@@ -256,6 +256,8 @@ final class ChatFixture {
         final List<FakeStream> streams = new ArrayList<>();
         /** When set, the next stream fails to start with it (no backend ready). */
         LlamaException refuseNext;
+        /** When set, runs as each request is sent. */
+        Runnable onStream = () -> { };
 
         @Override
         public int slots() {
@@ -280,14 +282,28 @@ final class ChatFixture {
                 refuseNext = null;
                 throw refusal;
             }
+            onStream.run();
             FakeStream stream = new FakeStream(request, context, listener);
             streams.add(stream);
             return stream;
         }
 
-        /** The streams running now (started, not ended, not cancelled). */
+        /** The streams running now (started, not ended, not cancelled): generating or waiting for a slot. */
         List<FakeStream> running() {
             return streams.stream().filter(s -> !s.isDone()).toList();
+        }
+
+        /**
+         * What the person asked in the streams that have a slot, as llama-server gives them: the first
+         * {@link #slots} running streams in the order they were sent; the others wait in its queue.
+         */
+        List<String> generating() {
+            return running().stream().limit(slots).map(FakeStream::asked).toList();
+        }
+
+        /** What the person asked in the running streams that wait in the model server's queue for a slot. */
+        List<String> queuedInServer() {
+            return running().stream().skip(slots).map(FakeStream::asked).toList();
         }
 
         FakeStream last() {

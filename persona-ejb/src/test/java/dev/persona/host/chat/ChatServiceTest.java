@@ -118,6 +118,7 @@ class ChatServiceTest {
         b.chat("b1", null, "Me too");
         b.expect("accepted");
         assertEquals(1, b.expect("queue").getInt("position"), "one slot: B waits");
+        assertEquals(List.of("Me too"), host.model.queuedInServer(), "B's request waits in the model server's queue");
         aStream.tokens("Once", " upon");
 
         a.say("{\"type\":\"stop\",\"id\":\"a1\"}");
@@ -129,11 +130,54 @@ class ChatServiceTest {
         assertEquals("Once upon", tokenText(rest));
         assertEquals(new Message(ChatRole.ASSISTANT, "Once upon"),
                 host.conversations.messages.get(conversation).get(1), "the part streamed so far is stored");
-        assertEquals("Me too", host.model.last().asked(), "B starts on the freed slot");
+        assertEquals(List.of("Me too"), host.model.generating(), "B's request takes the freed slot");
 
         a.chat("a2", null, "Another");
         a.expect("accepted");
         assertEquals(1, a.expect("queue").getInt("position"), "A may ask again once it heard done");
+    }
+
+    @Test
+    void stopCancelsATurnWaitingInTheModelServersQueueAtOnceAndTheNextMovesUp() {
+        host.model.slots = 1;
+        Phone a = host.admitted("A");
+        Phone b = host.admitted("B");
+        Phone c = host.admitted("C");
+        a.chat("a1", null, "Tell me a long story");
+        a.expect("accepted");
+        b.chat("b1", null, "Me too");
+        UUID conversation = UUID.fromString(b.expect("accepted").getString("conversation"));
+        assertEquals(1, b.expect("queue").getInt("position"));
+        c.chat("c1", null, "And me");
+        c.expect("accepted");
+        assertEquals(2, c.expect("queue").getInt("position"));
+        FakeStream bStream = host.model.last();
+        assertEquals(List.of("Me too"), host.model.queuedInServer(), "one slot, one request sent ahead: B's");
+
+        b.say("{\"type\":\"stop\",\"id\":\"b1\"}");
+        assertTrue(bStream.cancelled, "B's request leaves the model server's queue at once");
+        JsonObject done = last(b.rest());
+        assertEquals("done", done.getString("type"));
+        assertTrue(done.getBoolean("stopped"));
+        assertEquals(List.of(new Message(ChatRole.USER, "Me too")), host.conversations.messages.get(conversation),
+                "the question is kept, no empty answer");
+        assertEquals(1, c.expect("queue").getInt("position"), "C moves up");
+        assertEquals(List.of("And me"), host.model.queuedInServer(), "and is sent ahead in B's place");
+        assertEquals(List.of("Tell me a long story"), host.model.generating(), "A is not disturbed");
+    }
+
+    @Test
+    void theRequestGoesOutBeforeTheQuestionIsStoredAndAcceptedComesFirstAtThePhone() {
+        Phone phone = host.admitted("A");
+        List<Integer> storedWhenSent = new java.util.ArrayList<>();
+        host.model.onStream = () -> storedWhenSent.add(host.conversations.messages.size());
+        phone.chat("t1", null, "Hello there");
+        assertEquals(List.of(0), storedWhenSent, "nothing was stored when the request went out");
+        UUID conversation = UUID.fromString(phone.expect("accepted").getString("conversation"));
+        assertEquals(List.of(new Message(ChatRole.USER, "Hello there")),
+                host.conversations.messages.get(conversation), "the question is stored once the request is sent");
+        host.model.last().tokens("Hi").complete(3, 1);
+        assertEquals(List.of("token", "done"), phone.rest().stream().map(m -> m.getString("type")).toList());
     }
 
     @Test
@@ -264,8 +308,10 @@ class ChatServiceTest {
         for (Phone phone : phones) {
             phone.chat(phone.name, null, "question from " + phone.name);
         }
-        assertEquals(List.of("question from A", "question from B"),
-                small.model.streams.stream().map(FakeStream::asked).toList(), "two slots, two answers");
+        assertEquals(List.of("question from A", "question from B"), small.model.generating(),
+                "two slots, two answers");
+        assertEquals(List.of("question from C", "question from D"), small.model.queuedInServer(),
+                "one request per slot waits in the model server's queue");
         phones[2].expect("accepted");
         assertEquals(1, phones[2].expect("queue").getInt("position"));
         phones[3].expect("accepted");
@@ -279,10 +325,11 @@ class ChatServiceTest {
                 .findFirst().orElseThrow().getString("code"));
 
         small.model.streams.get(1).tokens("b").complete(1, 1);
-        assertEquals("question from C", small.model.last().asked(), "C was first in line");
+        assertEquals(List.of("question from A", "question from C"), small.model.generating(), "C was first in line");
         assertEquals(1, phones[3].expect("queue").getInt("position"), "D moves up");
         small.model.streams.get(0).complete(1, 0);
-        assertEquals("question from D", small.model.last().asked());
+        assertEquals(List.of("question from C", "question from D"), small.model.generating());
+        assertEquals(4, small.model.streams.size(), "each turn's request was sent once");
         assertEquals(2, small.chat.liveSessions().runningTurns());
         assertEquals(0, small.chat.liveSessions().waitingTurns());
     }
@@ -297,13 +344,14 @@ class ChatServiceTest {
         b.chat("b", null, "second");
         b.expect("accepted");
         b.expect("queue");
-        assertEquals(1, host.model.running().size());
+        assertEquals(List.of("first"), host.model.generating());
 
         // The owner restarted the pool with two slots: the next decision uses them and B starts at once.
         host.model.slots = 2;
         host.model.slotTokens = 4096;
         c.chat("c", null, "third");
-        assertEquals(List.of("first", "second"), host.model.running().stream().map(FakeStream::asked).toList());
+        assertEquals(List.of("first", "second"), host.model.generating());
+        assertEquals(List.of("third"), host.model.queuedInServer(), "C's request waits in the model server's queue");
         c.expect("accepted");
         assertEquals(1, c.expect("queue").getInt("position"));
         assertEquals(512, host.model.streams.get(1).request.maxTokens());
