@@ -64,16 +64,6 @@ public final class BrowserOpenBenchmark {
     private final SecureRandom random = new SecureRandom();
     private final List<Double> loadAverages = new ArrayList<>();
 
-    private enum Side {
-        PERSONA("Persona, deployed (WildFly, wss)"), PEER("peer@1.0.2 (node, wss)");
-
-        final String label;
-
-        Side(String label) {
-            this.label = label;
-        }
-    }
-
     /** One page's figures, ms from {@code new Peer}: socket made, socket open, first message, Peer open. */
     private record Open(double socket, double socketOpen, double firstMessage, double open) {
     }
@@ -116,13 +106,13 @@ public final class BrowserOpenBenchmark {
                 repository.resolve("bench/src/main/node/peer-server.cjs"), peerModule, pem[0], pem[1], 0,
                 work.resolve("peer-wss.log"))) {
             browser = HeadlessChromium.start(host, "open", 800, 600, null);
-            Map<Side, Integer> ports = Map.of(Side.PERSONA, host.httpsPort, Side.PEER, peer.port);
-            Map<Side, List<Open>> opens = new EnumMap<>(Side.class);
+            Map<DeployedSide, Integer> ports = Map.of(DeployedSide.PERSONA, host.httpsPort, DeployedSide.PEER,
+                    peer.port);
+            Map<DeployedSide, List<Open>> opens = new EnumMap<>(DeployedSide.class);
             for (int run = 0; run <= runs; run++) {
                 loadAverages.add(DeployedSignalingBenchmark.loadAverage());
-                List<Side> order = run % 2 == 0 ? List.of(Side.PERSONA, Side.PEER) : List.of(Side.PEER,
-                        Side.PERSONA);
-                for (Side side : order) {
+                List<DeployedSide> order = DeployedSide.order(run % 2 == 0);
+                for (DeployedSide side : order) {
                     Open open = open(browser, pageOrigin, host.httpsPort, ports.get(side));
                     System.out.printf(Locale.ROOT, "%-34s %s: new Peer -> open %.1f ms (socket made %.1f, open "
                                     + "%.1f, first message %.1f)%n", side.label, run == 0 ? "warm-up" : "run " + run,
@@ -132,7 +122,7 @@ public final class BrowserOpenBenchmark {
                     }
                 }
             }
-            report(opens.get(Side.PERSONA), opens.get(Side.PEER));
+            report(opens.get(DeployedSide.PERSONA), opens.get(DeployedSide.PEER));
         } finally {
             if (browser != null) {
                 browser.quit();

@@ -71,17 +71,6 @@ public final class DeployedSignalingBenchmark {
     /** The next loopback source address to hand out, counted from 127.1.0.1. */
     private int nextSource;
 
-    /** The two servers compared. */
-    private enum Side {
-        PERSONA("Persona, deployed (WildFly, wss)"), PEER("peer@1.0.2 (node, wss)");
-
-        final String label;
-
-        Side(String label) {
-            this.label = label;
-        }
-    }
-
     /** What one side's server is: its process and how to reach it. */
     private interface Server {
         long pid();
@@ -93,11 +82,11 @@ public final class DeployedSignalingBenchmark {
     }
 
     /** One side's round. */
-    private record Run(Side side, int round, double connectsPerSecond, double connectCpuMicros, double rate,
-                       double p50, double p99, double pacedP50, double pacedP99, double cpuMicrosPerMessage,
-                       double userMicros, double kernelMicros, double clientCpuMicros, double memoryKibPerPeer,
-                       double residentKibPerPeer, double heapKibPerPeer, long connectedResident, int lost,
-                       int unexpected) {
+    private record Run(DeployedSide side, int round, double connectsPerSecond, double connectCpuMicros,
+                       double rate, double p50, double p99, double pacedP50, double pacedP99,
+                       double cpuMicrosPerMessage, double userMicros, double kernelMicros, double clientCpuMicros,
+                       double memoryKibPerPeer, double residentKibPerPeer, double heapKibPerPeer,
+                       long connectedResident, int lost, int unexpected) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -154,14 +143,13 @@ public final class DeployedSignalingBenchmark {
                     return new long[] {used, 0};
                 }
             };
-            Map<Side, List<Run>> runs = new LinkedHashMap<>();
-            Map<Side, Run> cold = new LinkedHashMap<>();
+            Map<DeployedSide, List<Run>> runs = new LinkedHashMap<>();
+            Map<DeployedSide, Run> cold = new LinkedHashMap<>();
             for (int round = 0; round <= rounds; round++) {
-                List<Side> order = round % 2 == 0 ? List.of(Side.PERSONA, Side.PEER) : List.of(Side.PEER,
-                        Side.PERSONA);
-                for (Side side : order) {
-                    boolean profile = !jfr.isEmpty() && side == Side.PERSONA && round == rounds;
-                    Run run = round(side, side == Side.PERSONA ? persona : node, round, profile);
+                List<DeployedSide> order = DeployedSide.order(round % 2 == 0);
+                for (DeployedSide side : order) {
+                    boolean profile = !jfr.isEmpty() && side == DeployedSide.PERSONA && round == rounds;
+                    Run run = round(side, side == DeployedSide.PERSONA ? persona : node, round, profile);
                     print(run);
                     if (round == 0) {
                         cold.put(side, run);
@@ -171,14 +159,14 @@ public final class DeployedSignalingBenchmark {
                 }
             }
             if (rounds > 0) {
-                report(runs.get(Side.PERSONA), runs.get(Side.PEER), cold);
+                report(runs.get(DeployedSide.PERSONA), runs.get(DeployedSide.PEER), cold);
             }
         } finally {
             host.stop();
         }
     }
 
-    private Run round(Side side, Server server, int round, boolean profile) throws Exception {
+    private Run round(DeployedSide side, Server server, int round, boolean profile) throws Exception {
         loadAverages.add(loadAverage());
         try (PeerSwarm swarm = new PeerSwarm(clients, trustingAnyCertificate())) {
             long[] idleHeap = server.collectGarbage();
@@ -221,7 +209,7 @@ public final class DeployedSignalingBenchmark {
             double heapPerPeer = (connectedHeap[0] - idleHeap[0]) / 1024.0 / peerCount;
             // Node: the heap grows inside the resident set. The JVM: the resident set also grows as the heap
             // commits pages; what grows beyond the committed heap is native (socket and TLS buffers).
-            double memoryPerPeer = side == Side.PEER ? residentPerPeer : heapPerPeer + Math.max(0,
+            double memoryPerPeer = side == DeployedSide.PEER ? residentPerPeer : heapPerPeer + Math.max(0,
                     (connectedResident - idleResident) - (connectedHeap[1] - idleHeap[1])) / 1024.0 / peerCount;
             return new Run(side, round, peerCount / (connectNanos / 1e9),
                     (connectCpuAfter[0] + connectCpuAfter[1] - connectCpuBefore[0] - connectCpuBefore[1]) / 1e3
@@ -252,10 +240,10 @@ public final class DeployedSignalingBenchmark {
      * Key ids with a fresh proof for the host's HTTPS origin (Persona), or 54 random letters and digits with a random
      * token (peer, as peerjs makes them); 50 peers per loopback source address, addresses never reused in the run.
      */
-    private List<PeerSwarm.Identity> identities(Side side, int port) {
+    private List<PeerSwarm.Identity> identities(DeployedSide side, int port) {
         int firstSource = nextSource;
         nextSource += PeerSwarm.sourcesFor(peerCount);
-        if (side == Side.PERSONA) {
+        if (side == DeployedSide.PERSONA) {
             return PeerSwarm.keyProven(peerCount, "https://127.0.0.1:" + port, firstSource, random);
         }
         List<PeerSwarm.Identity> identities = new ArrayList<>(peerCount);
@@ -339,7 +327,7 @@ public final class DeployedSignalingBenchmark {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
-    private Map<String, Object> details(List<Run> ours, List<Run> peer, Map<Side, Run> cold,
+    private Map<String, Object> details(List<Run> ours, List<Run> peer, Map<DeployedSide, Run> cold,
                                         ToDoubleFunction<Run> figure) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("peers", peerCount);
@@ -347,8 +335,8 @@ public final class DeployedSignalingBenchmark {
         details.put("window", window);
         details.put("ours_runs", ours.stream().map(run -> round(figure.applyAsDouble(run))).toList().toString());
         details.put("baseline_runs", peer.stream().map(run -> round(figure.applyAsDouble(run))).toList().toString());
-        details.put("ours_cold", round(figure.applyAsDouble(cold.get(Side.PERSONA))));
-        details.put("baseline_cold", round(figure.applyAsDouble(cold.get(Side.PEER))));
+        details.put("ours_cold", round(figure.applyAsDouble(cold.get(DeployedSide.PERSONA))));
+        details.put("baseline_cold", round(figure.applyAsDouble(cold.get(DeployedSide.PEER))));
         details.put("load_average_1min", loadAverages.stream().map(DeployedSignalingBenchmark::round).toList()
                 .toString());
         return details;
@@ -369,7 +357,7 @@ public final class DeployedSignalingBenchmark {
                 + "shared 2-core one: load_average_1min lists /proc/loadavg at each round's start.";
     }
 
-    private void report(List<Run> ours, List<Run> peer, Map<Side, Run> cold) throws Exception {
+    private void report(List<Run> ours, List<Run> peer, Map<DeployedSide, Run> cold) throws Exception {
         double oursRate = median(ours, Run::rate);
         double peerRate = median(peer, Run::rate);
         Map<String, Object> rate = details(ours, peer, cold, Run::rate);

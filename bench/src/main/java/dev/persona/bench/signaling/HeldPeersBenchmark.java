@@ -59,16 +59,6 @@ public final class HeldPeersBenchmark {
     private final List<Double> loadAverages = new ArrayList<>();
     private int nextSource;
 
-    private enum Side {
-        PERSONA("Persona, deployed (WildFly, wss)"), PEER("peer@1.0.2 (node, wss)");
-
-        final String label;
-
-        Side(String label) {
-            this.label = label;
-        }
-    }
-
     /** What one side's server is: its process and port, and a full collection (heap used, committed). */
     private record Server(long pid, int port, HeapProbe heap) {
     }
@@ -78,7 +68,7 @@ public final class HeldPeersBenchmark {
     }
 
     /** One side's round. */
-    private record Held(Side side, int round, int held, double connectSeconds, long idleResident,
+    private record Held(DeployedSide side, int round, int held, double connectSeconds, long idleResident,
                         long heldResident, long idleHeap, long heldHeap, long idleCommitted, long heldCommitted,
                         int idleFiles, int heldFiles, int ringSent, int ringReceived, String failure) {
 
@@ -92,7 +82,7 @@ public final class HeldPeersBenchmark {
 
         /** As the signaling benchmark's memory row: node's RSS growth; the JVM's heap growth plus native growth. */
         double memoryKibPerPeer() {
-            if (side == Side.PEER) {
+            if (side == DeployedSide.PEER) {
                 return residentKibPerPeer();
             }
             long nativeGrowth = Math.max(0, (heldResident - idleResident) - (heldCommitted - idleCommitted));
@@ -136,12 +126,11 @@ public final class HeldPeersBenchmark {
             List<Held> ours = new ArrayList<>();
             List<Held> theirs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                List<Side> order = round % 2 == 1 ? List.of(Side.PERSONA, Side.PEER) : List.of(Side.PEER,
-                        Side.PERSONA);
-                for (Side side : order) {
-                    Held held = round(side, side == Side.PERSONA ? persona : node, round);
+                List<DeployedSide> order = DeployedSide.order(round % 2 == 1);
+                for (DeployedSide side : order) {
+                    Held held = round(side, side == DeployedSide.PERSONA ? persona : node, round);
                     print(held);
-                    (side == Side.PERSONA ? ours : theirs).add(held);
+                    (side == DeployedSide.PERSONA ? ours : theirs).add(held);
                 }
             }
             report(ours, theirs);
@@ -150,7 +139,7 @@ public final class HeldPeersBenchmark {
         }
     }
 
-    private Held round(Side side, Server server, int round) throws Exception {
+    private Held round(DeployedSide side, Server server, int round) throws Exception {
         loadAverages.add(DeployedSignalingBenchmark.loadAverage());
         try (PeerSwarm swarm = new PeerSwarm(2, DeployedSignalingBenchmark.trustingAnyCertificate())) {
             long[] idleHeap = server.heap().afterFullCollection();
@@ -198,8 +187,8 @@ public final class HeldPeersBenchmark {
      * its JVM's native memory summary (when {@code bench.held.host.jvm.options} turned tracking on) into
      * native-<when>.txt.
      */
-    private void histogram(Side side, String when, long pid) throws Exception {
-        if (histograms && side == Side.PERSONA) {
+    private void histogram(DeployedSide side, String when, long pid) throws Exception {
+        if (histograms && side == DeployedSide.PERSONA) {
             Files.writeString(work.resolve("histogram-" + when + ".txt"), JvmProcess.jcmd(pid,
                     "GC.class_histogram"));
             if (System.getProperty("bench.held.host.jvm.options", "").contains("NativeMemoryTracking")) {
@@ -210,10 +199,10 @@ public final class HeldPeersBenchmark {
     }
 
     /** Key-proven ids for Persona, peerjs's random ids for peer; 50 per loopback source, never reused. */
-    private List<PeerSwarm.Identity> identities(Side side, int port) {
+    private List<PeerSwarm.Identity> identities(DeployedSide side, int port) {
         int firstSource = nextSource;
         nextSource += PeerSwarm.sourcesFor(peerCount);
-        if (side == Side.PERSONA) {
+        if (side == DeployedSide.PERSONA) {
             return PeerSwarm.keyProven(peerCount, "https://127.0.0.1:" + port, firstSource, random);
         }
         List<PeerSwarm.Identity> identities = new ArrayList<>(peerCount);
