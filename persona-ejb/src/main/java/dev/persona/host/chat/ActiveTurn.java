@@ -23,9 +23,9 @@ import dev.persona.peer.logs.LogText;
 
 /**
  * One answer from its slot to its storage: builds the request (the persona's system prompt and the conversation's
- * latest messages) and sends it before anything else is done for the turn; then it says {@code accepted} and stores
- * the question while the model server reads the prompt (a turn that waits in line does both when it hears its
- * place). It streams tokens to the phone (the first at once, then coalesced into pieces of at most
+ * latest messages), says {@code accepted} and sends the request before anything else is done for the turn; then it
+ * stores the question while the model server reads the prompt (a turn that waits in line says {@code accepted} and
+ * stores the question when it hears its place). It streams tokens to the phone (the first at once, then coalesced into pieces of at most
  * {@link #FLUSH_NANOS}; a token after a pause of {@link #SLOW_TOKEN_NANOS} at once), saves the answer as it grows (at
  * its first token, then at most every {@link #SAVE_NANOS}: a crash of the host loses only its last moments), and
  * stores it, complete or as far as it got when stopped. Model-server callbacks come on the connector's network
@@ -58,8 +58,10 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     /** The turn's writes, one after the other: the first stores the person's message and yields the answer's id. */
     private final CompletableFuture<UUID> questionStored = new CompletableFuture<>();
     private CompletableFuture<UUID> writes = questionStored;
-    /** Whether the phone heard {@code accepted} and the question's write began (both once, before anything else). */
+    /** Whether the phone heard {@code accepted} (once, before any other frame of the turn). */
     private boolean accepted;
+    /** Whether the question's write began (once). */
+    private boolean storing;
     private boolean savePending;
     private long lastSave;
     private final String device;
@@ -124,16 +126,16 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
     }
 
     /**
-     * Once: tells the phone {@code accepted} and starts storing the question. Called with the lock held, when the
-     * request is on its way, when the turn waits in line, or when it ends before either; so {@code accepted} is
-     * always the first the phone hears of the turn.
+     * Once: starts storing the question, after telling the phone {@code accepted} if it has not heard it yet. Called
+     * with the lock held, when the request is on its way, when the turn waits in line, or when it ends before either;
+     * so {@code accepted} is always the first the phone hears of the turn.
      */
     private void accept() {
-        if (accepted) {
+        sayAccepted();
+        if (storing) {
             return;
         }
-        accepted = true;
-        session.send(new Frames.Accepted(id, conversation));
+        storing = true;
         CompletableFuture.supplyAsync(storeQuestion, ports.executor()).whenComplete((answerId, failed) -> {
             if (failed != null) {
                 questionStored.completeExceptionally(failed);
@@ -141,6 +143,14 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 questionStored.complete(answerId);
             }
         });
+    }
+
+    /** Once, with the lock held: tells the phone {@code accepted}. */
+    private void sayAccepted() {
+        if (!accepted) {
+            accepted = true;
+            session.send(new Frames.Accepted(id, conversation));
+        }
     }
 
     /** Called by the scheduler, possibly on a network thread: the work moves to the chat's executor. */
@@ -164,11 +174,15 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
                 started = System.nanoTime();
                 lastFlush = started;
                 lastSave = started;
+                // accepted goes out before the request: the connector's HTTP client runs its callbacks inline
+                // (LlamaServerClient), so the first tokens, even the end, may come on this thread inside stream(),
+                // and this lock is reentrant.
+                sayAccepted();
                 stream = ports.model().stream(ChatRequest.of(messages).withMaxTokens(budget.answerTokens()),
                         new ToolContext(persona.id(), session.deviceId(), conversation), this,
                         new ToolCardSender(session::send, id));
-                // The request is on its way: the phone hears accepted and the question is stored while the model
-                // server reads the prompt (the database's work no longer delays the request on a busy machine).
+                // The request is on its way: the question is stored while the model server reads the prompt (the
+                // database's work no longer delays the request on a busy machine).
                 accept();
             }
         } catch (LlamaException e) {

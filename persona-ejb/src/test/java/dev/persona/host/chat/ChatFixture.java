@@ -258,6 +258,11 @@ final class ChatFixture {
         LlamaException refuseNext;
         /** When set, runs as each request is sent. */
         Runnable onStream = () -> { };
+        /**
+         * Runs with the turn's listener inside {@link #stream}, before it returns: the real connector's HTTP client
+         * runs its callbacks inline, so a fast model's first events may come on the thread that sends the request.
+         */
+        java.util.function.Consumer<ChatListener> insideTheCall = listener -> { };
 
         @Override
         public int slots() {
@@ -285,6 +290,7 @@ final class ChatFixture {
             onStream.run();
             FakeStream stream = new FakeStream(request, context, listener);
             streams.add(stream);
+            insideTheCall.accept(listener);
             return stream;
         }
 

@@ -181,6 +181,17 @@ class ChatServiceTest {
     }
 
     @Test
+    void acceptedComesFirstEvenWhenTheModelsFirstTokenArrivesInsideTheRequestsCall() {
+        Phone phone = host.admitted("A");
+        host.model.insideTheCall = listener -> listener.onToken("Hi");
+        phone.chat("t1", null, "Hello there");
+        phone.expect("accepted");
+        assertEquals("Hi", phone.expect("token").getString("text"));
+        host.model.last().complete(3, 1);
+        assertEquals(List.of("done"), phone.rest().stream().map(m -> m.getString("type")).toList());
+    }
+
+    @Test
     void aModelErrorEndsTheTurnWithTheProtocolsCodeAndFreesTheSlot() {
         host.model.slots = 1;
         Phone phone = host.admitted("A");
