@@ -26,4 +26,14 @@ public interface LlamaConnectionFactory {
      * @throws LlamaException if the container cannot provide one
      */
     LlamaConnection getConnection() throws LlamaException;
+
+    /**
+     * The local pool's settings as they run now, as {@link LlamaConnection#poolSettings()} says them, read without
+     * taking a connection from the container's pool (its connection manager costs more than the read; the chat
+     * reads them at each turn).
+     *
+     * @throws LlamaException if the factory serves external servers (no pool of the host's own) or its resource
+     *                        adapter is not there
+     */
+    PoolSettings poolSettings() throws LlamaException;
 }

@@ -3,6 +3,7 @@ package dev.persona.llama.ra;
 import dev.persona.llama.LlamaConnection;
 import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
+import dev.persona.llama.PoolSettings;
 
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
@@ -35,6 +36,11 @@ public class ContainerLlamaConnectionFactory implements LlamaConnectionFactory, 
         } catch (ResourceException e) {
             throw new LlamaException("The container could not provide a llama connection: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public PoolSettings poolSettings() throws LlamaException {
+        return managedFactory.localAdapter().poolSettings();
     }
 
     @Override

@@ -90,16 +90,7 @@ public final class LlamaConnectionHandle implements LlamaConnection {
         if (current == null) {
             throw new LlamaException("This LlamaConnection is closed; get a new one from the LlamaConnectionFactory");
         }
-        LlamaManagedConnectionFactory factory = current.factory();
-        String external = factory.getBackendUrls();
-        if (external != null && !external.isBlank()) {
-            throw new LlamaException("This connection serves the external servers " + external + "; the host runs"
-                    + " no pool of its own to reconfigure");
-        }
-        if (!(factory.getResourceAdapter() instanceof LlamaResourceAdapter adapter)) {
-            throw new LlamaException("This connection is not associated with the llama resource adapter");
-        }
-        return adapter;
+        return current.factory().localAdapter();
     }
 
     private LlamaGateway gateway() throws LlamaException {

@@ -103,6 +103,19 @@ public class LlamaManagedConnectionFactory implements ManagedConnectionFactory, 
         return externalGateway;
     }
 
+    /** The adapter whose local processes this factory's connections use; external servers are not the host's. */
+    LlamaResourceAdapter localAdapter() throws LlamaException {
+        String external = getBackendUrls();
+        if (external != null && !external.isBlank()) {
+            throw new LlamaException("This connection serves the external servers " + external + "; the host runs"
+                    + " no pool of its own to reconfigure");
+        }
+        if (!(getResourceAdapter() instanceof LlamaResourceAdapter adapter)) {
+            throw new LlamaException("This connection is not associated with the llama resource adapter");
+        }
+        return adapter;
+    }
+
     @Override
     public synchronized void setResourceAdapter(ResourceAdapter adapter) {
         resourceAdapter = (LlamaResourceAdapter) adapter;

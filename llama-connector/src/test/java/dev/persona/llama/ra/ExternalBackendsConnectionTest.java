@@ -2,6 +2,7 @@ package dev.persona.llama.ra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona.llama.BackendState;
@@ -117,6 +118,9 @@ class ExternalBackendsConnectionTest {
             assertTrue(connection.metrics().get(0).value("llamacpp:tokens_predicted_total").orElse(0) >= 12);
             assertEquals(2, connection.props().get(0).totalSlots());
         }
+        LlamaException noPool = assertThrows(LlamaException.class, factory::poolSettings);
+        assertTrue(noPool.getMessage().startsWith("This connection serves the external servers " + down + ","),
+                noPool.getMessage());
     }
 
     @Test

@@ -131,6 +131,7 @@ class ResourceAdapterTest {
             awaitReady(connection).forEach(backend -> before.add(backend.pid()));
             PoolSettings current = connection.poolSettings();
             assertEquals(new PoolSettings(LlamaTestEnvironment.tinyModel().toString(), 1024, 1, "auto", 2), current);
+            assertEquals(current, factory.poolSettings(), "the factory reads the same without a connection");
 
             LlamaException refused = assertThrows(LlamaException.class, () -> connection.restartPool(
                     new PoolSettings(current.modelFile(), 1024, 1, "auto", 0)));
@@ -147,6 +148,7 @@ class ResourceAdapterTest {
             assertEquals(3, after.get(0).slots());
             assertEquals(3, connection.slots().size());
             assertEquals(3, connection.poolSettings().parallelSlots());
+            assertEquals(connection.poolSettings(), factory.poolSettings());
             for (long pid : before) {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "old pid " + pid + " runs");
             }

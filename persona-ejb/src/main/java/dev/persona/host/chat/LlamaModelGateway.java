@@ -17,8 +17,9 @@ import dev.persona.llama.PoolSettings;
 
 /**
  * The chat's {@link ModelGateway} over the llama connector: the slots and their context are those of the local
- * pool as it runs now ({@link LlamaConnection#poolSettings()}, which the console may change while the host runs);
- * with the model's own context ({@code -c 0}) or external servers, what the servers report at {@code /slots}.
+ * pool as it runs now ({@link LlamaConnectionFactory#poolSettings()}, which the console may change while the host
+ * runs); with the model's own context ({@code -c 0}) or external servers, what the servers report at
+ * {@code /slots}.
  */
 final class LlamaModelGateway implements ModelGateway {
 
@@ -94,10 +95,14 @@ final class LlamaModelGateway implements ModelGateway {
         }
     }
 
-    /** The local pool's settings as they are now, or null when the connector has none (external servers only). */
+    /**
+     * The local pool's settings as they are now, or null when the connector has none (external servers only). Read
+     * from the factory, not through a connection: a turn reads them two or three times before its request goes out,
+     * and each connection from WildFly's pool cost more than the read.
+     */
     private PoolSettings currentPool() {
-        try (LlamaConnection connection = llama.getConnection()) {
-            return connection.poolSettings();
+        try {
+            return llama.poolSettings();
         } catch (LlamaException | RuntimeException noLocalPool) {
             return null;
         }

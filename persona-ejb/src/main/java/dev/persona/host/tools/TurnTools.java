@@ -41,6 +41,8 @@ public class TurnTools {
     private volatile long checkedAt;
     /** A background check of {@link #modelTakesTools} is under way. */
     private final AtomicBoolean checking = new AtomicBoolean();
+    /** {@link ToolBox#maxRounds()} once asked (at least 1); 0 before. */
+    private volatile int maxRounds;
 
     /**
      * Streams the answer to {@code request} for the persona and phone of {@code context}; tool calls are run and
@@ -54,8 +56,22 @@ public class TurnTools {
                 return connection.streamChat(next, roundListener);
             }
         };
-        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), toolBox.maxRounds(),
+        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), maxRounds(),
                 streamer, call -> tools.run(context, call), executor, observer, listener);
+    }
+
+    /**
+     * {@link ToolBox#maxRounds()}, asked once: the setting does not change while the host runs, and each call of the
+     * singleton EJB goes through its container interceptors, about half a millisecond of each turn's way to the
+     * model server on a busy machine.
+     */
+    private int maxRounds() {
+        int known = maxRounds;
+        if (known == 0) {
+            known = toolBox.maxRounds();
+            maxRounds = known;
+        }
+        return known;
     }
 
     /** The persona's tools; none when the plugins could not be loaded (the answer goes on without them). */
