@@ -624,13 +624,17 @@ public final class ChatBenchmark {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("first_load", PageLoad.describe(wire));
         details.put("baseline_load", PageLoad.describe(plain));
-        details.put("repeat_load_bytes", PageLoad.transferred(repeat));
-        details.put("repeat_load", PageLoad.describe(repeat));
         write(new BenchmarkResult("chat-client-page-wire-bytes", "first load of the phone page, bytes on the wire",
                 sent, PageLoad.transferred(plain), "ours <= 61440", sent <= 61_440, 1,
                 "Phone page first load from the deployed host over HTTPS (Accept-Encoding: br, gzip; page, script,"
                         + " manifest, icon, service worker; HTTP/1.1 headers + bodies) vs the same load asked"
                         + " without Accept-Encoding", details));
+        long again = PageLoad.transferred(repeat);
+        write(new BenchmarkResult("chat-client-page-repeat-bytes", "repeat load of the phone page, bytes on the wire",
+                again, sent, "ours <= 5120", again <= 5_120, 1,
+                "Phone page loaded again by the same browser (the page and the service worker revalidated, the"
+                        + " content-hashed files kept) vs its first load on the wire",
+                Map.of("repeat_load", PageLoad.describe(repeat))));
     }
 
     private static int gzippedSize(byte[] body) throws IOException {
