@@ -18,34 +18,33 @@ class ResultsCheckTest {
 
     @TempDir
     Path repository;
+    private TestRepository git;
 
     @BeforeEach
     void aRepositoryWithSignalingCode() throws IOException {
-        git("init", "-q");
-        git("config", "user.email", "bench@example.invalid");
-        git("config", "user.name", "bench");
-        write("persona-signaling/src/main/Relay.java", "class Relay {}");
-        write("plugins/src/main/Runner.java", "class Runner {}");
+        git = new TestRepository(repository);
+        git.write("persona-signaling/src/main/Relay.java", "class Relay {}");
+        git.write("plugins/src/main/Runner.java", "class Runner {}");
         Files.createDirectories(repository.resolve("bench/results"));
-        commit("code");
+        git.commit("code");
     }
 
     @Test
     void aResultAtTheCurrentCodeWithItsTargetMetPasses() throws IOException {
-        result("signaling-messages-per-second", head(), true, true);
-        commit("results");
+        result("signaling-messages-per-second", git.head(), true, true);
+        git.commit("results");
 
         assertEquals(List.of(), ResultsCheck.problems(repository));
     }
 
     @Test
     void aLaterChangeToTheMeasuredCodeMakesItStaleButOtherCodeDoesNot() throws IOException {
-        String measured = head();
+        String measured = git.head();
         result("signaling-messages-per-second", measured, true, true);
         result("plugin-calculator-call-ms", measured, true, true);
-        commit("results");
-        write("persona-signaling/src/main/Relay.java", "class Relay { int faster; }");
-        commit("relay: faster");
+        git.commit("results");
+        git.write("persona-signaling/src/main/Relay.java", "class Relay { int faster; }");
+        git.commit("relay: faster");
 
         List<String> problems = ResultsCheck.problems(repository);
 
@@ -57,22 +56,22 @@ class ResultsCheckTest {
 
     @Test
     void aMissedTargetAResultWithoutCommitAndADirtyTreeAreEachReported() throws IOException {
-        result("plugin-calculator-call-ms", head(), false, true);
+        result("plugin-calculator-call-ms", git.head(), false, true);
         result("signaling-memory-per-peer-kib", null, true, true);
-        result("signaling-paced-p99-ms", head(), true, false);
+        result("signaling-paced-p99-ms", git.head(), true, false);
 
         List<String> problems = ResultsCheck.problems(repository);
 
         assertEquals(List.of("plugin-calculator-call-ms: target missed (ours <= 1)",
                 "signaling-memory-per-peer-kib: stale, it records no commit",
                 "signaling-paced-p99-ms: stale, measured on a tree with uncommitted changes at "
-                        + head().substring(0, 10)), problems);
+                        + git.head().substring(0, 10)), problems);
     }
 
     @Test
     void aCommitOutsideTheHistoryAndAnUnknownBenchmarkAreStale() throws IOException {
         result("signaling-paced-p99-ms", "0123456789abcdef0123456789abcdef01234567", true, true);
-        result("phone-battery-drain", head(), true, true);
+        result("phone-battery-drain", git.head(), true, true);
 
         Map<String, String> expected = Map.of(
                 "phone-battery-drain", "stale, no measured code is known for this benchmark",
@@ -86,26 +85,7 @@ class ResultsCheckTest {
 
     private void result(String name, String commit, boolean met, boolean clean) throws IOException {
         String provenance = commit == null ? "" : "\"commit\": \"" + commit + "\", \"clean\": " + clean + ", ";
-        write("bench/results/" + name + ".json", "{\"benchmark\": \"" + name + "\", \"target\": \"ours <= 1\", "
+        git.write("bench/results/" + name + ".json", "{\"benchmark\": \"" + name + "\", \"target\": \"ours <= 1\", "
                 + provenance + "\"met\": " + met + "}");
-    }
-
-    private void write(String path, String text) throws IOException {
-        Path file = repository.resolve(path);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, text);
-    }
-
-    private void commit(String message) {
-        git("add", "-A");
-        git("commit", "-q", "-m", message);
-    }
-
-    private String head() {
-        return git("rev-parse", "HEAD").strip();
-    }
-
-    private String git(String... arguments) {
-        return SourceRevision.git(repository, arguments);
     }
 }

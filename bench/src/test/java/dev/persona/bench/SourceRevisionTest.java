@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,29 +20,28 @@ class SourceRevisionTest {
 
     @TempDir
     Path repository;
+    private TestRepository git;
 
     @BeforeEach
     void aRepository() throws IOException {
-        git("init", "-q");
-        git("config", "user.email", "bench@example.invalid");
-        git("config", "user.name", "bench");
-        Files.writeString(repository.resolve("Relay.java"), "class Relay {}");
-        commit("code");
+        git = new TestRepository(repository);
+        git.write("Relay.java", "class Relay {}");
+        git.commit("code");
     }
 
     @Test
     void aRunKeepsTheRevisionOfItsStartWhenTheRepositoryMovesOnWhileItRuns() throws IOException {
-        String atStart = head();
+        String atStart = git.head();
         Supplier<SourceRevision> run = SourceRevision.once(() -> SourceRevision.of(repository));
         assertEquals(new SourceRevision(atStart, true), run.get(), "read at the run's start");
 
-        Files.writeString(repository.resolve("Relay.java"), "class Relay { int faster; }");
+        git.write("Relay.java", "class Relay { int faster; }");
         assertFalse(SourceRevision.of(repository).clean());
-        commit("relay: faster, committed while the soak ran");
+        git.commit("relay: faster, committed while the soak ran");
 
         assertEquals(new SourceRevision(atStart, true), run.get(), "a result written later records the start's");
-        assertEquals(head(), SourceRevision.of(repository).commit());
-        assertNotEquals(atStart, head());
+        assertEquals(git.head(), SourceRevision.of(repository).commit());
+        assertNotEquals(atStart, git.head());
     }
 
     @Test
@@ -58,18 +56,5 @@ class SourceRevisionTest {
 
         properties.setProperty("bench.commit", "HEAD");
         assertThrows(IllegalArgumentException.class, () -> SourceRevision.given(properties));
-    }
-
-    private void commit(String message) {
-        git("add", "-A");
-        git("commit", "-q", "-m", message);
-    }
-
-    private String head() {
-        return git("rev-parse", "HEAD").strip();
-    }
-
-    private String git(String... arguments) {
-        return SourceRevision.git(repository, arguments);
     }
 }

@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 /**
  * Runs tasks one at a time, in the order they were submitted, on a shared executor. Submitting never blocks, so
  * WebRTC's native threads (and WebSocket I/O threads) may submit from their callbacks; a task that throws is logged
- * and the next one runs. One per phone session: the host peer's sessions and the chat's relay transport use it.
+ * and the next one runs. One per phone session (the host peer's sessions and the chat's relay transport use it), and
+ * one for the chat's turn starts, which must reach the model server in line order.
  */
 public final class SerialExecutor implements Executor {
 

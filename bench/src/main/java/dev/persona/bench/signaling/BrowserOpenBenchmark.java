@@ -2,6 +2,7 @@ package dev.persona.bench.signaling;
 
 import static dev.persona.testkit.Directories.deleteRecursively;
 
+import dev.persona.bench.BenchmarkMain;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.Samples;
 import dev.persona.signaling.identity.IdProof;
@@ -69,12 +70,7 @@ public final class BrowserOpenBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroyForcibly), "stop-children"));
-        long started = System.nanoTime();
-        new BrowserOpenBenchmark().run();
-        System.out.printf(Locale.ROOT, "browser open benchmark done in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        System.exit(0);
+        BenchmarkMain.run("browser open", new BrowserOpenBenchmark()::run);
     }
 
     private void run() throws Exception {

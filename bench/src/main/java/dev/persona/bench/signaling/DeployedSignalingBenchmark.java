@@ -2,6 +2,7 @@ package dev.persona.bench.signaling;
 
 import static dev.persona.testkit.Directories.deleteRecursively;
 
+import dev.persona.bench.BenchmarkMain;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.JvmProcess;
 import dev.persona.bench.ProcessMemory;
@@ -90,13 +91,7 @@ public final class DeployedSignalingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroyForcibly), "stop-children"));
-        long started = System.nanoTime();
-        new DeployedSignalingBenchmark().run();
-        System.out.printf(Locale.ROOT, "deployed signaling benchmark done in %.1f s%n",
-                (System.nanoTime() - started) / 1e9);
-        System.exit(0);
+        BenchmarkMain.run("deployed signaling", new DeployedSignalingBenchmark()::run);
     }
 
     private void run() throws Exception {
@@ -236,34 +231,11 @@ public final class DeployedSignalingBenchmark {
                 loadAverages.get(loadAverages.size() - 1));
     }
 
-    /**
-     * Key ids with a fresh proof for the host's HTTPS origin (Persona), or 54 random letters and digits with a random
-     * token (peer, as peerjs makes them); 50 peers per loopback source address, addresses never reused in the run.
-     */
+    /** {@link DeployedSide#identities} for the run's peers, on loopback source addresses never reused in the run. */
     private List<PeerSwarm.Identity> identities(DeployedSide side, int port) {
         int firstSource = nextSource;
         nextSource += PeerSwarm.sourcesFor(peerCount);
-        if (side == DeployedSide.PERSONA) {
-            return PeerSwarm.keyProven(peerCount, "https://127.0.0.1:" + port, firstSource, random);
-        }
-        List<PeerSwarm.Identity> identities = new ArrayList<>(peerCount);
-        String source = null;
-        for (int i = 0; i < peerCount; i++) {
-            if (i % 50 == 0) {
-                source = PeerSwarm.loopbackSource(firstSource + i / 50);
-            }
-            identities.add(new PeerSwarm.Identity("p" + alphanumeric(53), alphanumeric(11), source));
-        }
-        return identities;
-    }
-
-    private String alphanumeric(int length) {
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder text = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return text.toString();
+        return side.identities(peerCount, port, firstSource, random);
     }
 
     private static Samples latencies(PeerSwarm.Relay relay) {

@@ -2,6 +2,7 @@ package dev.persona.bench.signaling;
 
 import static dev.persona.testkit.Directories.deleteRecursively;
 
+import dev.persona.bench.BenchmarkMain;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.JvmProcess;
 import dev.persona.bench.ProcessMemory;
@@ -91,12 +92,7 @@ public final class HeldPeersBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroyForcibly), "stop-children"));
-        long started = System.nanoTime();
-        new HeldPeersBenchmark().run();
-        System.out.printf(Locale.ROOT, "held peers benchmark done in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        System.exit(0);
+        BenchmarkMain.run("held peers", new HeldPeersBenchmark()::run);
     }
 
     private void run() throws Exception {
@@ -198,24 +194,11 @@ public final class HeldPeersBenchmark {
         }
     }
 
-    /** Key-proven ids for Persona, peerjs's random ids for peer; 50 per loopback source, never reused. */
+    /** {@link DeployedSide#identities} for the run's peers, on loopback source addresses never reused in the run. */
     private List<PeerSwarm.Identity> identities(DeployedSide side, int port) {
         int firstSource = nextSource;
         nextSource += PeerSwarm.sourcesFor(peerCount);
-        if (side == DeployedSide.PERSONA) {
-            return PeerSwarm.keyProven(peerCount, "https://127.0.0.1:" + port, firstSource, random);
-        }
-        List<PeerSwarm.Identity> identities = new ArrayList<>(peerCount);
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        for (int i = 0; i < peerCount; i++) {
-            StringBuilder id = new StringBuilder("p");
-            for (int c = 0; c < 53; c++) {
-                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-            identities.add(new PeerSwarm.Identity(id.toString(), Long.toString(random.nextLong() >>> 1, 36),
-                    PeerSwarm.loopbackSource(firstSource + i / 50)));
-        }
-        return identities;
+        return side.identities(peerCount, port, firstSource, random);
     }
 
     private static String openFilesLimit(long pid) throws Exception {

@@ -154,7 +154,29 @@ public final class PeerSwarm implements AutoCloseable {
         return identities;
     }
 
-    /** The source addresses {@link #keyProven} uses for {@code count} ids. */
+    /**
+     * {@code count} ids as peerjs makes them (a "p" and 53 random letters and digits, a random 11-character token),
+     * 50 to a loopback source address counted from the {@code firstSource}-th on, as {@link #keyProven}.
+     */
+    public static List<Identity> peerjsStyle(int count, int firstSource, SecureRandom random) {
+        List<Identity> identities = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            identities.add(new Identity("p" + alphanumeric(53, random), alphanumeric(11, random),
+                    loopbackSource(firstSource + i / 50)));
+        }
+        return identities;
+    }
+
+    private static String alphanumeric(int length, SecureRandom random) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    /** The source addresses {@link #keyProven} and {@link #peerjsStyle} use for {@code count} ids. */
     public static int sourcesFor(int count) {
         return (count + 49) / 50;
     }

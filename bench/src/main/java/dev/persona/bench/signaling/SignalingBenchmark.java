@@ -1,5 +1,6 @@
 package dev.persona.bench.signaling;
 
+import dev.persona.bench.BenchmarkMain;
 import dev.persona.bench.BenchmarkResult;
 import dev.persona.bench.ProcessMemory;
 import dev.persona.bench.Samples;
@@ -106,13 +107,7 @@ public final class SignalingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        // Whatever this run started (llama-server, the servers under test) ends with it, also when it is killed.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroyForcibly), "stop-children"));
-        long started = System.nanoTime();
-        new SignalingBenchmark().run();
-        System.out.printf(Locale.ROOT, "signaling benchmark done in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        System.exit(0);
+        BenchmarkMain.run("signaling", new SignalingBenchmark()::run);
     }
 
     private void run() throws Exception {

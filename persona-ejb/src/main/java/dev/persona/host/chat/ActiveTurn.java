@@ -153,10 +153,13 @@ final class ActiveTurn implements TurnScheduler.Turn, ChatListener {
         }
     }
 
-    /** Called by the scheduler, possibly on a network thread: the work moves to the chat's executor. */
+    /**
+     * Called by the scheduler, possibly on a network thread: the work moves to the chat's executor, behind the starts
+     * the scheduler made before ({@link TurnSlots#starts}), so that the requests reach the model server in line order.
+     */
     @Override
     public void start() {
-        ports.executor().execute(this::begin);
+        slots.starts().execute(this::begin);
     }
 
     private void begin() {

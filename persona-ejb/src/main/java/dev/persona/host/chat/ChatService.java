@@ -3,8 +3,10 @@ package dev.persona.host.chat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import dev.persona.host.tools.ReminderDue;
+import dev.persona.peer.SerialExecutor;
 
 /**
  * The chat core, free of the container: the phones' sessions, the fair {@link TurnScheduler} sized by the model
@@ -16,6 +18,8 @@ final class ChatService implements TurnSlots {
     private final ChatPorts ports;
     private final ChatLimits limits;
     private final TurnScheduler scheduler;
+    /** The turns' starts, one after the other in the scheduler's order ({@link TurnSlots#starts}). */
+    private final Executor starts;
     private final Set<PhoneSession> sessions = ConcurrentHashMap.newKeySet();
 
     ChatService(ChatPorts ports, ChatLimits limits) {
@@ -23,6 +27,7 @@ final class ChatService implements TurnSlots {
         this.limits = limits;
         // Sized at each turn from the model server (resize): a pool restarted with other sizes counts at once.
         this.scheduler = new TurnScheduler(1, limits.queueLimit());
+        this.starts = new SerialExecutor(ports.executor());
     }
 
     /**
@@ -88,5 +93,10 @@ final class ChatService implements TurnSlots {
     @Override
     public void finished(String device) {
         scheduler.finished(device);
+    }
+
+    @Override
+    public Executor starts() {
+        return starts;
     }
 }

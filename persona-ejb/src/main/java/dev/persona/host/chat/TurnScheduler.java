@@ -29,7 +29,9 @@ public final class TurnScheduler {
     public interface Turn {
         /**
          * Send the request to the model server (quickly; the answer streams elsewhere): the turn got a slot, or it
-         * is among the first in line and waits in the model server's queue. Called once per turn.
+         * is among the first in line and waits in the model server's queue. Called once per turn, in the order of the
+         * line; an implementation that sends the request from another thread keeps that order (ActiveTurn: one
+         * serial executor for all starts), or the model server's queue may serve the turns in another order.
          */
         void start();
 

@@ -8,6 +8,7 @@ import dev.persona.llama.LlamaConnectionFactory;
 import dev.persona.llama.LlamaException;
 import dev.persona.llama.ServerProperties;
 import dev.persona.llama.ToolDefinition;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +42,17 @@ public class TurnTools {
     private volatile long checkedAt;
     /** A background check of {@link #modelTakesTools} is under way. */
     private final AtomicBoolean checking = new AtomicBoolean();
-    /** {@link ToolBox#maxRounds()} once asked (at least 1); 0 before. */
-    private volatile int maxRounds;
+    /**
+     * {@link ToolBox#maxRounds()}, read once when this bean is made: the setting does not change while the host runs,
+     * and each call of the singleton EJB goes through its container interceptors, about half a millisecond of each
+     * turn's way to the model server on a busy machine.
+     */
+    private int maxRounds;
+
+    @PostConstruct
+    void readSettings() {
+        maxRounds = toolBox.maxRounds();
+    }
 
     /**
      * Streams the answer to {@code request} for the persona and phone of {@code context}; tool calls are run and
@@ -56,22 +66,8 @@ public class TurnTools {
                 return connection.streamChat(next, roundListener);
             }
         };
-        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), maxRounds(),
+        return ToolLoop.start(offered.isEmpty() ? request : request.withTools(offered, null), maxRounds,
                 streamer, call -> tools.run(context, call), executor, observer, listener);
-    }
-
-    /**
-     * {@link ToolBox#maxRounds()}, asked once: the setting does not change while the host runs, and each call of the
-     * singleton EJB goes through its container interceptors, about half a millisecond of each turn's way to the
-     * model server on a busy machine.
-     */
-    private int maxRounds() {
-        int known = maxRounds;
-        if (known == 0) {
-            known = toolBox.maxRounds();
-            maxRounds = known;
-        }
-        return known;
     }
 
     /** The persona's tools; none when the plugins could not be loaded (the answer goes on without them). */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,6 +68,11 @@ final class ChatFixture {
     private final Ed25519PrivateKeyParameters personaKey = new Ed25519PrivateKeyParameters(RANDOM);
 
     ChatFixture(int queueLimit, int historyCharacters, int maxTokens) {
+        this(queueLimit, historyCharacters, maxTokens, Runnable::run);
+    }
+
+    /** With the chat's executor given (the others run work at once). */
+    ChatFixture(int queueLimit, int historyCharacters, int maxTokens, Executor executor) {
         ReminderInbox reminders = new ReminderInbox() {
             @Override
             public List<ReminderDue> undelivered(UUID deviceId) {
@@ -85,7 +91,7 @@ final class ChatFixture {
                     : devices.computeIfAbsent(Base64.getEncoder().encodeToString(key), k -> UUID.randomUUID());
             return new DeviceTrust.AdmissionResult(decision, device);
         };
-        chat = new ChatService(new ChatPorts(model, conversations, admit, reminders, Runnable::run,
+        chat = new ChatService(new ChatPorts(model, conversations, admit, reminders, executor,
                 Clock.fixed(NOW, ZoneOffset.UTC)), new ChatLimits(queueLimit, historyCharacters, maxTokens));
         byte[] personaPublic = personaKey.generatePublicKey().getEncoded();
         KeyId personaId = KeyId.of(personaPublic);

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import dev.persona.host.chat.ChatFixture.FakeConversations.Message;
@@ -343,6 +346,56 @@ class ChatServiceTest {
         assertEquals(4, small.model.streams.size(), "each turn's request was sent once");
         assertEquals(2, small.chat.liveSessions().runningTurns());
         assertEquals(0, small.chat.liveSessions().waitingTurns());
+    }
+
+    /**
+     * An executor that holds its tasks and, when told, runs the newest first (a pool whose threads pick the tasks up
+     * in another order than they came, as a busy machine's may).
+     */
+    private static final class NewestFirst implements Executor {
+        private final Deque<Runnable> held = new ArrayDeque<>();
+        boolean holding;
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.push(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void runHeld() {
+            while (!held.isEmpty()) {
+                held.pop().run();
+            }
+        }
+    }
+
+    @Test
+    void theRequestsReachTheModelServerInTheHostsOrderWhateverOrderTheExecutorRunsTasksIn() {
+        NewestFirst executor = new NewestFirst();
+        ChatFixture shuffled = new ChatFixture(32, 3000, 512, executor);
+        shuffled.model.slots = 2;
+        Phone[] phones = {shuffled.admitted("A"), shuffled.admitted("B"), shuffled.admitted("C"),
+                shuffled.admitted("D")};
+        executor.holding = true;
+        for (Phone phone : phones) {
+            phone.chat(phone.name, null, "question from " + phone.name);
+        }
+        assertEquals(List.of(), shuffled.model.generating(), "nothing is sent on the phones' threads");
+        executor.runHeld();
+        assertEquals(List.of("question from A", "question from B"), shuffled.model.generating(),
+                "the two turns that got the slots are served first");
+        assertEquals(List.of("question from C", "question from D"), shuffled.model.queuedInServer(),
+                "the two sent ahead wait in the model server's queue in the host's order");
+        assertEquals(1, phones[2].rest().stream().filter(m -> m.getString("type").equals("queue")).findFirst()
+                .orElseThrow().getInt("position"), "C, told it is next, is next in the model server's queue too");
+
+        shuffled.model.streams.get(0).tokens("a").complete(1, 1);
+        executor.runHeld();
+        assertEquals(List.of("question from B", "question from C"), shuffled.model.generating());
+        assertEquals(4, shuffled.model.streams.size(), "each turn's request was sent once");
     }
 
     @Test
