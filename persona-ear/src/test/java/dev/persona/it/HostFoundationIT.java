@@ -192,7 +192,8 @@ class HostFoundationIT {
         long pid = Long.parseLong(Files.readString(host.dataDirectory.resolve("run/wildfly.pid")).trim());
         List<String> arguments = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
         assertTrue(arguments.contains("-XX:+UseSerialGC") && arguments.contains("-Xmx512m")
-                && arguments.contains("-XX:TieredStopAtLevel=1"), arguments.toString());
+                && arguments.contains("-XX:TieredStopAtLevel=1") && arguments.contains("-XX:MaxNewSize=24m"),
+                arguments.toString());
         assertTrue(arguments.indexOf(OWNERS_JVM_OPTION) > arguments.indexOf("-XX:+UseSerialGC"), arguments.toString());
         assertTrue(List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"))
                 .contains("MALLOC_ARENA_MAX=2"));
