@@ -29,6 +29,7 @@ import dev.persona.host.tools.ToolLoop;
 import dev.persona.host.tools.ToolResult;
 import dev.persona.llama.ChatMessage;
 import dev.persona.llama.ChatRole;
+import dev.persona.peer.SerialExecutor;
 import dev.persona.peer.logs.LogText;
 import dev.persona.signaling.identity.KeyId;
 import jakarta.json.JsonObject;
@@ -55,7 +56,8 @@ class ChatCoreIT {
     @Deployment
     static WebArchive deployment() {
         // The chat package without ChatHost, which would put the personas on line (signaling, the host peer); the
-        // devices package (the admission's types) without the startup announcement.
+        // devices package (the admission's types) without the startup announcement; the turns' starts run on the
+        // host peer module's SerialExecutor (ChatService).
         return Deployments.services("chat")
                 .addPackage(Persona.class.getPackage())
                 .addPackages(false, Filters.exclude(PairingAnnouncement.class), Device.class.getPackage())
@@ -65,7 +67,7 @@ class ChatCoreIT {
                 .addPackage(ChatMessage.class.getPackage())
                 .addPackages(false, Filters.exclude(ChatHost.class), ChatService.class.getPackage())
                 .addClasses(ReminderDue.class, ToolCallView.class, ToolCardSender.class, ToolContext.class,
-                        ToolLoop.class, ToolResult.class, LogText.class);
+                        ToolLoop.class, ToolResult.class, LogText.class, SerialExecutor.class);
     }
 
     /** In the container only: JUnit makes the test instance on the client side too. */
