@@ -16,10 +16,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.persona.host.devices.Admission;
@@ -268,7 +269,7 @@ final class ChatFixture {
          * Runs with the turn's listener inside {@link #stream}, before it returns: the real connector's HTTP client
          * runs its callbacks inline, so a fast model's first events may come on the thread that sends the request.
          */
-        java.util.function.Consumer<ChatListener> insideTheCall = listener -> { };
+        Consumer<ChatListener> insideTheCall = listener -> { };
 
         @Override
         public int slots() {
